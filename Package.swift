@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One library target per pipeline stage, thin C-interop targets at the bottom, one executable on top.
+// Dependencies point one way: cyberveille → Pipeline → stages → Model / C modules.
+let package = Package(
+    name: "cyberveille",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cyberveille", targets: ["cyberveille"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // C interop: system libraries with small typed inline wrappers (see shim.h).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        .target(name: "Model"),
+        .target(name: "Configuration", dependencies: [
+            "Model", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "Fetching", dependencies: [
+            "Model", "CCurl", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "FeedParsing", dependencies: ["Model", "CLibXML2"]),
+        .target(name: "Storage", dependencies: [
+            "Model", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Tagging", dependencies: ["Model", "Configuration"]),
+        .target(name: "Publishing", dependencies: [
+            "Model", "Configuration", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "Pipeline", dependencies: [
+            "Model", "Configuration", "Fetching", "FeedParsing", "Storage", "Tagging", "Publishing",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "cyberveille", dependencies: [
+            "Pipeline", "Model", "Configuration", "FeedParsing", "Fetching", "Storage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model"]),
+        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Configuration", "Model"]),
+        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "FeedParsing", "Configuration", "Model"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "FeedParsing", "Storage", "Configuration", "Model"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,17 @@
+/* libxml2 for Swift.
+ * Debian builds libxml2 with ICU, and <libxml/encoding.h> then pulls the system <unicode/*.h>,
+ * whose UErrorCode clashes with Foundation's bundled ICU on a clean build. We never touch the
+ * ICU parts of xmlCharEncodingHandler, so hide them. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xmlerror.h>
+
+/* xmlFree is a global function pointer, which Swift 6 refuses as shared mutable state. */
+static inline void cv_xmlFree(void *p) { xmlFree(p); }

@@ -1,0 +1,159 @@
+import Foundation
+
+/// Everything a command needs to know about where things live and how the site looks.
+public struct Settings: Sendable, Equatable {
+    public var databasePath: String
+    public var outputDirectory: String
+    public var sourcesPath: String
+    public var templatesDirectory: String
+    public var rulesPath: String
+    public var site: SiteSettings
+    public var fetch: FetchSettings
+
+    public init(
+        databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
+        rulesPath: String, site: SiteSettings, fetch: FetchSettings
+    ) {
+        self.databasePath = databasePath
+        self.outputDirectory = outputDirectory
+        self.sourcesPath = sourcesPath
+        self.templatesDirectory = templatesDirectory
+        self.rulesPath = rulesPath
+        self.site = site
+        self.fetch = fetch
+    }
+}
+
+public struct SiteSettings: Sendable, Equatable {
+    public var title: String
+    public var description: String
+    /// Absolute URL the site is served from, ending in "/": every link in feeds is built on it.
+    public var baseURL: String
+    public var language: String
+    /// Items listed on the home page and in the Atom feed.
+    public var itemsOnHome: Int
+
+    public init(title: String, description: String, baseURL: String, language: String, itemsOnHome: Int) {
+        self.title = title
+        self.description = description
+        self.baseURL = baseURL
+        self.language = language
+        self.itemsOnHome = itemsOnHome
+    }
+}
+
+public struct FetchSettings: Sendable, Equatable {
+    /// URL that the User-Agent points server operators to.
+    public var contactURL: String
+    public var timeoutSeconds: Int
+    public var connectTimeoutSeconds: Int
+    public var maxBodyBytes: Int
+    public var maxConnections: Int
+    public var maxConnectionsPerHost: Int
+
+    public init(contactURL: String, timeoutSeconds: Int, connectTimeoutSeconds: Int, maxBodyBytes: Int,
+                maxConnections: Int, maxConnectionsPerHost: Int) {
+        self.contactURL = contactURL
+        self.timeoutSeconds = timeoutSeconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerHost = maxConnectionsPerHost
+    }
+}
+
+/// What the command line says, before environment, config file and defaults fill the rest.
+public struct SettingsOverrides: Sendable {
+    public var configPath: String?
+    public var databasePath: String?
+    public var outputDirectory: String?
+    public var sourcesPath: String?
+    public var baseURL: String?
+    /// Use the bundled demo sources (Feeds/demo) and a database of their own.
+    public var demo: Bool
+
+    public init(configPath: String? = nil, databasePath: String? = nil, outputDirectory: String? = nil,
+                sourcesPath: String? = nil, baseURL: String? = nil, demo: Bool = false) {
+        self.configPath = configPath
+        self.databasePath = databasePath
+        self.outputDirectory = outputDirectory
+        self.sourcesPath = sourcesPath
+        self.baseURL = baseURL
+        self.demo = demo
+    }
+}
+
+extension Settings {
+    public static let defaultConfigFile = "cyberveille.toml"
+    public static let defaultDatabase = "var/cyberveille.sqlite"
+    public static let demoDatabase = "var/demo.sqlite"
+    public static let demoSources = "Feeds/demo/sources.toml"
+
+    /// Precedence: flag, then environment (`CYBERVEILLE_*`), then the config file, then defaults.
+    /// Relative paths are taken from the working directory, like those of any command.
+    public static func resolve(_ overrides: SettingsOverrides, environment: [String: String]) throws -> Settings {
+        let explicitConfig = overrides.configPath ?? environment["CYBERVEILLE_CONFIG"]
+        let configPath = explicitConfig ?? defaultConfigFile
+        let config: TOMLFile?
+        if explicitConfig != nil || FileManager.default.fileExists(atPath: configPath) {
+            config = try TOMLFile(path: configPath)
+        } else {
+            config = nil
+        }
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch"])
+        let paths = try config?.table("paths")
+        try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
+        let site = try config?.table("site")
+        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home"])
+        let fetch = try config?.table("fetch")
+        try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host"])
+
+        func pick(_ flag: String?, _ variable: String, _ configured: String?, _ fallback: String) -> String {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = environment[variable], !value.isEmpty { return value }
+            return configured ?? fallback
+        }
+        let demo = overrides.demo
+        let database = pick(overrides.databasePath, "CYBERVEILLE_DB",
+                            demo ? nil : try paths?.string("database"), demo ? demoDatabase : defaultDatabase)
+        let sources = pick(overrides.sourcesPath, "CYBERVEILLE_SOURCES",
+                           demo ? nil : try paths?.string("sources"), demo ? demoSources : "Feeds/sources.toml")
+        let output = pick(overrides.outputDirectory, "CYBERVEILLE_OUTPUT", try paths?.string("output"), "Output")
+        var baseURL = pick(overrides.baseURL, "CYBERVEILLE_BASE_URL", try site?.string("base_url"), "http://localhost:8000/")
+        guard let scheme = URL(string: baseURL)?.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              URL(string: baseURL)?.host != nil else {
+            throw ConfigurationError(file: overrides.baseURL != nil ? "--base-url" : configPath,
+                                     "base URL \"\(baseURL)\" must be an absolute http(s) URL")
+        }
+        if !baseURL.hasSuffix("/") { baseURL += "/" }
+
+        func seconds(_ entry: TOMLEntry?, _ key: String, _ fallback: Int) throws -> Int {
+            guard let text = try entry?.string(key) else { return fallback }
+            guard let value = ConfigDuration.seconds(text) else {
+                throw entry!.error("`\(key)` \"\(text)\" is not a duration such as 30s or 2m")
+            }
+            return value
+        }
+
+        return Settings(
+            databasePath: database,
+            outputDirectory: output,
+            sourcesPath: sources,
+            templatesDirectory: try paths?.string("templates") ?? "Templates",
+            rulesPath: try paths?.string("rules") ?? "Feeds/tagging.toml",
+            site: SiteSettings(
+                title: try site?.string("title") ?? "Cyberveille santé",
+                description: try site?.string("description")
+                    ?? "Veille quotidienne des menaces et vulnérabilités qui concernent les établissements de santé.",
+                baseURL: baseURL,
+                language: try site?.string("language") ?? "fr",
+                itemsOnHome: try site?.int("items_on_home") ?? 50),
+            fetch: FetchSettings(
+                contactURL: try fetch?.string("contact_url") ?? "https://github.com/cyberveille/cyberveille",
+                timeoutSeconds: try seconds(fetch, "timeout", 60),
+                connectTimeoutSeconds: try seconds(fetch, "connect_timeout", 15),
+                maxBodyBytes: try fetch?.int("max_body_bytes") ?? 20 << 20,
+                maxConnections: try fetch?.int("max_connections") ?? 16,
+                maxConnectionsPerHost: try fetch?.int("max_connections_per_host") ?? 2))
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import TOMLKit
+
+/// A TOML file read for configuration, with typed accessors whose errors name the file and the
+/// line of the table being read. Shared by every file format of cyberveille written in TOML.
+public struct TOMLFile {
+    public let path: String
+    public let root: TOMLTable
+    private let lines: [Substring]
+
+    public init(path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, "cannot read the file (\(Self.reason(error)))")
+        }
+        try self.init(path: path, text: text)
+    }
+
+    public init(path: String, text: String) throws {
+        self.path = path
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(file: path, line: error.source.begin.line, error.description)
+        }
+    }
+
+    /// Line of the `index`-th `[[name]]` header, for error messages about array-of-tables entries.
+    public func lineOfArrayEntry(_ name: String, index: Int) -> Int? {
+        var seen = -1
+        for (number, line) in lines.enumerated()
+        where line.trimmingCharacters(in: .whitespaces).hasPrefix("[[\(name)]]") {
+            seen += 1
+            if seen == index { return number + 1 }
+        }
+        return nil
+    }
+
+    /// The entries of an array of tables (`[[name]]`), each with its line.
+    public func entries(_ name: String) throws -> [TOMLEntry] {
+        guard let value = root[name] else { return [] }
+        guard let array = value.array else {
+            throw ConfigurationError(file: path, "`\(name)` must be an array of tables ([[\(name)]])")
+        }
+        return try array.enumerated().map { index, element in
+            let line = lineOfArrayEntry(name, index: index)
+            guard let table = element.table else {
+                throw ConfigurationError(file: path, line: line, "entry \(index + 1) of `\(name)` is not a table")
+            }
+            return TOMLEntry(file: path, line: line, table: table)
+        }
+    }
+
+    /// A top-level table (`[name]`), empty when absent.
+    public func table(_ name: String) throws -> TOMLEntry {
+        guard let value = root[name] else { return TOMLEntry(file: path, line: nil, table: TOMLTable()) }
+        guard let table = value.table else { throw ConfigurationError(file: path, "`\(name)` must be a table") }
+        let line = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[\(name)]") }.map { $0 + 1 }
+        return TOMLEntry(file: path, line: line, table: table)
+    }
+
+    public var rootEntry: TOMLEntry { TOMLEntry(file: path, line: nil, table: root) }
+
+    static func reason(_ error: Error) -> String {
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+            return String(cString: strerror(underlying.code.rawValue))
+        }
+        if (error as? CocoaError)?.code == .fileReadNoSuchFile { return "no such file" }
+        return error.localizedDescription
+    }
+}
+
+/// One TOML table with typed accessors.
+public struct TOMLEntry {
+    public let file: String
+    public let line: Int?
+    public let table: TOMLTable
+
+    public func error(_ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: line, message)
+    }
+
+    public func string(_ key: String) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else { throw error("`\(key)` must be a string") }
+        return string
+    }
+
+    public func requiredString(_ key: String) throws -> String {
+        guard let value = try string(key), !value.isEmpty else { throw error("`\(key)` is missing") }
+        return value
+    }
+
+    public func bool(_ key: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let bool = value.bool else { throw error("`\(key)` must be true or false") }
+        return bool
+    }
+
+    public func int(_ key: String) throws -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let int = value.int else { throw error("`\(key)` must be an integer") }
+        return int
+    }
+
+    public func double(_ key: String) throws -> Double? {
+        guard let value = table[key] else { return nil }
+        if let double = value.double { return double }
+        if let int = value.int { return Double(int) }
+        throw error("`\(key)` must be a number")
+    }
+
+    public func strings(_ key: String) throws -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw error("`\(key)` must be an array of strings") }
+        return try array.map {
+            guard let s = $0.string else { throw error("`\(key)` must be an array of strings") }
+            return s
+        }
+    }
+
+    /// Rejects keys the format does not define: a typo must not be silently ignored.
+    public func checkKeys(_ allowed: Set<String>) throws {
+        for key in table.keys where !allowed.contains(key) {
+            throw error("unknown key `\(key)` (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Why a document could not be read as a feed. `description` is one line fit for stderr.
+public struct FeedParseError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case tooLarge(limit: Int)
+        case malformedXML
+        case notAFeed
+        case malformedJSON
+        case timeLimit
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var line: Int?
+    public var column: Int?
+
+    public init(_ kind: Kind, _ message: String, line: Int? = nil, column: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        if let line {
+            return "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " + message
+        }
+        return message
+    }
+}
+
+/// Bounds applied to every document, whatever its source.
+public struct FeedParserLimits: Sendable {
+    /// Largest document accepted, in bytes.
+    public var maxDocumentBytes: Int
+    /// Most items read from one document; the rest are ignored.
+    public var maxItems: Int
+    /// Wall-clock budget for one document, in seconds.
+    public var maxSeconds: Double
+
+    public init(maxDocumentBytes: Int = 32 << 20, maxItems: Int = 10_000, maxSeconds: Double = 20) {
+        self.maxDocumentBytes = maxDocumentBytes
+        self.maxItems = maxItems
+        self.maxSeconds = maxSeconds
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Helpers shared by the dialect translators: how a piece of a feed becomes a plain-text title,
+/// a sanitized HTML body, an absolute link, a date.
+enum FieldReading {
+    /// Plain text from an element whose text may carry escaped markup (RSS titles do).
+    static func plainText(_ element: XMLElementNode?) -> String? {
+        guard let element else { return nil }
+        let markup = element.elements.isEmpty ? element.text : element.innerMarkup
+        return nonEmpty(HTMLSanitizer.plainText(markup))
+    }
+
+    /// Sanitized HTML from an element holding (escaped or inline) HTML.
+    static func html(_ element: XMLElementNode?) -> String? {
+        guard let element else { return nil }
+        let markup = element.elements.isEmpty ? element.text : element.innerMarkup
+        return nonEmpty(HTMLSanitizer.sanitize(markup, base: element.base))
+    }
+
+    static func link(_ element: XMLElementNode?) -> String? {
+        guard let element, let raw = nonEmpty(element.text) else { return nil }
+        return URLResolver.resolve(raw, against: element.base)
+    }
+
+    static func date(_ element: XMLElementNode?) -> Date? {
+        guard let element else { return nil }
+        return DateParser.parse(element.text)
+    }
+
+    static func trimmed(_ element: XMLElementNode?) -> String? {
+        guard let element else { return nil }
+        return nonEmpty(element.text)
+    }
+
+    static func nonEmpty(_ s: String?) -> String? {
+        guard let s else { return nil }
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    /// RSS `author` is an e-mail, often with the name in parentheses: "jo@example.org (Jo Smith)".
+    static func authorName(_ raw: String) -> String? {
+        let text = HTMLSanitizer.collapseWhitespace(raw)
+        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+            let name = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { return name }
+        }
+        return nonEmpty(text)
+    }
+
+    static func firstNonNil<T>(_ values: T?...) -> T? {
+        for case let value? in values { return value }
+        return nil
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

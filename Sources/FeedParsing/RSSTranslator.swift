@@ -1,0 +1,104 @@
+import Foundation
+import Model
+
+/// RSS 0.90, 0.91, 0.92–0.94, 1.0 (RDF, with dc/content modules) and 2.0 with its common
+/// namespaces (content:encoded, dc:*, dcterms:*, media:*, atom:link) into the universal model.
+struct RSSTranslator {
+    let format: FeedFormat
+
+    static func isRecord(_ name: String, _ namespace: String) -> Bool {
+        name == "item" && (NS.rssAliases.contains(namespace) || namespace == NS.rss10 || namespace == NS.rss090)
+    }
+
+    /// The namespace RSS's own elements live in, for this dialect.
+    private var rssNamespace: String {
+        switch format {
+        case .rss10: return NS.rss10
+        default: return NS.none
+        }
+    }
+
+    private func own(_ element: XMLElementNode, _ name: String) -> XMLElementNode? {
+        if let found = element.first(name, rssNamespace) { return found }
+        for ns in NS.rssAliases.union([NS.rss090, NS.rss10]) where ns != rssNamespace {
+            if let found = element.first(name, ns) { return found }
+        }
+        return nil
+    }
+
+    private func allOwn(_ element: XMLElementNode, _ name: String) -> [XMLElementNode] {
+        element.elements.filter { $0.name == name && (NS.rssAliases.contains($0.namespace) || $0.namespace == NS.rss10 || $0.namespace == NS.rss090) }
+    }
+
+    func item(_ node: XMLElementNode) -> ParsedItem {
+        var item = ParsedItem()
+        item.title = FieldReading.plainText(own(node, "title") ?? node.first("title", NS.dc))
+
+        let guid = own(node, "guid")
+        let guidText = FieldReading.trimmed(guid)
+        let guidIsPermalink = guid.map { ($0.attribute("isPermaLink") ?? "true").lowercased() != "false" } ?? false
+        let alternate = node.all("link", NS.atom10).first { ($0.attribute("rel") ?? "alternate") == "alternate" }
+
+        item.link = FieldReading.firstNonNil(
+            FieldReading.link(own(node, "link")),
+            alternate.flatMap { $0.attribute("href") }.flatMap { URLResolver.resolve($0, against: alternate?.base) },
+            guidIsPermalink ? guidText.flatMap { URLResolver.hasScheme($0) ? $0 : nil } : nil,
+            node.attribute("about", namespace: NS.rdf).flatMap { URLResolver.resolve($0, against: node.base) })
+        item.id = FieldReading.firstNonNil(guidText, node.attribute("about", namespace: NS.rdf), item.link)
+
+        let description = own(node, "description") ?? node.first("description", NS.dc)
+            ?? node.first("abstract", NS.dcterms)
+        item.summary = FieldReading.html(description)
+        item.content = FieldReading.html(node.first("encoded", NS.content))
+
+        item.published = FieldReading.firstNonNil(
+            FieldReading.date(own(node, "pubDate")), FieldReading.date(node.first("date", NS.dc)),
+            FieldReading.date(node.first("issued", NS.dcterms)), FieldReading.date(node.first("created", NS.dcterms)))
+        item.updated = FieldReading.firstNonNil(
+            FieldReading.date(node.first("modified", NS.dcterms)), FieldReading.date(node.first("updated", NS.atom10)))
+
+        var authors = allOwn(node, "author").compactMap { FieldReading.trimmed($0).flatMap(FieldReading.authorName) }
+        authors += node.all("creator", NS.dc).compactMap { FieldReading.trimmed($0).flatMap(FieldReading.authorName) }
+        authors += node.all("author", NS.atom10).compactMap {
+            FieldReading.trimmed($0.first("name", NS.atom10)) ?? FieldReading.trimmed($0.first("email", NS.atom10))
+        }
+        item.authors = FieldReading.unique(authors)
+
+        var categories = allOwn(node, "category").compactMap { FieldReading.trimmed($0) }
+        categories += node.all("subject", NS.dc).compactMap { FieldReading.trimmed($0) }
+        item.categories = FieldReading.unique(categories)
+
+        var enclosures: [Enclosure] = allOwn(node, "enclosure").compactMap { element in
+            guard let url = element.attribute("url").flatMap({ URLResolver.resolve($0, against: element.base) }) else { return nil }
+            return Enclosure(url: url, type: FieldReading.nonEmpty(element.attribute("type")),
+                             length: element.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        for media in node.all("content", NS.media) + node.all("group", NS.media).flatMap({ $0.all("content", NS.media) }) {
+            guard let url = media.attribute("url").flatMap({ URLResolver.resolve($0, against: media.base) }),
+                  !enclosures.contains(where: { $0.url == url }) else { continue }
+            enclosures.append(Enclosure(url: url, type: FieldReading.nonEmpty(media.attribute("type")),
+                                        length: media.attribute("fileSize").flatMap { Int($0) }))
+        }
+        item.enclosures = enclosures
+        item.language = node.language
+        return item
+    }
+
+    func feed(root: XMLElementNode, items: [ParsedItem], recovered: Bool) -> ParsedFeed {
+        let channel = own(root, "channel") ?? root
+        var feed = ParsedFeed(format: format, items: items, recovered: recovered)
+        feed.title = FieldReading.plainText(own(channel, "title") ?? channel.first("title", NS.dc))
+        let alternate = channel.all("link", NS.atom10).first { ($0.attribute("rel") ?? "alternate") == "alternate" }
+        feed.link = FieldReading.firstNonNil(
+            FieldReading.link(own(channel, "link")),
+            alternate.flatMap { $0.attribute("href") }.flatMap { URLResolver.resolve($0, against: alternate?.base) })
+        feed.description = FieldReading.html(own(channel, "description") ?? channel.first("description", NS.dc))
+        feed.language = FieldReading.firstNonNil(
+            FieldReading.trimmed(own(channel, "language")), FieldReading.trimmed(channel.first("language", NS.dc)),
+            channel.language)
+        feed.updated = FieldReading.firstNonNil(
+            FieldReading.date(own(channel, "lastBuildDate")), FieldReading.date(own(channel, "pubDate")),
+            FieldReading.date(channel.first("date", NS.dc)), FieldReading.date(channel.first("modified", NS.dcterms)))
+        return feed
+    }
+}

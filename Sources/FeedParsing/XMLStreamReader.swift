@@ -1,0 +1,198 @@
+import CLibXML2
+import Foundation
+
+/// Streams an XML document through libxml2's text reader and hands out element trees:
+/// one per "record" element (RSS item, Atom entry) as soon as it closes, and the root with
+/// everything else at the end. Records are never attached to the root, so memory follows the
+/// largest record.
+///
+/// Safety: `XML_PARSE_NONET`, no `NOENT` (entities are never substituted, so no XXE and no
+/// billion laughs), no `DTDLOAD`, no `HUGE` (libxml2 keeps its depth and size limits).
+struct XMLStreamReader {
+    struct Outcome {
+        var root: XMLElementNode
+        var recovered: Bool
+    }
+
+    var documentURL: String?
+    var limits: FeedParserLimits
+    /// Overrides the document's own encoding declaration (nil: declaration, BOM, else UTF-8).
+    var encoding: String?
+
+    /// - Parameters:
+    ///   - onRoot: sees the root element's name and namespace, returns the predicate that tells
+    ///     which elements are records; throws to reject the document (not a feed).
+    ///   - onRecord: receives each record element when it closes.
+    func read(
+        _ bytes: UnsafeRawBufferPointer,
+        onRoot: (_ name: String, _ namespace: String) throws -> (_ name: String, _ namespace: String) -> Bool,
+        onRecord: (XMLElementNode) throws -> Void
+    ) throws -> Outcome {
+        do {
+            return try pass(bytes, recover: false, onRoot: onRoot, onRecord: onRecord)
+        } catch let error as FeedParseError where error.kind == .malformedXML {
+            // Second chance for the ill-formed feeds of the wild; the result says so.
+            do {
+                var outcome = try pass(bytes, recover: true, onRoot: onRoot, onRecord: onRecord)
+                outcome.recovered = true
+                return outcome
+            } catch let retry as FeedParseError where retry.kind == .malformedXML {
+                // Report the first error, where the document went wrong, and call a document
+                // that breaks off on its last line what it is: truncated.
+                if retry.message.hasPrefix("the document is truncated"), let line = error.line,
+                   line >= Self.lineCount(bytes) {
+                    throw FeedParseError(.malformedXML, retry.message + " (\(error.message))", line: error.line, column: error.column)
+                }
+                throw error
+            }
+        }
+    }
+
+    private func pass(
+        _ bytes: UnsafeRawBufferPointer, recover: Bool,
+        onRoot: (_ name: String, _ namespace: String) throws -> (_ name: String, _ namespace: String) -> Bool,
+        onRecord: (XMLElementNode) throws -> Void
+    ) throws -> Outcome {
+        guard bytes.count <= Int(Int32.max), let base = bytes.baseAddress else {
+            throw FeedParseError(.notAFeed, "empty document")
+        }
+        var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue
+        if recover { options |= XML_PARSE_RECOVER.rawValue }
+        guard let reader = xmlReaderForMemory(
+            base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), documentURL, encoding, Int32(options))
+        else { throw FeedParseError(.malformedXML, "cannot create the XML reader") }
+        defer { xmlFreeTextReader(reader) }
+
+        let errors = ErrorCollector()
+        let context = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
+            guard let ctx, let error else { return }
+            let collector = Unmanaged<ErrorCollector>.fromOpaque(ctx).takeUnretainedValue()
+            collector.record(error.pointee)
+        }, context)
+
+        var stack: [XMLElementNode] = []
+        var root: XMLElementNode?
+        var rootClosed = false
+        var isRecord: (String, String) -> Bool = { _, _ in false }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var nodesRead = 0
+
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { break }
+            if status < 0 {
+                // Recovery that still cannot go on: what was read stands if the root closed,
+                // and is reported as truncated below if it did not.
+                if recover && root != nil { break }
+                throw errors.parseError(fallback: "the document is not well-formed XML")
+            }
+            nodesRead += 1
+            if nodesRead & 1023 == 0,
+               Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > limits.maxSeconds {
+                throw FeedParseError(.timeLimit, "parsing took longer than \(limits.maxSeconds) s")
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case 1:  // element
+                let name = Self.string(xmlTextReaderConstLocalName(reader))
+                let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
+                let parent = stack.last
+                var attributes: [(name: String, namespace: String, value: String)] = []
+                var base = parent?.base ?? documentURL
+                var language = parent?.language
+                while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                    let attrName = Self.string(xmlTextReaderConstLocalName(reader))
+                    let attrNamespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
+                    if attrNamespace == "http://www.w3.org/2000/xmlns/" { continue }
+                    let value = Self.string(xmlTextReaderConstValue(reader))
+                    if attrNamespace == "http://www.w3.org/XML/1998/namespace" {
+                        if attrName == "base" { base = URLResolver.resolve(value, against: base) ?? base }
+                        if attrName == "lang" { language = value.isEmpty ? nil : value }
+                    }
+                    attributes.append((attrName, attrNamespace, value))
+                }
+                xmlTextReaderMoveToElement(reader)
+                let node = XMLElementNode(name: name, namespace: namespace, attributes: attributes, base: base, language: language)
+                if root == nil {
+                    root = node
+                    isRecord = try onRoot(name, namespace)
+                } else if let parent {
+                    if !isRecord(name, namespace) { parent.children.append(.element(node)) }
+                }
+                if xmlTextReaderIsEmptyElement(reader) == 1 {
+                    try close(node, isRoot: stack.isEmpty, isRecord: isRecord, onRecord: onRecord, rootClosed: &rootClosed)
+                } else {
+                    stack.append(node)
+                }
+            case 15:  // end element
+                guard let node = stack.popLast() else { continue }
+                try close(node, isRoot: stack.isEmpty, isRecord: isRecord, onRecord: onRecord, rootClosed: &rootClosed)
+            case 3, 4, 13, 14:  // text, CDATA, whitespace
+                if let current = stack.last {
+                    current.children.append(.text(Self.string(xmlTextReaderConstValue(reader))))
+                }
+            default:
+                continue
+            }
+        }
+        guard let root else {
+            throw errors.parseError(fallback: "the document is empty")
+        }
+        if !rootClosed {
+            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            throw FeedParseError(.malformedXML, "the document is truncated: it ends before </\(root.name)> closes", line: line > 0 ? line : nil)
+        }
+        return Outcome(root: root, recovered: recover)
+    }
+
+    private func close(
+        _ node: XMLElementNode, isRoot: Bool, isRecord: (String, String) -> Bool,
+        onRecord: (XMLElementNode) throws -> Void, rootClosed: inout Bool
+    ) throws {
+        if isRoot {
+            rootClosed = true
+        } else if isRecord(node.name, node.namespace) {
+            try onRecord(node)
+        }
+    }
+
+    private static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var lines = 1
+        var last: UInt8 = 0
+        for byte in bytes {
+            if byte == 0x0A { lines += 1 }
+            last = byte
+        }
+        return last == 0x0A ? lines - 1 : lines
+    }
+
+    static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+}
+
+/// Keeps the first error libxml2 reports, with its position, so the message names line and column.
+private final class ErrorCollector {
+    struct Entry {
+        var message: String
+        var line: Int
+        var column: Int
+    }
+
+    var first: Entry?
+
+    func record(_ error: xmlError) {
+        guard first == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        let message = error.message.map { String(cString: $0) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "XML error \(error.code)"
+        first = Entry(message: message, line: Int(error.line), column: Int(error.int2))
+    }
+
+    func parseError(fallback: String) -> FeedParseError {
+        guard let first else { return FeedParseError(.malformedXML, fallback) }
+        return FeedParseError(.malformedXML, first.message, line: first.line > 0 ? first.line : nil,
+                              column: first.column > 0 ? first.column : nil)
+    }
+}

@@ -1,0 +1,123 @@
+import CCurl
+import Foundation
+
+/// Runs a round of transfers through one curl multi handle and returns when all are done.
+/// Blocking, by design: it is called from the daily run or the daemon's loop, one round at a
+/// time, and keeps every handle on the calling thread.
+public struct Fetcher: Sendable {
+    public var configuration: FetcherConfiguration
+
+    public init(configuration: FetcherConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func fetch(_ requests: [FetchRequest]) -> [FetchResponse] {
+        guard !requests.isEmpty, let multi = curl_multi_init() else {
+            return requests.map { failure($0, "cannot start libcurl") }
+        }
+        defer { curl_multi_cleanup(multi) }
+        _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxConnections)
+        _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
+
+        var responses: [FetchResponse?] = Array(repeating: nil, count: requests.count)
+        var transfers: [Int: Transfer] = [:]  // keeps each Transfer alive while C holds its pointer
+        for (index, request) in requests.enumerated() {
+            guard let easy = CurlEasy() else {
+                responses[index] = failure(request, "cannot create a libcurl handle")
+                continue
+            }
+            let transfer = Transfer(request: request, easy: easy, maxBodyBytes: configuration.maxBodyBytes)
+            configure(transfer, index: index)
+            transfers[index] = transfer
+            curl_multi_add_handle(multi, easy.handle)
+        }
+
+        var running: Int32 = 0
+        repeat {
+            curl_multi_perform(multi, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                var privateData: UnsafeMutableRawPointer?
+                _ = cv_easy_getinfo_ptr(handle, CURLINFO_PRIVATE, &privateData)
+                let index = Int(bitPattern: privateData)
+                if let transfer = transfers.removeValue(forKey: index) {
+                    responses[index] = response(for: transfer, result: message.pointee.data.result)
+                }
+                curl_multi_remove_handle(multi, handle)
+            }
+            if running > 0 { curl_multi_poll(multi, nil, 0, 1000, nil) }
+        } while running > 0
+
+        return responses.enumerated().map { index, response in
+            response ?? failure(requests[index], "the transfer did not complete")
+        }
+    }
+
+    private func configure(_ transfer: Transfer, index: Int) {
+        let easy = transfer.easy
+        let request = transfer.request
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        easy.set(CURLOPT_URL, request.url)
+        easy.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index))
+        _ = cv_easy_setopt_write(easy.handle, Transfer.writeCallback)
+        easy.set(CURLOPT_WRITEDATA, pointer: context)
+        _ = cv_easy_setopt_header(easy.handle, Transfer.headerCallback)
+        easy.set(CURLOPT_HEADERDATA, pointer: context)
+        easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))
+        easy.set(CURLOPT_PROTOCOLS_STR, request.allowFile ? "file" : "http,https")
+        easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        easy.set(CURLOPT_FOLLOWLOCATION, 1)
+        easy.set(CURLOPT_MAXREDIRS, configuration.maxRedirects)
+        easy.set(CURLOPT_NOSIGNAL, 1)
+        easy.set(CURLOPT_TIMEOUT, configuration.timeoutSeconds)
+        easy.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeoutSeconds)
+        easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytesPerSecond)
+        easy.set(CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedSeconds)
+        easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(configuration.maxBodyBytes))
+        easy.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
+        easy.set(CURLOPT_USERAGENT, configuration.userAgent)
+        easy.set(CURLOPT_SSL_VERIFYPEER, 1)
+        easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        var headers = ["Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+        if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+        easy.setHeaders(headers)
+    }
+
+    private func response(for transfer: Transfer, result: CURLcode) -> FetchResponse {
+        let easy = transfer.easy
+        let status = easy.long(CURLINFO_RESPONSE_CODE)
+        let effectiveURL = easy.string(CURLINFO_EFFECTIVE_URL) ?? transfer.request.url
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - transfer.started.uptimeNanoseconds) / 1e9
+        let outcome: FetchResponse.Outcome
+        if result != CURLE_OK {
+            outcome = .transportError(message(for: transfer, result: result))
+        } else if status == 304 {
+            outcome = .notModified
+        } else if status == 0 || (200..<300).contains(status) {  // file:// has no status code
+            outcome = .ok
+        } else {
+            outcome = .httpError(status)
+        }
+        return FetchResponse(
+            request: transfer.request, outcome: outcome, status: status,
+            body: outcome == .ok ? transfer.body : Data(), effectiveURL: effectiveURL,
+            etag: transfer.headers["etag"], lastModified: transfer.headers["last-modified"],
+            contentType: transfer.headers["content-type"], retryAfter: transfer.headers["retry-after"],
+            seconds: seconds)
+    }
+
+    private func message(for transfer: Transfer, result: CURLcode) -> String {
+        if transfer.bodyOverLimit || result == CURLE_FILESIZE_EXCEEDED {
+            return "the response is larger than the \(configuration.maxBodyBytes)-byte limit"
+        }
+        let detail = String(cString: transfer.errorBuffer)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+    }
+
+    private func failure(_ request: FetchRequest, _ message: String) -> FetchResponse {
+        FetchResponse(request: request, outcome: .transportError(message), status: 0, body: Data(),
+                      effectiveURL: request.url, etag: nil, lastModified: nil, contentType: nil, retryAfter: nil, seconds: 0)
+    }
+}

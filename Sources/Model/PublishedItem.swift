@@ -1,0 +1,50 @@
+import Foundation
+
+/// An item as the site shows it: stored content, its source and its tags.
+public struct PublishedItem: Sendable, Equatable {
+    public var id: Int64
+    /// Survives a rebuilt database: derived from the source and the item's identity in it.
+    public var stableKey: String
+    public var sourceID: String
+    public var sourceTitle: String
+    public var title: String
+    public var link: String?
+    public var summary: String?
+    public var content: String?
+    public var authors: [String]
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var language: String?
+    public var healthScore: Double
+    public var health: Bool
+    public var tags: [TagEvidence]
+    public var cves: [String]
+
+    public init(
+        id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,
+        content: String?, authors: [String], published: Date?, updated: Date?, firstSeen: Date,
+        language: String?, healthScore: Double, health: Bool, tags: [TagEvidence], cves: [String]
+    ) {
+        self.id = id
+        self.stableKey = stableKey
+        self.sourceID = sourceID
+        self.sourceTitle = sourceTitle
+        self.title = title
+        self.link = link
+        self.summary = summary
+        self.content = content
+        self.authors = authors
+        self.published = published
+        self.updated = updated
+        self.firstSeen = firstSeen
+        self.language = language
+        self.healthScore = healthScore
+        self.health = health
+        self.tags = tags
+        self.cves = cves
+    }
+
+    /// The date the item is listed under: published, else updated, else first seen.
+    public var displayDate: Date { published ?? updated ?? firstSeen }
+}

@@ -1,0 +1,41 @@
+/// How a source's documents are to be read. `auto` sniffs the format from the bytes.
+public enum SourceKind: String, Sendable, Codable, CaseIterable {
+    case auto, rss, atom, jsonfeed
+}
+
+/// One feed that cyberveille polls, as declared in the sources file.
+public struct Source: Sendable, Hashable, Codable {
+    /// Stable identifier (`[a-z0-9-]+`), the key of the source everywhere.
+    public var id: String
+    public var title: String
+    /// Absolute URL (http, https, or file for sources marked `local`).
+    public var url: String
+    public var kind: SourceKind
+    /// BCP 47 language of the source's items when the feed does not say (e.g. "fr").
+    public var language: String?
+    /// Configured poll interval, in seconds.
+    public var interval: Int
+    /// Sources whose silence must be reported (national CERTs).
+    public var critical: Bool
+    public var homepage: String?
+    /// Only local sources may be read from `file://` URLs.
+    public var local: Bool
+    public var enabled: Bool
+
+    public init(
+        id: String, title: String, url: String, kind: SourceKind = .auto, language: String? = nil,
+        interval: Int = 3600, critical: Bool = false, homepage: String? = nil, local: Bool = false,
+        enabled: Bool = true
+    ) {
+        self.id = id
+        self.title = title
+        self.url = url
+        self.kind = kind
+        self.language = language
+        self.interval = interval
+        self.critical = critical
+        self.homepage = homepage
+        self.local = local
+        self.enabled = enabled
+    }
+}

@@ -1,0 +1,67 @@
+import FeedParsing
+import Fetching
+import Foundation
+import Logging
+import Model
+import Storage
+
+/// Fetches the due sources, parses what came back, and stores the items; records every
+/// source's outcome on its health row.
+struct FetchStep {
+    let environment: RunEnvironment
+    let sources: [Source]
+    let force: Bool
+
+    func run(into summary: inout RunSummary, now: Date) throws {
+        let store = environment.store
+        try store.syncSources(sources)
+        let states = try store.sourceStates()
+        let due = sources.filter { $0.enabled && (force || Schedule.isDue($0, state: states[$0.id], now: now)) }
+        summary.feedsSkipped = sources.filter(\.enabled).count - due.count
+        let requests = due.map {
+            FetchRequest(sourceID: $0.id, url: $0.url, etag: states[$0.id]?.etag,
+                         lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
+        }
+        let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests)
+        let parser = FeedParser()
+        for (source, response) in zip(due, responses) {
+            let previousFailures = states[source.id]?.consecutiveFailures ?? 0
+            func fail(_ message: String) throws {
+                summary.feedsFailed += 1
+                summary.failures.append(.init(sourceID: source.id, message: message))
+                environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
+                try store.recordFetch(sourceID: source.id, FetchRecord(
+                    at: now, status: response.summary, result: .failure(message),
+                    nextDueAt: Schedule.nextAfterFailure(source, previousFailures: previousFailures, now: now)))
+            }
+            switch response.outcome {
+            case .notModified:
+                summary.feedsOK += 1
+                try store.recordFetch(sourceID: source.id, FetchRecord(
+                    at: now, status: response.summary, result: .notModified, nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+            case .httpError, .transportError:
+                try fail(response.summary)
+            case .ok:
+                let feed: ParsedFeed
+                do {
+                    feed = try parser.parse(response.body, url: response.effectiveURL)
+                } catch let error as FeedParseError {
+                    try fail("parse error: \(error)")
+                    continue
+                }
+                let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
+                summary.feedsOK += 1
+                summary.itemsNew += result.newItemIDs.count
+                summary.itemsUpdated += result.updatedItemIDs.count
+                environment.logger.info("feed read", metadata: [
+                    "source": "\(source.id)", "items": "\(feed.items.count)", "new": "\(result.newItemIDs.count)",
+                    "updated": "\(result.updatedItemIDs.count)", "recovered": "\(feed.recovered)",
+                ])
+                try store.recordFetch(sourceID: source.id, FetchRecord(
+                    at: now, status: response.summary + (feed.recovered ? " (ill-formed XML, recovered)" : ""),
+                    result: .success(etag: response.etag, lastModified: response.lastModified),
+                    nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+            }
+        }
+    }
+}

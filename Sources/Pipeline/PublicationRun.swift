@@ -1,0 +1,44 @@
+import Configuration
+import Foundation
+import Model
+import Tagging
+
+/// The daily publication and its parts, as the commands run them.
+public struct PublicationRun: Sendable {
+    public enum Stages: Sendable {
+        /// fetch → parse → store → tag → publish
+        case all
+        /// fetch → parse → store → tag
+        case fetchOnly
+        /// publish what is stored
+        case publishOnly
+    }
+
+    let environment: RunEnvironment
+    /// Poll every enabled source, due or not.
+    let force: Bool
+
+    public init(environment: RunEnvironment, force: Bool = false) {
+        self.environment = environment
+        self.force = force
+    }
+
+    public func execute(_ stages: Stages, now: Date = Date()) throws -> RunSummary {
+        let settings = environment.settings
+        let started = Date()
+        var summary = RunSummary()
+        let taxonomy = try Taxonomy.load(path: settings.rulesPath)
+        if stages != .publishOnly {
+            let sources = try SourcesFile.load(path: settings.sourcesPath)
+            try FetchStep(environment: environment, sources: sources, force: force).run(into: &summary, now: now)
+            try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
+        }
+        if stages != .fetchOnly {
+            try PublishStep(environment: environment, taxonomy: taxonomy).run(into: &summary, now: now)
+        }
+        try environment.store.recordRun(
+            startedAt: started, finishedAt: Date(), feedsOK: summary.feedsOK, feedsFailed: summary.feedsFailed,
+            itemsNew: summary.itemsNew, itemsUpdated: summary.itemsUpdated, pagesWritten: summary.pagesWritten)
+        return summary
+    }
+}

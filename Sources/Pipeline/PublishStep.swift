@@ -1,0 +1,20 @@
+import Foundation
+import Model
+import Publishing
+import Storage
+import Tagging
+
+/// Renders the site from what is stored.
+struct PublishStep {
+    let environment: RunEnvironment
+    let taxonomy: Taxonomy
+
+    func run(into summary: inout RunSummary, now: Date) throws {
+        let settings = environment.settings
+        let publisher = try SitePublisher(templatesDirectory: settings.templatesDirectory, site: settings.site, tags: taxonomy.tags)
+        let items = try environment.store.latestItems(limit: settings.site.itemsOnHome)
+        let report = try publisher.publish(items: items, to: settings.outputDirectory, now: now)
+        summary.pagesWritten = report.pagesWritten
+        summary.outputDirectory = report.outputDirectory
+    }
+}

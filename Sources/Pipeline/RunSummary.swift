@@ -1,0 +1,40 @@
+import Foundation
+
+/// What a run did; the `--json` line of `run`, `fetch` and `publish` (keys are a contract).
+public struct RunSummary: Sendable, Equatable {
+    public struct FeedFailure: Sendable, Equatable {
+        public var sourceID: String
+        public var message: String
+    }
+
+    public var feedsOK = 0
+    public var feedsFailed = 0
+    public var feedsSkipped = 0
+    public var itemsNew = 0
+    public var itemsUpdated = 0
+    public var itemsTagged = 0
+    public var pagesWritten = 0
+    public var failures: [FeedFailure] = []
+    public var outputDirectory: String?
+
+    public init() {}
+
+    /// `{"feeds_ok": n, "feeds_failed": n, "items_new": n, "items_updated": n, "pages_written": n}`
+    public var json: String {
+        let object: [String: Int] = [
+            "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
+            "items_updated": itemsUpdated, "pages_written": pagesWritten,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Lines for a person reading the terminal or the cron mail.
+    public var text: String {
+        var lines = ["feeds: \(feedsOK) ok, \(feedsFailed) failed" + (feedsSkipped > 0 ? ", \(feedsSkipped) not due" : ""),
+                     "items: \(itemsNew) new, \(itemsUpdated) updated" + (itemsTagged > 0 ? ", \(itemsTagged) tagged" : "")]
+        if let outputDirectory { lines.append("pages: \(pagesWritten) written to \(outputDirectory)") }
+        for failure in failures { lines.append("  failed \(failure.sourceID): \(failure.message)") }
+        return lines.joined(separator: "\n")
+    }
+}

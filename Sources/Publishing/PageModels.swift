@@ -1,0 +1,64 @@
+import Configuration
+import Model
+
+/// What templates see. Property names are the template contract: see docs/templates.md.
+struct SiteView {
+    var title: String
+    var description: String
+    var baseURL: String
+    var language: String
+    var atomURL: String
+    var generatedAt: String
+    var generatedAtHuman: String
+}
+
+struct ItemView {
+    var id: Int64
+    var entryID: String
+    var title: String
+    var link: String?
+    var sourceID: String
+    var sourceTitle: String
+    var dateISO: String
+    var dateHuman: String
+    var updatedISO: String
+    var authors: String?
+    /// Sanitized HTML, rendered unescaped (`{{{summaryHTML}}}`).
+    var summaryHTML: String?
+    var health: Bool
+    var score: String
+    var tags: [TagView]
+    var hasTags: Bool
+    var cves: [String]
+    var hasCVEs: Bool
+    var language: String?
+}
+
+struct TagView {
+    var id: String
+    var label: String
+    var group: String
+    /// Why the tag was set, e.g. « hôpital » (titre).
+    var evidence: String
+}
+
+struct DayView {
+    var dateISO: String
+    var dateHuman: String
+    var items: [ItemView]
+}
+
+struct HomePage {
+    var site: SiteView
+    var days: [DayView]
+    var itemCount: Int
+    var healthCount: Int
+    var isEmpty: Bool
+}
+
+struct AtomFeedPage {
+    var site: SiteView
+    var feedID: String
+    var updated: String
+    var items: [ItemView]
+}

@@ -1,0 +1,125 @@
+import Configuration
+import Foundation
+import Model
+import Mustache
+
+/// Renders the site into the output folder, all or nothing.
+public struct SitePublisher: Sendable {
+    public struct Report: Sendable, Equatable {
+        /// HTML pages and feeds written (assets not counted).
+        public var pagesWritten: Int
+        public var outputDirectory: String
+    }
+
+    let templates: TemplateSet
+    let templatesDirectory: String
+    let site: SiteSettings
+    let tagsByID: [String: TagDefinition]
+
+    public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
+        self.templates = try TemplateSet(directory: templatesDirectory, required: ["index", "atom"])
+        self.templatesDirectory = templatesDirectory
+        self.site = site
+        self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func publish(items: [PublishedItem], to outputDirectory: String, now: Date = Date()) throws -> Report {
+        let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
+        let staging = try StagingDirectory(for: output)
+        var pages = 0
+        do {
+            let siteView = makeSiteView(now: now)
+            let views = items.map { itemView($0) }
+
+            let home = HomePage(site: siteView, days: groupByDay(views), itemCount: views.count,
+                                healthCount: views.filter(\.health).count, isEmpty: views.isEmpty)
+            try staging.write(try templates.render(home, "index"), to: "index.html")
+            pages += 1
+
+            let feed = AtomFeedPage(site: siteView, feedID: site.baseURL, updated: views.map(\.updatedISO).max() ?? siteView.generatedAt,
+                                    items: views)
+            try staging.write(try templates.render(feed, "atom"), to: "atom.xml")
+            pages += 1
+
+            try staging.copyAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
+            try staging.commit()
+        } catch {
+            staging.discard()
+            throw error
+        }
+        return Report(pagesWritten: pages, outputDirectory: output.path)
+    }
+
+    private func makeSiteView(now: Date) -> SiteView {
+        SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
+                 atomURL: site.baseURL + "atom.xml", generatedAt: ISO8601UTC.string(from: now),
+                 generatedAtHuman: HumanDates.day(now, language: site.language))
+    }
+
+    func itemView(_ item: PublishedItem) -> ItemView {
+        var tags: [TagView] = []
+        for evidence in item.tags where !evidence.tagID.isEmpty && !tags.contains(where: { $0.id == evidence.tagID }) {
+            let definition = tagsByID[evidence.tagID]
+            let label = site.language.hasPrefix("en") ? definition?.labelEN : definition?.labelFR
+            let field = Self.fieldNames[site.language.hasPrefix("en") ? "en" : "fr"]?[evidence.field] ?? evidence.field
+            tags.append(TagView(id: evidence.tagID, label: label ?? evidence.tagID, group: definition?.group ?? "",
+                                evidence: "« \(evidence.matchedText) » (\(field))"))
+        }
+        let host = URL(string: site.baseURL)?.host ?? "cyberveille"
+        return ItemView(
+            id: item.id,
+            entryID: "tag:\(host),2026:item/\(item.stableKey)",
+            title: item.title.isEmpty ? (site.language.hasPrefix("en") ? "(untitled)" : "(sans titre)") : item.title,
+            link: item.link.flatMap { Self.isPublishableLink($0) ? $0 : nil },
+            sourceID: item.sourceID,
+            sourceTitle: item.sourceTitle,
+            dateISO: ISO8601UTC.string(from: item.displayDate),
+            dateHuman: HumanDates.day(item.displayDate, language: site.language),
+            updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
+            authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
+            summaryHTML: item.summary ?? item.content,
+            health: item.health,
+            score: String(format: "%.2f", item.healthScore),
+            tags: tags, hasTags: !tags.isEmpty,
+            cves: item.cves, hasCVEs: !item.cves.isEmpty,
+            language: item.language)
+    }
+
+    private static let fieldNames = [
+        "fr": ["title": "titre", "summary": "résumé", "content": "contenu"],
+        "en": ["title": "title", "summary": "summary", "content": "content"],
+    ]
+
+    /// Links from feeds are untrusted: only http(s) ones are published.
+    static func isPublishableLink(_ link: String) -> Bool {
+        let lower = link.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://")
+    }
+
+    private func groupByDay(_ items: [ItemView]) -> [DayView] {
+        var days: [DayView] = []
+        for item in items {
+            let day = String(item.dateISO.prefix(10))
+            if days.last?.dateISO == day {
+                days[days.count - 1].items.append(item)
+            } else {
+                let date = ISO8601Day.date(day) ?? Date()
+                days.append(DayView(dateISO: day, dateHuman: HumanDates.day(date, language: site.language), items: [item]))
+            }
+        }
+        return days
+    }
+}
+
+enum ISO8601Day {
+    static func date(_ day: String) -> Date? {
+        let parts = day.split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 3 else { return nil }
+        return Date(timeIntervalSince1970: Double(CivilCalendar.days(fromYear: parts[0], month: parts[1], day: parts[2]) * 86_400))
+    }
+}
+
+public struct PublishError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

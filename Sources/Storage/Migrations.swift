@@ -1,0 +1,92 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. Never edit a shipped migration: add one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-sources-items-tags") { db in
+            try db.execute(sql: """
+                CREATE TABLE source (
+                    id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    language TEXT,
+                    homepage TEXT,
+                    etag TEXT,
+                    last_modified TEXT,
+                    last_attempt_at REAL,
+                    last_success_at REAL,
+                    last_status TEXT,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    next_due_at REAL
+                );
+                CREATE TABLE item (
+                    id INTEGER PRIMARY KEY,
+                    source_id TEXT NOT NULL REFERENCES source(id),
+                    identity TEXT NOT NULL,
+                    guid TEXT,
+                    title TEXT,
+                    link TEXT,
+                    summary TEXT,
+                    content TEXT,
+                    authors TEXT NOT NULL DEFAULT '[]',
+                    categories TEXT NOT NULL DEFAULT '[]',
+                    enclosures TEXT NOT NULL DEFAULT '[]',
+                    language TEXT,
+                    published_at REAL,
+                    updated_at REAL,
+                    first_seen_at REAL NOT NULL,
+                    changed_at REAL,
+                    sort_at REAL NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    health_score REAL,
+                    health INTEGER,
+                    tagged_hash TEXT,
+                    UNIQUE (source_id, identity)
+                );
+                CREATE INDEX item_by_date ON item(sort_at DESC);
+                CREATE TABLE item_revision (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    replaced_at REAL NOT NULL,
+                    title TEXT,
+                    link TEXT,
+                    summary TEXT,
+                    content TEXT,
+                    published_at REAL,
+                    updated_at REAL,
+                    content_hash TEXT NOT NULL
+                );
+                CREATE INDEX item_revision_by_item ON item_revision(item_id);
+                CREATE TABLE item_tag (
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    tag_id TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    matched_text TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    PRIMARY KEY (item_id, tag_id, rule_id)
+                );
+                CREATE INDEX item_tag_by_tag ON item_tag(tag_id);
+                CREATE TABLE item_cve (
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    cve TEXT NOT NULL,
+                    PRIMARY KEY (item_id, cve)
+                );
+                CREATE INDEX item_cve_by_cve ON item_cve(cve);
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    started_at REAL NOT NULL,
+                    finished_at REAL NOT NULL,
+                    feeds_ok INTEGER NOT NULL,
+                    feeds_failed INTEGER NOT NULL,
+                    items_new INTEGER NOT NULL,
+                    items_updated INTEGER NOT NULL,
+                    pages_written INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

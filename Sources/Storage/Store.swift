@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+import Model
+
+/// The database of one cyberveille installation.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError("\(path): cannot open the database: \(error.message ?? error.description)")
+        }
+    }
+
+    // MARK: Sources
+
+    /// Makes the source table match the sources file; fetch state of known sources is kept,
+    /// and sources no longer listed keep their rows (their items stay published).
+    public func syncSources(_ sources: [Source]) throws {
+        try pool.write { db in
+            for source in sources {
+                try db.execute(sql: """
+                    INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, kind = excluded.kind,
+                        language = excluded.language, homepage = excluded.homepage
+                    """, arguments: [source.id, source.title, source.url, source.kind.rawValue, source.language, source.homepage])
+            }
+        }
+    }
+
+    public func sourceStates() throws -> [String: SourceState] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM source")
+            var states: [String: SourceState] = [:]
+            for row in rows {
+                let id: String = row["id"]
+                states[id] = SourceState(
+                    sourceID: id, etag: row["etag"], lastModified: row["last_modified"],
+                    lastAttemptAt: Self.date(row["last_attempt_at"]), lastSuccessAt: Self.date(row["last_success_at"]),
+                    lastStatus: row["last_status"], consecutiveFailures: row["consecutive_failures"],
+                    lastError: row["last_error"], nextDueAt: Self.date(row["next_due_at"]))
+            }
+            return states
+        }
+    }
+
+    public func recordFetch(sourceID: String, _ record: FetchRecord) throws {
+        try pool.write { db in
+            switch record.result {
+            case .success(let etag, let lastModified):
+                try db.execute(sql: """
+                    UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
+                        last_error = NULL, next_due_at = ?, etag = ?, last_modified = ? WHERE id = ?
+                    """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
+                                     record.nextDueAt.timeIntervalSince1970, etag, lastModified, sourceID])
+            case .notModified:
+                try db.execute(sql: """
+                    UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
+                        last_error = NULL, next_due_at = ? WHERE id = ?
+                    """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
+                                     record.nextDueAt.timeIntervalSince1970, sourceID])
+            case .failure(let message):
+                try db.execute(sql: """
+                    UPDATE source SET last_attempt_at = ?, last_status = ?, consecutive_failures = consecutive_failures + 1,
+                        last_error = ?, next_due_at = ? WHERE id = ?
+                    """, arguments: [record.at.timeIntervalSince1970, record.status, message,
+                                     record.nextDueAt.timeIntervalSince1970, sourceID])
+            }
+        }
+    }
+
+    // MARK: Items
+
+    /// Inserts new items, updates changed ones (keeping the previous version as a revision),
+    /// and skips unchanged ones by content hash. One transaction per call: a feed's items land
+    /// together or not at all.
+    public func upsertItems(sourceID: String, _ items: [ParsedItem], at now: Date = Date()) throws -> UpsertResult {
+        try pool.write { db in
+            var result = UpsertResult()
+            var seenIdentities = Set<String>()
+            let select = try db.cachedStatement(sql: "SELECT id, content_hash FROM item WHERE source_id = ? AND identity = ?")
+            for item in items {
+                let identity = ContentHash.identity(of: item)
+                guard seenIdentities.insert(identity).inserted else { continue }  // repeated in the same document
+                let hash = ContentHash.of(item)
+                let existing = try Row.fetchOne(select, arguments: [sourceID, identity])
+                if let existing {
+                    let id: Int64 = existing["id"]
+                    guard (existing["content_hash"] as String) != hash else {
+                        result.unchanged += 1
+                        continue
+                    }
+                    try db.execute(sql: """
+                        INSERT INTO item_revision (item_id, replaced_at, title, link, summary, content, published_at, updated_at, content_hash)
+                        SELECT id, ?, title, link, summary, content, published_at, updated_at, content_hash FROM item WHERE id = ?
+                        """, arguments: [now.timeIntervalSince1970, id])
+                    try db.execute(sql: """
+                        UPDATE item SET guid = ?, title = ?, link = ?, summary = ?, content = ?, authors = ?, categories = ?,
+                            enclosures = ?, language = ?, published_at = ?, updated_at = ?, changed_at = ?,
+                            sort_at = coalesce(?, first_seen_at), content_hash = ?
+                        WHERE id = ?
+                        """, arguments: [item.id, item.title, item.link, item.summary, item.content, Self.json(item.authors),
+                                         Self.json(item.categories), Self.json(item.enclosures), item.language,
+                                         item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
+                                         now.timeIntervalSince1970, Self.sortDate(item, firstSeen: nil), hash, id])
+                    result.updatedItemIDs.append(id)
+                } else {
+                    try db.execute(sql: """
+                        INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
+                            language, published_at, updated_at, first_seen_at, sort_at, content_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [sourceID, identity, item.id, item.title, item.link, item.summary, item.content,
+                                         Self.json(item.authors), Self.json(item.categories), Self.json(item.enclosures),
+                                         item.language, item.published?.timeIntervalSince1970,
+                                         item.updated?.timeIntervalSince1970, now.timeIntervalSince1970,
+                                         Self.sortDate(item, firstSeen: now), hash])
+                    result.newItemIDs.append(db.lastInsertedRowID)
+                }
+            }
+            return result
+        }
+    }
+
+    /// Items whose tags are missing or older than their content.
+    public func itemsToTag() throws -> [ItemText] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item.id, item.title, item.summary, item.content, coalesce(item.language, source.language) AS language,
+                    item.content_hash
+                FROM item JOIN source ON source.id = item.source_id
+                WHERE item.tagged_hash IS NULL OR item.tagged_hash != item.content_hash
+                """).map { row in
+                ItemText(id: row["id"], title: row["title"] ?? "", summary: row["summary"] ?? "", content: row["content"] ?? "",
+                         language: row["language"], contentHash: row["content_hash"])
+            }
+        }
+    }
+
+    /// Replaces the automatic tags of items; all in one transaction.
+    public func saveClassifications(_ classifications: [(item: ItemText, classification: Classification)]) throws {
+        try pool.write { db in
+            for (item, classification) in classifications {
+                try db.execute(sql: "DELETE FROM item_tag WHERE item_id = ?", arguments: [item.id])
+                try db.execute(sql: "DELETE FROM item_cve WHERE item_id = ?", arguments: [item.id])
+                for evidence in classification.evidence {
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO item_tag (item_id, tag_id, rule_id, matched_text, field) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [item.id, evidence.tagID, evidence.ruleID, evidence.matchedText, evidence.field])
+                }
+                for cve in classification.cves {
+                    try db.execute(sql: "INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
+                }
+                try db.execute(sql: "UPDATE item SET health_score = ?, health = ?, tagged_hash = ? WHERE id = ?",
+                               arguments: [classification.score, classification.health, item.contentHash, item.id])
+            }
+        }
+    }
+
+    /// The most recent items, newest first, with their source and tags.
+    public func latestItems(limit: Int) throws -> [PublishedItem] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT item.*, source.title AS source_title, coalesce(item.language, source.language) AS item_language
+                FROM item JOIN source ON source.id = item.source_id
+                ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
+                """, arguments: [limit])
+            let ids = rows.map { $0["id"] as Int64 }
+            var tags: [Int64: [TagEvidence]] = [:]
+            var cves: [Int64: [String]] = [:]
+            if !ids.isEmpty {
+                let placeholders = databaseQuestionMarks(count: ids.count)
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(placeholders)) ORDER BY rowid",
+                                            arguments: StatementArguments(ids)) {
+                    tags[row["item_id"], default: []].append(TagEvidence(
+                        tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_cve WHERE item_id IN (\(placeholders)) ORDER BY cve",
+                                            arguments: StatementArguments(ids)) {
+                    cves[row["item_id"], default: []].append(row["cve"])
+                }
+            }
+            return rows.map { row in
+                let id: Int64 = row["id"]
+                return PublishedItem(
+                    id: id, stableKey: ContentHash.of([row["source_id"], row["identity"]]), sourceID: row["source_id"], sourceTitle: row["source_title"], title: row["title"] ?? "",
+                    link: row["link"], summary: row["summary"], content: row["content"],
+                    authors: Self.decode(row["authors"]) ?? [], published: Self.date(row["published_at"]),
+                    updated: Self.date(row["updated_at"]) ?? Self.date(row["changed_at"]),
+                    firstSeen: Self.date(row["first_seen_at"]) ?? Date(timeIntervalSince1970: 0),
+                    language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
+                    tags: tags[id] ?? [], cves: cves[id] ?? [])
+            }
+        }
+    }
+
+    public func counts() throws -> StoreCounts {
+        try pool.read { db in
+            StoreCounts(
+                feeds: try Int.fetchOne(db, sql: "SELECT count(*) FROM source") ?? 0,
+                items: try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0,
+                healthItems: try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE health = 1") ?? 0,
+                revisions: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_revision") ?? 0,
+                tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tag") ?? 0)
+        }
+    }
+
+    public func recordRun(startedAt: Date, finishedAt: Date, feedsOK: Int, feedsFailed: Int, itemsNew: Int,
+                          itemsUpdated: Int, pagesWritten: Int) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (started_at, finished_at, feeds_ok, feeds_failed, items_new, items_updated, pages_written)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [startedAt.timeIntervalSince1970, finishedAt.timeIntervalSince1970, feedsOK, feedsFailed,
+                                 itemsNew, itemsUpdated, pagesWritten])
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func sortDate(_ item: ParsedItem, firstSeen: Date?) -> Double? {
+        // Future-dated items (bad clocks, scheduled posts) must not stick to the top of the site.
+        let candidate = item.published ?? item.updated
+        if let candidate, let firstSeen, candidate > firstSeen { return firstSeen.timeIntervalSince1970 }
+        return (candidate ?? firstSeen)?.timeIntervalSince1970
+    }
+
+    static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
+
+    private static func json<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+    }
+
+    private static func decode(_ text: String?) -> [String]? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+}
+
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

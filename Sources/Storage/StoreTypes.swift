@@ -1,0 +1,64 @@
+import Foundation
+
+/// The fetch state kept per source: validators for conditional GET and the source's health.
+public struct SourceState: Sendable, Equatable {
+    public var sourceID: String
+    public var etag: String?
+    public var lastModified: String?
+    public var lastAttemptAt: Date?
+    public var lastSuccessAt: Date?
+    public var lastStatus: String?
+    public var consecutiveFailures: Int
+    public var lastError: String?
+    public var nextDueAt: Date?
+}
+
+/// The outcome of one fetch, as the source's health row records it.
+public struct FetchRecord: Sendable {
+    public enum Result: Sendable {
+        /// Got and parsed; the validators are those of the response.
+        case success(etag: String?, lastModified: String?)
+        case notModified
+        case failure(String)
+    }
+
+    public var at: Date
+    public var status: String
+    public var result: Result
+    public var nextDueAt: Date
+
+    public init(at: Date, status: String, result: Result, nextDueAt: Date) {
+        self.at = at
+        self.status = status
+        self.result = result
+        self.nextDueAt = nextDueAt
+    }
+}
+
+/// What an upsert of one feed's items did.
+public struct UpsertResult: Sendable, Equatable {
+    public var newItemIDs: [Int64] = []
+    public var updatedItemIDs: [Int64] = []
+    public var unchanged = 0
+
+    public init() {}
+}
+
+/// The text of an item, as tagging reads it.
+public struct ItemText: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var summary: String
+    public var content: String
+    public var language: String?
+    public var contentHash: String
+}
+
+/// Counts for `cyberveille stats` and run summaries.
+public struct StoreCounts: Sendable, Equatable, Codable {
+    public var feeds: Int
+    public var items: Int
+    public var healthItems: Int
+    public var revisions: Int
+    public var tags: Int
+}

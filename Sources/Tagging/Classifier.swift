@@ -1,0 +1,102 @@
+import Model
+
+/// Scores and tags one item's text against the taxonomy.
+///
+/// score = clamp(1 − Π(1 − wᵢ) − Σ|wⱼ|, 0, 1) over the positive rules i and negative rules j
+/// matched (each rule counted once); `health` is `score >= threshold`.
+public struct Classifier: Sendable {
+    public let taxonomy: Taxonomy
+    private let matcher: TermMatcher
+
+    public init(taxonomy: Taxonomy) {
+        self.taxonomy = taxonomy
+        matcher = TermMatcher(rules: taxonomy.rules)
+    }
+
+    /// - Parameters: `summary` and `content` may be HTML; their markup is ignored.
+    public func classify(title: String, summary: String, content: String) -> Classification {
+        var evidence: [TagEvidence] = []
+        var matchedRules = Set<Int>()
+        var cves: [String] = []
+        for (field, text) in [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
+        where !text.isEmpty {
+            for match in matcher.matches(in: text) where matchedRules.insert(match.ruleIndex).inserted {
+                let rule = taxonomy.rules[match.ruleIndex]
+                // Negative rules set no tag (empty tag id) but their evidence still explains the score.
+                evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(text[match.range]), field: field))
+            }
+            cves.append(contentsOf: CVEExtractor.ids(in: text))
+        }
+        var keep = 1.0
+        var penalty = 0.0
+        for index in matchedRules {
+            let weight = taxonomy.rules[index].weight
+            if weight > 0 { keep *= 1 - weight } else { penalty += -weight }
+        }
+        let score = min(1, max(0, 1 - keep - penalty))
+        let rounded = (score * 1000).rounded() / 1000
+        var seen = Set<String>()
+        return Classification(score: rounded, health: rounded >= taxonomy.threshold,
+                              evidence: evidence,
+                              cves: cves.filter { seen.insert($0).inserted })
+    }
+}
+
+/// Text of the sanitized HTML that Storage keeps: tags dropped, the entities our sanitizer
+/// writes decoded. Not a general HTML parser, and does not need to be.
+enum PlainText {
+    static func from(html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return html }
+        var out = ""
+        out.reserveCapacity(html.utf8.count)
+        var inTag = false
+        for character in html {
+            if inTag {
+                if character == ">" { inTag = false; out.append(" ") }
+            } else if character == "<" {
+                inTag = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+/// CVE identifiers (`CVE-YYYY-NNNN…`), normalised to upper case, in order of appearance.
+public enum CVEExtractor {
+    public static func ids(in text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        var result: [String] = []
+        var index = 0
+        while index + 13 <= bytes.count {
+            defer { index += 1 }
+            guard bytes[index] | 0x20 == UInt8(ascii: "c"), bytes[index + 1] | 0x20 == UInt8(ascii: "v"),
+                  bytes[index + 2] | 0x20 == UInt8(ascii: "e"), bytes[index + 3] == UInt8(ascii: "-") || bytes[index + 3] == 0xE2
+            else { continue }
+            if index > 0, isAlphanumeric(bytes[index - 1]) { continue }
+            var cursor = index + 4
+            if bytes[index + 3] == 0xE2 {  // en dash or non-breaking hyphen, as typeset in some advisories
+                guard index + 6 < bytes.count, bytes[index + 4] == 0x80, bytes[index + 5] == 0x93 || bytes[index + 5] == 0x91 else { continue }
+                cursor = index + 6
+            }
+            let yearStart = cursor
+            while cursor < bytes.count, isDigit(bytes[cursor]) { cursor += 1 }
+            guard cursor - yearStart == 4, cursor < bytes.count, bytes[cursor] == UInt8(ascii: "-") else { continue }
+            cursor += 1
+            let numberStart = cursor
+            while cursor < bytes.count, isDigit(bytes[cursor]) { cursor += 1 }
+            guard (4...7).contains(cursor - numberStart), cursor == bytes.count || !isAlphanumeric(bytes[cursor]) else { continue }
+            let year = String(decoding: bytes[yearStart..<yearStart + 4], as: UTF8.self)
+            let number = String(decoding: bytes[numberStart..<cursor], as: UTF8.self)
+            result.append("CVE-\(year)-\(number)")
+            index = cursor - 1
+        }
+        return result
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isAlphanumeric(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
+}

@@ -1,0 +1,61 @@
+import Configuration
+import Model
+
+/// The tagging rules: tags, weighted term lists, and the threshold of the `health` flag.
+public struct Taxonomy: Sendable {
+    public struct Rule: Sendable {
+        public var id: String
+        public var tagID: String?
+        public var weight: Double
+        public var terms: [String]
+        public var caseSensitive: Bool
+    }
+
+    public var threshold: Double
+    public var tags: [TagDefinition]
+    public var rules: [Rule]
+
+    public init(threshold: Double, tags: [TagDefinition], rules: [Rule]) {
+        self.threshold = threshold
+        self.tags = tags
+        self.rules = rules
+    }
+
+    public static func load(path: String) throws -> Taxonomy {
+        let file = try TOMLFile(path: path)
+        try file.rootEntry.checkKeys(["threshold", "tag", "rule"])
+        let threshold = try file.rootEntry.double("threshold") ?? 0.5
+        guard (0...1).contains(threshold) else {
+            throw ConfigurationError(file: path, "threshold \(threshold) must be between 0 and 1")
+        }
+        var tags: [TagDefinition] = []
+        var tagIDs = Set<String>()
+        for entry in try file.entries("tag") {
+            try entry.checkKeys(["id", "group", "label_fr", "label_en"])
+            let id = try entry.requiredString("id")
+            guard tagIDs.insert(id).inserted else { throw entry.error("duplicate tag id \"\(id)\"") }
+            let labelFR = try entry.string("label_fr") ?? id
+            tags.append(TagDefinition(id: id, group: try entry.string("group") ?? "autre", labelFR: labelFR,
+                                      labelEN: try entry.string("label_en") ?? labelFR))
+        }
+        var rules: [Rule] = []
+        var ruleIDs = Set<String>()
+        for entry in try file.entries("rule") {
+            try entry.checkKeys(["id", "tag", "weight", "terms", "case_sensitive"])
+            let id = try entry.requiredString("id")
+            guard ruleIDs.insert(id).inserted else { throw entry.error("duplicate rule id \"\(id)\"") }
+            let tagID = try entry.string("tag")
+            if let tagID, !tagIDs.contains(tagID) {
+                throw entry.error("rule \"\(id)\" sets tag \"\(tagID)\", which no [[tag]] declares")
+            }
+            let weight = try entry.double("weight") ?? 0
+            guard (-1...1).contains(weight) else { throw entry.error("rule \"\(id)\": weight must be between -1 and 1") }
+            if tagID == nil && weight >= 0 { throw entry.error("rule \"\(id)\" neither sets a tag nor has a negative weight") }
+            let terms = try entry.strings("terms") ?? []
+            guard !terms.isEmpty else { throw entry.error("rule \"\(id)\" has no terms") }
+            rules.append(Rule(id: id, tagID: tagID, weight: weight, terms: terms,
+                              caseSensitive: try entry.bool("case_sensitive") ?? false))
+        }
+        return Taxonomy(threshold: threshold, tags: tags, rules: rules)
+    }
+}

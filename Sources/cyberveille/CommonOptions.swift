@@ -1,0 +1,52 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import Pipeline
+
+/// Options shared by every command that touches the database, the sources or the site.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file (env CYBERVEILLE_CONFIG; default ./cyberveille.toml when present).", valueName: "FILE"))
+    var configPath: String?
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database (env CYBERVEILLE_DB; default var/cyberveille.sqlite).", valueName: "PATH"))
+    var databasePath: String?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Folder the site is written to (env CYBERVEILLE_OUTPUT; default Output).", valueName: "DIR"))
+    var outputDirectory: String?
+
+    @Option(name: .customLong("sources"), help: ArgumentHelp("Sources file (env CYBERVEILLE_SOURCES; default Feeds/sources.toml).", valueName: "FILE"))
+    var sourcesPath: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Absolute URL the site is served from (env CYBERVEILLE_BASE_URL).", valueName: "URL"))
+    var baseURL: String?
+
+    @Flag(name: .customLong("demo"), help: "Use the bundled demo feeds of Feeds/demo (no network) and their own database, var/demo.sqlite.")
+    var demo = false
+
+    @Flag(name: .shortAndLong, help: "Log each feed as it is read.")
+    var verbose = false
+
+    func settings() throws -> Settings {
+        try Settings.resolve(
+            SettingsOverrides(configPath: configPath, databasePath: databasePath, outputDirectory: outputDirectory,
+                              sourcesPath: sourcesPath, baseURL: baseURL, demo: demo),
+            environment: ProcessInfo.processInfo.environment)
+    }
+
+    func environment() throws -> RunEnvironment {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return try RunEnvironment(settings: try settings(), logger: Logger(label: "cyberveille"))
+    }
+}
+
+/// Prints one line on stderr and exits non-zero: how every command reports what stopped it.
+func fail(_ message: Any) -> ExitCode {
+    FileHandle.standardError.write(Data("cyberveille: \(message)\n".utf8))
+    return ExitCode.failure
+}

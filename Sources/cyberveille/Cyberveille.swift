@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `cyberveille` command: one small file per subcommand, no logic beyond wiring.
+@main
+struct Cyberveille: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cyberveille",
+        abstract: "Threat watch for the health sector: fetch feeds, tag what concerns health, publish the portal.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, FetchCommand.self, PublishCommand.self, ParseCommand.self])
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import FeedParsing
+import Fetching
+import Foundation
+import Model
+import Pipeline
+
+/// `cyberveille parse FILE|URL --json`: one document through the parser, printed per the
+/// parse contract (docs/parse-contract.md).
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parse one feed document (a file or an http(s) URL) and print what was read.")
+
+    @Argument(help: "A file path, or an http(s) URL.") var location: String
+    @Flag(help: "Print the parse-contract JSON object.") var json = false
+
+    func run() throws {
+        let (data, url) = try load()
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser().parse(data, url: url)
+        } catch let error as FeedParseError {
+            throw fail("\(location): \(error)")
+        }
+        if json {
+            print(ParseContractJSON.encode(feed))
+        } else {
+            print("\(feed.format.rawValue): \(feed.title ?? "(untitled)"), \(feed.items.count) items" + (feed.recovered ? " (recovered from ill-formed XML)" : ""))
+            for item in feed.items {
+                print("- " + (item.published.map(ISO8601UTC.string) ?? "no date            ") + "  " + (item.title ?? "(untitled)"))
+            }
+        }
+    }
+
+    private func load() throws -> (Data, String) {
+        let lower = location.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            let configuration = FetcherConfiguration(
+                userAgent: FetcherConfiguration.userAgent(version: RunEnvironment.version, contactURL: "https://github.com/cyberveille/cyberveille"))
+            let response = Fetcher(configuration: configuration).fetch([FetchRequest(sourceID: "parse", url: location)])[0]
+            guard response.outcome == .ok else { throw fail("\(location): \(response.summary)") }
+            return (response.body, response.effectiveURL)
+        }
+        let fileURL = URL(fileURLWithPath: location)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: fileURL.path, isDirectory: &isDirectory) else {
+            throw fail("\(location): no such file")
+        }
+        guard !isDirectory.boolValue else { throw fail("\(location): is a directory, not a feed file") }
+        do {
+            return (try Data(contentsOf: fileURL), fileURL.absoluteString)
+        } catch {
+            throw fail("\(location): cannot read the file (\(error.localizedDescription))")
+        }
+    }
+}
+
+/// The JSON of the parse contract: absent values are null, dates ISO 8601 UTC to the second.
+enum ParseContractJSON {
+    static func encode(_ feed: ParsedFeed) -> String {
+        let object: [String: Any] = [
+            "format": feed.format.rawValue,
+            "title": value(feed.title), "link": value(feed.link), "description": value(feed.description),
+            "language": value(feed.language), "updated": value(feed.updated.map(ISO8601UTC.string)),
+            "items": feed.items.map(item),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func item(_ item: ParsedItem) -> [String: Any] {
+        [
+            "id": value(item.id), "title": value(item.title), "link": value(item.link),
+            "summary": value(item.summary), "content": value(item.content),
+            "published": value(item.published.map(ISO8601UTC.string)), "updated": value(item.updated.map(ISO8601UTC.string)),
+            "authors": item.authors, "categories": item.categories,
+            "enclosures": item.enclosures.map { ["url": $0.url, "type": value($0.type), "length": value($0.length)] as [String: Any] },
+        ]
+    }
+
+    private static func value(_ optional: Any?) -> Any { optional ?? NSNull() }
+}

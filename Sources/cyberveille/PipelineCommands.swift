@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// Runs some stages of the publication and prints the summary.
+private func runStages(_ stages: PublicationRun.Stages, options: CommonOptions, force: Bool, json: Bool) throws {
+    let summary: RunSummary
+    do {
+        let environment = try options.environment()
+        summary = try PublicationRun(environment: environment, force: force).execute(stages)
+    } catch {
+        throw fail(error)
+    }
+    print(summary.text)
+    if json { print(summary.json) }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daily publication: fetch due feeds, parse, store, tag, and render the site.",
+        discussion: "Exits non-zero only when the site could not be published; failing feeds are reported and retried later.")
+
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Poll every enabled source, due or not.") var all = false
+    @Flag(help: "Print the summary as one JSON object on the last line.") var json = false
+
+    func run() throws { try runStages(.all, options: options, force: all, json: json) }
+}
+
+struct FetchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch", abstract: "Fetch due feeds, parse, store and tag their items, without publishing.")
+
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Poll every enabled source, due or not.") var all = false
+    @Flag(help: "Print the summary as one JSON object on the last line.") var json = false
+
+    func run() throws { try runStages(.fetchOnly, options: options, force: all, json: json) }
+}
+
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish", abstract: "Render the site from the database, without fetching.")
+
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Print the summary as one JSON object on the last line.") var json = false
+
+    func run() throws { try runStages(.publishOnly, options: options, force: false, json: json) }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Model
+import Testing
+
+@testable import Configuration
+
+private func temporaryFile(_ name: String, _ text: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let path = directory.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+@Suite struct SourcesFileTests {
+    @Test func readsSourcesWithDefaultsAndLocalPaths() throws {
+        let path = try temporaryFile("sources.toml", """
+            [defaults]
+            interval = "2h"
+            language = "fr"
+
+            [[source]]
+            id = "certfr-avis"
+            title = "CERT-FR"
+            url = "https://www.cert.ssi.gouv.fr/avis/feed/"
+            critical = true
+
+            [[source]]
+            id = "demo"
+            url = "demo/feed.xml"
+            kind = "atom"
+            interval = "30m"
+            local = true
+            """)
+        let sources = try SourcesFile.load(path: path)
+        #expect(sources.count == 2)
+        #expect(sources[0].interval == 7200)
+        #expect(sources[0].language == "fr")
+        #expect(sources[0].critical)
+        #expect(sources[1].kind == .atom)
+        #expect(sources[1].interval == 1800)
+        #expect(sources[1].url.hasPrefix("file:///"))
+        #expect(sources[1].url.hasSuffix("/demo/feed.xml"))
+    }
+
+    @Test(arguments: [
+        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\n\n[[source]]\nid = \"a\"\nurl = \"https://y\"\n", 5, "duplicate source id"),
+        ("[[source]]\nid = \"a\"\nurl = \"/etc/passwd\"\n", 1, "only sources marked `local = true`"),
+        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\nkind = \"csv\"\n", 1, "unknown kind"),
+        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\ninterval = \"soon\"\n", 1, "not a duration"),
+        ("[[source]]\nid = \"a\"\nurll = \"https://x\"\n", 1, "unknown key `urll`"),
+        ("[[source]]\nid = \"Bad Id\"\nurl = \"https://x\"\n", 1, "must use only"),
+        ("[[source]\nid = 1\n", 1, "sources.toml:1: "),
+    ])
+    func namesFileAndLineOfEachMistake(text: String, line: Int, fragment: String) throws {
+        let path = try temporaryFile("sources.toml", text)
+        let error = #expect(throws: ConfigurationError.self) { try SourcesFile.load(path: path) }
+        #expect(error?.file == path)
+        #expect(error?.line == line)
+        #expect(error?.description.contains(fragment) == true)
+    }
+
+    @Test func namesAMissingFile() {
+        let error = #expect(throws: ConfigurationError.self) { try SourcesFile.load(path: "/nonexistent/sources.toml") }
+        #expect(error?.description.hasPrefix("/nonexistent/sources.toml: cannot read") == true)
+    }
+
+    @Test func theBundledSourcesFilesLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let production = try SourcesFile.load(path: root.appendingPathComponent("Feeds/sources.toml").path)
+        #expect(production.count >= 15)
+        #expect(production.allSatisfy { $0.url.hasPrefix("https://") && !$0.local })
+        #expect(production.contains { $0.id.hasPrefix("certfr") && $0.critical })
+        let demo = try SourcesFile.load(path: root.appendingPathComponent("Feeds/demo/sources.toml").path)
+        #expect(demo.count >= 3)
+        #expect(demo.allSatisfy { $0.local && $0.url.hasPrefix("file:///") })
+    }
+}
+
+@Suite struct SettingsTests {
+    @Test func flagBeatsEnvironmentWhichBeatsTheConfigFile() throws {
+        let config = try temporaryFile("cyberveille.toml", """
+            [paths]
+            database = "from-config.sqlite"
+            output = "config-out"
+
+            [site]
+            base_url = "https://veille.example.org"
+            """)
+        let settings = try Settings.resolve(
+            SettingsOverrides(configPath: config, databasePath: "from-flag.sqlite"),
+            environment: ["CYBERVEILLE_DB": "from-env.sqlite", "CYBERVEILLE_OUTPUT": "env-out"])
+        #expect(settings.databasePath == "from-flag.sqlite")
+        #expect(settings.outputDirectory == "env-out")
+        #expect(settings.site.baseURL == "https://veille.example.org/")
+    }
+
+    @Test func demoUsesItsOwnSourcesAndDatabase() throws {
+        let settings = try Settings.resolve(SettingsOverrides(configPath: nil, demo: true), environment: [:])
+        #expect(settings.sourcesPath == Settings.demoSources)
+        #expect(settings.databasePath == Settings.demoDatabase)
+    }
+
+    @Test func rejectsARelativeBaseURL() {
+        #expect(throws: ConfigurationError.self) {
+            try Settings.resolve(SettingsOverrides(baseURL: "/site/"), environment: [:])
+        }
+    }
+}

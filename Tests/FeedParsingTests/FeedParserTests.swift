@@ -1,0 +1,191 @@
+import Foundation
+import Model
+import Testing
+
+@testable import FeedParsing
+
+private func parse(_ xml: String, url: String? = "https://example.org/feed.xml") throws -> ParsedFeed {
+    try FeedParser().parse(Data(xml.utf8), url: url)
+}
+
+@Suite struct RSSParsingTests {
+    @Test func readsRSS20Items() throws {
+        let feed = try parse("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+              <title>CERT &amp; co</title><link>https://example.org/</link><language>fr</language>
+              <item>
+                <title>Vuln&#233;rabilit&#233; dans &lt;b&gt;X&lt;/b&gt;</title>
+                <link>/avis/1</link>
+                <guid isPermaLink="false">avis-1</guid>
+                <description>&lt;p onclick="x()"&gt;Texte &lt;script&gt;alert(1)&lt;/script&gt;&lt;a href="javascript:alert(1)"&gt;lien&lt;/a&gt;&lt;/p&gt;</description>
+                <pubDate>Fri, 27 Nov 2026 14:30:00 +0100</pubDate>
+                <dc:creator>Jo</dc:creator>
+                <category>Avis</category>
+                <enclosure url="https://example.org/a.pdf" length="1234" type="application/pdf"/>
+              </item>
+            </channel></rss>
+            """)
+        #expect(feed.format == .rss20)
+        #expect(feed.title == "CERT & co")
+        #expect(feed.language == "fr")
+        let item = try #require(feed.items.first)
+        #expect(item.title == "Vulnérabilité dans X")
+        #expect(item.link == "https://example.org/avis/1")
+        #expect(item.id == "avis-1")
+        #expect(item.summary == "<p>Texte <a>lien</a></p>")
+        #expect(item.published.map(ISO8601UTC.string) == "2026-11-27T13:30:00Z")
+        #expect(item.authors == ["Jo"])
+        #expect(item.categories == ["Avis"])
+        #expect(item.enclosures == [Enclosure(url: "https://example.org/a.pdf", type: "application/pdf", length: 1234)])
+    }
+
+    @Test func readsRSS10WithModules() throws {
+        let feed = try parse("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+                     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+              <channel rdf:about="https://example.org/"><title>Santé</title><link>https://example.org/</link></channel>
+              <item rdf:about="https://example.org/1">
+                <title>Un CHU</title><link>https://example.org/1</link>
+                <dc:date>2026-11-24T09:15:00+01:00</dc:date>
+                <content:encoded><![CDATA[<p>Corps <img src="/i.png" onerror="x"></p>]]></content:encoded>
+              </item>
+            </rdf:RDF>
+            """)
+        #expect(feed.format == .rss10)
+        let item = try #require(feed.items.first)
+        #expect(item.id == "https://example.org/1")
+        #expect(item.published.map(ISO8601UTC.string) == "2026-11-24T08:15:00Z")
+        #expect(item.content == "<p>Corps <img src=\"https://example.org/i.png\"></p>")
+    }
+
+    @Test func acceptsHTMLEntitiesThatXMLDoesNotDefine() throws {
+        let feed = try parse("<rss version=\"2.0\"><channel><title>A&nbsp;B &eacute;t&eacute;</title></channel></rss>")
+        #expect(feed.title == "A B été")  // NBSP collapses with the other whitespace of a title
+    }
+
+    @Test func readsLatin1WithoutDeclaration() throws {
+        var bytes = Data("<rss version=\"0.91\"><channel><title>".utf8)
+        bytes.append(contentsOf: [0x45, 0x74, 0xE9])  // "Eté" in Latin-1
+        bytes.append(contentsOf: Data("</title></channel></rss>".utf8))
+        let feed = try FeedParser().parse(bytes)
+        #expect(feed.format == .rss09x)
+        #expect(feed.title == "Eté")
+    }
+}
+
+@Suite struct AtomParsingTests {
+    @Test func resolvesXMLBaseAndReadsTextConstructs() throws {
+        let feed = try parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr" xml:base="https://example.org/blog/">
+              <title type="html">A &lt;em&gt;b&lt;/em&gt;</title>
+              <link href="./"/>
+              <updated>2026-11-28T10:00:00Z</updated>
+              <entry xml:base="2026/">
+                <id>tag:example.org,2026:1</id>
+                <title>Entrée</title>
+                <link rel="alternate" href="post.html"/>
+                <link rel="enclosure" href="a.mp3" type="audio/mpeg" length="10"/>
+                <updated>2026-11-28T10:00:00+02:00</updated>
+                <author><name>ANSSI</name></author>
+                <category term="guide"/>
+                <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Voir <a href="x.html">ceci</a></p></div></content>
+              </entry>
+            </feed>
+            """)
+        #expect(feed.format == .atom10)
+        #expect(feed.title == "A b")
+        #expect(feed.link == "https://example.org/blog/")
+        #expect(feed.language == "fr")
+        let entry = try #require(feed.items.first)
+        #expect(entry.link == "https://example.org/blog/2026/post.html")
+        #expect(entry.updated.map(ISO8601UTC.string) == "2026-11-28T08:00:00Z")
+        #expect(entry.authors == ["ANSSI"])
+        #expect(entry.categories == ["guide"])
+        #expect(entry.content == "<p>Voir <a href=\"https://example.org/blog/2026/x.html\" rel=\"noopener noreferrer\">ceci</a></p>")
+        #expect(entry.enclosures.first?.url == "https://example.org/blog/2026/a.mp3")
+        #expect(entry.language == "fr")
+    }
+
+    @Test func readsJSONFeed() throws {
+        let feed = try parse("""
+            {"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://example.org/",
+             "items": [{"id": "1", "url": "https://example.org/1", "title": "T", "content_html": "<p>x<script>y</script></p>",
+                        "date_published": "2026-11-01T00:00:00Z", "authors": [{"name": "A"}], "tags": ["t"]}]}
+            """)
+        #expect(feed.format == .jsonFeed)
+        #expect(feed.items.first?.content == "<p>x</p>")
+        #expect(feed.items.first?.authors == ["A"])
+    }
+}
+
+@Suite struct HostileInputTests {
+    @Test func rejectsADocumentThatIsNotAFeed() {
+        #expect(throws: FeedParseError.self) { try parse("<html><body>login</body></html>") }
+        do {
+            _ = try parse("<html><body>login</body></html>")
+        } catch let error as FeedParseError {
+            #expect(error.kind == .notAFeed)
+            #expect(error.description.contains("<html>"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func rejectsATruncatedFeedWithItsLine() throws {
+        let error = #expect(throws: FeedParseError.self) {
+            try parse("<rss version=\"2.0\"><channel>\n<item><title>a</title></item>\n<item><title>b")
+        }
+        #expect(error?.kind == .malformedXML)
+        #expect(error?.line != nil)
+    }
+
+    @Test func neverExpandsExternalEntities() throws {
+        let feed = try parse("""
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <rss version="2.0"><channel><title>t&xxe;</title></channel></rss>
+            """)
+        #expect(feed.title == "t")
+    }
+
+    @Test func stopsBillionLaughs() {
+        let entities = (1...9).map { "<!ENTITY l\($0) \"" + String(repeating: "&l\($0 - 1);", count: 10) + "\">" }.joined()
+        let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY l0 \"lol\">\(entities)]><rss version=\"2.0\"><channel><title>&l9;</title></channel></rss>"
+        // Either refused or read without substitution; never expanded to 10^9 "lol".
+        if let feed = try? parse(xml) {
+            #expect((feed.title ?? "").count < 100)
+        }
+    }
+
+    @Test func enforcesTheDocumentSizeLimit() {
+        let parser = FeedParser(limits: FeedParserLimits(maxDocumentBytes: 100))
+        #expect(throws: FeedParseError.self) {
+            try parser.parse(Data(String(repeating: " ", count: 200).utf8))
+        }
+    }
+}
+
+@Suite struct DateParserTests {
+    @Test(arguments: [
+        ("Fri, 27 Nov 2026 14:30:00 +0100", "2026-11-27T13:30:00Z"),
+        ("Fri, 27 Nov 2026 14:30:00 GMT", "2026-11-27T14:30:00Z"),
+        ("27 Nov 2026 14:30 EST", "2026-11-27T19:30:00Z"),
+        ("Fri, 27 Nov 26 14:30:00 Z", "2026-11-27T14:30:00Z"),
+        ("vendredi 27 novembre 2026 14:30:00 +0100", "2026-11-27T13:30:00Z"),
+        ("Fr, 27 Dez 2026 14:30:00 +0100", "2026-12-27T13:30:00Z"),
+        ("2026-11-27T14:30:00Z", "2026-11-27T14:30:00Z"),
+        ("2026-11-27T14:30:00.250+02:00", "2026-11-27T12:30:00Z"),
+        ("2026-11-27T14:30+02:00", "2026-11-27T12:30:00Z"),
+        ("2026-11-27", "2026-11-27T00:00:00Z"),
+        ("2026", "2026-01-01T00:00:00Z"),
+    ])
+    func readsDatesOfTheWild(raw: String, expected: String) {
+        #expect(DateParser.parse(raw).map(ISO8601UTC.string) == expected)
+    }
+
+    @Test(arguments: ["Mon, 31 Feb 2026 10:00:00 GMT", "2026-02-30", "2026-11-27T25:00:00Z", "not a date", "", "Fri, 27 Foo 2026"])
+    func rejectsImpossibleDates(raw: String) {
+        #expect(DateParser.parse(raw) == nil)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@testable import Fetching
+
+private let feedBody = Data("<rss version=\"2.0\"><channel><title>t</title></channel></rss>".utf8)
+
+private func makeServer() throws -> LocalHTTPServer {
+    try LocalHTTPServer { request in
+        switch request.path {
+        case "/feed.xml":
+            if request.headers["if-none-match"] == "\"v1\"" { return .init(status: 304) }
+            return .init(status: 200, headers: [("ETag", "\"v1\""), ("Last-Modified", "Sat, 28 Nov 2026 10:00:00 GMT"),
+                                                ("Content-Type", "application/rss+xml")], body: feedBody)
+        case "/moved":
+            return .init(status: 301, headers: [("Location", "/feed.xml")])
+        case "/big":
+            return .init(status: 200, body: Data(repeating: 0x41, count: 300_000))
+        case "/busy":
+            return .init(status: 503, headers: [("Retry-After", "120")])
+        case "/loop":
+            return .init(status: 302, headers: [("Location", "/loop")])
+        default:
+            return .init(status: 404)
+        }
+    }
+}
+
+private let configuration = FetcherConfiguration(
+    userAgent: FetcherConfiguration.userAgent(version: "test", contactURL: "https://example.org/contact"),
+    timeoutSeconds: 10, connectTimeoutSeconds: 5, maxBodyBytes: 100_000)
+
+@Suite struct FetcherTests {
+    @Test func fetchesManyFeedsInOneRoundAndKeepsTheirOrder() throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        let paths = ["/feed.xml", "/missing", "/moved", "/busy", "/big", "/loop"]
+        let responses = Fetcher(configuration: configuration).fetch(paths.map {
+            FetchRequest(sourceID: String($0.dropFirst()), url: server.baseURL + $0)
+        })
+        #expect(responses.map(\.request.sourceID) == paths.map { String($0.dropFirst()) })
+
+        #expect(responses[0].outcome == .ok)
+        #expect(responses[0].body == feedBody)
+        #expect(responses[0].etag == "\"v1\"")
+        #expect(responses[0].lastModified == "Sat, 28 Nov 2026 10:00:00 GMT")
+        #expect(responses[0].contentType == "application/rss+xml")
+
+        #expect(responses[1].outcome == .httpError(404))
+        #expect(responses[1].summary == "HTTP 404 Not Found")
+
+        #expect(responses[2].outcome == .ok)
+        #expect(responses[2].effectiveURL == server.baseURL + "/feed.xml")
+
+        #expect(responses[3].outcome == .httpError(503))
+        #expect(responses[3].retryAfter == "120")
+
+        guard case .transportError(let tooBig) = responses[4].outcome else {
+            Issue.record("a body over the limit must fail, got \(responses[4].outcome)")
+            return
+        }
+        #expect(tooBig.contains("100000-byte limit"))
+
+        guard case .transportError = responses[5].outcome else {
+            Issue.record("a redirect loop must stop, got \(responses[5].outcome)")
+            return
+        }
+        let userAgents = Set(server.requests.compactMap { $0.headers["user-agent"] })
+        #expect(userAgents == ["cyberveille/test (+https://example.org/contact)"])
+    }
+
+    @Test func conditionalGetAnswersNotModified() throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        let response = Fetcher(configuration: configuration).fetch([
+            FetchRequest(sourceID: "a", url: server.baseURL + "/feed.xml", etag: "\"v1\"", lastModified: nil),
+        ])[0]
+        #expect(response.outcome == .notModified)
+        #expect(response.body.isEmpty)
+        #expect(server.requests.first?.headers["if-none-match"] == "\"v1\"")
+    }
+
+    @Test func readsFilesOnlyForLocalSources() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cv-fetch-\(UUID().uuidString).xml")
+        try feedBody.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let responses = Fetcher(configuration: configuration).fetch([
+            FetchRequest(sourceID: "local", url: file.absoluteString, allowFile: true),
+            FetchRequest(sourceID: "remote", url: file.absoluteString, allowFile: false),
+        ])
+        #expect(responses[0].outcome == .ok)
+        #expect(responses[0].body == feedBody)
+        guard case .transportError = responses[1].outcome else {
+            Issue.record("file:// must be refused for a remote source")
+            return
+        }
+    }
+
+    @Test func reportsAConnectionFailureInWords() throws {
+        let server = try makeServer()
+        let url = server.baseURL + "/feed.xml"
+        server.stop()
+        let response = Fetcher(configuration: configuration).fetch([FetchRequest(sourceID: "x", url: url)])[0]
+        guard case .transportError(let message) = response.outcome else {
+            Issue.record("expected a transport error, got \(response.outcome)")
+            return
+        }
+        #expect(!message.isEmpty)
+    }
+}

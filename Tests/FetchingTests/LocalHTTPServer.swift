@@ -1,0 +1,96 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for tests: one thread, one connection at a time,
+/// `Connection: close`. Enough to drive libcurl through real sockets without any network.
+final class LocalHTTPServer: @unchecked Sendable {
+    struct Request: Sendable {
+        var path: String
+        var headers: [String: String]
+    }
+
+    struct Response: Sendable {
+        var status: Int
+        var headers: [(String, String)] = []
+        var body: Data = Data()
+    }
+
+    let port: UInt16
+    private let socketFD: Int32
+    private let lock = NSLock()
+    private var receivedRequests: [Request] = []
+
+    var requests: [Request] { lock.withLock { receivedRequests } }
+
+    init(handler: @escaping @Sendable (Request) -> Response) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        socketFD = fd
+        port = UInt16(bigEndian: address.sin_port)
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                serve(client, handler: handler)
+            }
+        }
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        shutdown(socketFD, Int32(SHUT_RDWR))
+        close(socketFD)
+    }
+
+    private func serve(_ client: Int32, handler: @Sendable (Request) -> Response) {
+        defer { close(client) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var received = Data()
+        while !received.contains(Data("\r\n\r\n".utf8)) {
+            let count = read(client, &buffer, buffer.count)
+            if count <= 0 { return }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        let head = String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n")
+        let requestLine = head.first?.split(separator: " ") ?? []
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let request = Request(path: requestLine.count > 1 ? String(requestLine[1]) : "/", headers: headers)
+        lock.withLock { receivedRequests.append(request) }
+        let response = handler(request)
+        var text = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        var output = Data(text.utf8)
+        output.append(response.body)
+        output.withUnsafeBytes { raw in
+            var sent = 0
+            while sent < raw.count {
+                let n = write(client, raw.baseAddress! + sent, raw.count - sent)
+                if n <= 0 { return }
+                sent += n
+            }
+        }
+    }
+}

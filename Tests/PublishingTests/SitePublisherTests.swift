@@ -1,0 +1,68 @@
+import Configuration
+import FeedParsing
+import Foundation
+import Model
+import Testing
+
+@testable import Publishing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let site = SiteSettings(title: "Veille <test>", description: "d", baseURL: "https://veille.example.org/", language: "fr", itemsOnHome: 50)
+
+private func item(_ id: Int64, title: String, link: String?, health: Bool) -> PublishedItem {
+    PublishedItem(
+        id: id, stableKey: "k\(id)", sourceID: "certfr", sourceTitle: "CERT-FR", title: title, link: link,
+        summary: "<p>Résumé</p>", content: nil, authors: ["ANSSI"], published: Date(timeIntervalSince1970: 1_795_000_000 - Double(id) * 86_400),
+        updated: nil, firstSeen: Date(timeIntervalSince1970: 1_795_000_000), language: "fr", healthScore: health ? 0.7 : 0,
+        health: health, tags: health ? [TagEvidence(tagID: "hopital", ruleID: "r", matchedText: "hôpital", field: "title")] : [],
+        cves: ["CVE-2026-41872"])
+}
+
+@Suite struct SitePublisherTests {
+    @Test func writesHomePageAndAtomFeedAtomically() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-site-\(UUID().uuidString)/Output")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: output.appendingPathComponent("stale.html"))
+
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site,
+                                          tags: [TagDefinition(id: "hopital", group: "secteur", labelFR: "Hôpitaux", labelEN: "Hospitals")])
+        let items = [item(1, title: "Un <script>hôpital</script>", link: "https://example.org/1", health: true),
+                     item(2, title: "Autre", link: "javascript:alert(1)", health: false)]
+        let report = try publisher.publish(items: items, to: output.path, now: Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(report.pagesWritten == 2)
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        #expect(!files.contains("stale.html"))
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
+        #expect(siblings == ["Output"])
+
+        let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(html.contains("<html lang=\"fr\">"))
+        #expect(html.contains("Un &lt;script&gt;hôpital&lt;/script&gt;"))
+        #expect(!html.contains("javascript:"))
+        #expect(html.contains("Hôpitaux"))
+        #expect(html.contains("Veille &lt;test&gt;"))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("assets/style.css").path))
+
+        let atom = try Data(contentsOf: output.appendingPathComponent("atom.xml"))
+        let feed = try FeedParser().parse(atom, url: "https://veille.example.org/atom.xml")
+        #expect(feed.format == .atom10)
+        #expect(feed.items.count == 2)
+        #expect(feed.items[0].title == "Un <script>hôpital</script>")
+        #expect(feed.items[0].id == "tag:veille.example.org,2026:item/k1")
+        #expect(feed.items[0].link == "https://example.org/1")
+        #expect(feed.items[1].link == nil)
+        #expect(feed.items[0].categories == ["hopital"])
+    }
+
+    @Test func reportsATemplateErrorWithItsFile() throws {
+        let templates = FileManager.default.temporaryDirectory.appendingPathComponent("cv-tpl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "{{#items}}unclosed".write(to: templates.appendingPathComponent("index.mustache"), atomically: true, encoding: .utf8)
+        try "x".write(to: templates.appendingPathComponent("atom.mustache"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: PublishError.self) {
+            try SitePublisher(templatesDirectory: templates.path, site: site, tags: [])
+        }
+        #expect(error?.description.contains("index.mustache") == true)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Model
+import Testing
+
+@testable import Storage
+
+private func temporaryStore() throws -> Store {
+    try Store(path: FileManager.default.temporaryDirectory
+        .appendingPathComponent("cv-store-\(UUID().uuidString)/db.sqlite").path)
+}
+
+private let source = Source(id: "certfr", title: "CERT-FR", url: "https://example.org/feed", language: "fr")
+
+@Suite struct StoreTests {
+    @Test func insertsThenSkipsUnchangedItems() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let items = [ParsedItem(id: "a", title: "A"), ParsedItem(id: "b", title: "B")]
+        let first = try store.upsertItems(sourceID: "certfr", items)
+        #expect(first.newItemIDs.count == 2)
+        let second = try store.upsertItems(sourceID: "certfr", items)
+        #expect(second.newItemIDs.isEmpty)
+        #expect(second.updatedItemIDs.isEmpty)
+        #expect(second.unchanged == 2)
+        #expect(try store.counts().items == 2)
+    }
+
+    @Test func keepsThePreviousVersionOfAChangedItem() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "a", title: "Avis v1")])
+        let result = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "a", title: "Avis v2")])
+        #expect(result.updatedItemIDs.count == 1)
+        let counts = try store.counts()
+        #expect(counts.items == 1)
+        #expect(counts.revisions == 1)
+        #expect(try store.latestItems(limit: 10).first?.title == "Avis v2")
+    }
+
+    @Test func givesItemsWithoutIdAStableIdentity() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let noID = ParsedItem(title: "Sans guid ni lien", summary: "x")
+        let linked = ParsedItem(title: "Lien", link: "https://example.org/1")
+        #expect(try store.upsertItems(sourceID: "certfr", [noID, linked, noID]).newItemIDs.count == 2)
+        #expect(try store.upsertItems(sourceID: "certfr", [noID, linked]).newItemIDs.isEmpty)
+    }
+
+    @Test func storesTagsWithEvidenceAndListsNewestFirst() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let old = ParsedItem(id: "old", title: "Old", published: Date(timeIntervalSince1970: 1_700_000_000))
+        let recent = ParsedItem(id: "new", title: "Hôpital", published: Date(timeIntervalSince1970: 1_750_000_000))
+        _ = try store.upsertItems(sourceID: "certfr", [old, recent])
+        let toTag = try store.itemsToTag()
+        #expect(toTag.count == 2)
+        let evidence = TagEvidence(tagID: "hopital", ruleID: "secteur.hopital", matchedText: "Hôpital", field: "title")
+        try store.saveClassifications(toTag.map {
+            ($0, Classification(score: $0.title == "Hôpital" ? 0.7 : 0, health: $0.title == "Hôpital",
+                                evidence: $0.title == "Hôpital" ? [evidence] : [], cves: []))
+        })
+        #expect(try store.itemsToTag().isEmpty)
+        let latest = try store.latestItems(limit: 10)
+        #expect(latest.map(\.title) == ["Hôpital", "Old"])
+        #expect(latest[0].tags == [evidence])
+        #expect(latest[0].health)
+        #expect(latest[0].language == "fr")
+    }
+
+    @Test func recordsFeedHealth() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.recordFetch(sourceID: "certfr", FetchRecord(at: now, status: "HTTP 503", result: .failure("HTTP 503"), nextDueAt: now))
+        try store.recordFetch(sourceID: "certfr", FetchRecord(at: now, status: "HTTP 503", result: .failure("HTTP 503"), nextDueAt: now))
+        #expect(try store.sourceStates()["certfr"]?.consecutiveFailures == 2)
+        try store.recordFetch(sourceID: "certfr", FetchRecord(at: now, status: "HTTP 200", result: .success(etag: "\"e\"", lastModified: nil), nextDueAt: now))
+        let state = try #require(try store.sourceStates()["certfr"])
+        #expect(state.consecutiveFailures == 0)
+        #expect(state.etag == "\"e\"")
+        #expect(state.lastError == nil)
+    }
+}
