@@ -13,7 +13,8 @@ public struct FeedParser: Sendable {
     /// - Parameters:
     ///   - data: the document as received.
     ///   - url: where it came from; the base for relative links.
-    public func parse(_ data: Data, url: String? = nil) throws -> ParsedFeed {
+    ///   - contentType: the HTTP Content-Type, whose charset is used when the document names none.
+    public func parse(_ data: Data, url: String? = nil, contentType: String? = nil) throws -> ParsedFeed {
         guard data.count <= limits.maxDocumentBytes else {
             throw FeedParseError(.tooLarge(limit: limits.maxDocumentBytes),
                                  "the document is \(data.count) bytes, over the \(limits.maxDocumentBytes)-byte limit")
@@ -27,14 +28,19 @@ public struct FeedParser: Sendable {
         guard Self.startsLikeXML(trimmed) else {
             throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON")
         }
-        let xml = HTMLEntityRewriter.rewrite(trimmed)
+        let repaired = AmpersandRepair.repair(trimmed)
+        let encoding = EncodingSniffer.encodingOverride(repaired.data, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
+        var feed: ParsedFeed
         do {
-            return try xml.withUnsafeBytes { try parseXML($0, url: url, encoding: nil) }
-        } catch let error as FeedParseError where error.message.contains("not proper UTF-8") {
+            feed = try repaired.data.withUnsafeBytes { try parseXML($0, url: url, encoding: encoding) }
+        } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {
             // Latin-1 or windows-1252 text served without a declaration, or declared UTF-8 by mistake:
             // windows-1252 is the superset browsers read such documents as.
-            return try xml.withUnsafeBytes { try parseXML($0, url: url, encoding: "windows-1252") }
+            feed = try repaired.data.withUnsafeBytes { try parseXML($0, url: url, encoding: "windows-1252") }
+            feed.recovered = true
         }
+        if repaired.repairedErrors { feed.recovered = true }
+        return feed
     }
 
     /// Whitespace before the XML declaration is a fatal error for libxml2 and common in the wild.
@@ -72,23 +78,21 @@ public struct FeedParser: Sendable {
     }
 }
 
-/// The XML dialects, chosen from the root element.
+/// The XML dialects, chosen from the root element's name. Namespaces vary in the wild (Userland's
+/// RSS namespaces, pre-standard Atom ones, none at all), so the root's own namespace is taken as
+/// the dialect's, whatever it is.
 private enum Dialect {
     case rss(RSSTranslator)
     case atom(AtomTranslator)
 
     static func detect(rootName: String, namespace: String) throws -> Dialect {
-        switch (rootName, namespace) {
-        case ("rss", _) where NS.rssAliases.contains(namespace):
-            return .rss(RSSTranslator(format: .rss20))  // version is refined in feed(root:)
-        case ("RDF", NS.rdf):
-            return .rss(RSSTranslator(format: .rss10))
-        case ("feed", NS.atom10):
-            return .atom(AtomTranslator(format: .atom10))
-        case ("feed", NS.atom03):
-            return .atom(AtomTranslator(format: .atom03))
-        case ("channel", _) where NS.rssAliases.contains(namespace) || namespace == NS.rss10:
-            return .rss(RSSTranslator(format: .rss20))  // headless RSS seen in the wild
+        switch rootName {
+        case "rss", "channel":
+            return .rss(RSSTranslator(format: .rss20, namespace: namespace))  // version is refined in feed(root:)
+        case "RDF":
+            return .rss(RSSTranslator(format: .rss10, namespace: NS.rss10))
+        case "feed":
+            return .atom(AtomTranslator(format: namespace == NS.atom10 ? .atom10 : .atom03, namespace: namespace))
         default:
             let shown = namespace.isEmpty ? "<\(rootName)>" : "<\(rootName)> in namespace \(namespace)"
             throw FeedParseError(.notAFeed, "not a feed: the root element is \(shown), not <rss>, <rdf:RDF> or <feed>")
@@ -97,8 +101,8 @@ private enum Dialect {
 
     var isRecord: (String, String) -> Bool {
         switch self {
-        case .rss: return RSSTranslator.isRecord
-        case .atom: return AtomTranslator.isRecord
+        case .rss(let translator): return translator.isRecord
+        case .atom(let translator): return translator.isRecord
         }
     }
 
@@ -114,64 +118,22 @@ private enum Dialect {
         case .rss(let translator):
             let format: FeedFormat
             if translator.format == .rss10 {
-                // RSS 0.90 is RDF too, told apart by its channel namespace.
-                format = root.elements.contains { $0.namespace == NS.rss090 } ? .rss09x : .rss10
+                // RSS 0.90 is RDF too, told apart by its namespace.
+                let declaresRSS090 = root.attributes.contains { $0.value == NS.rss090 }
+                    || root.elements.contains { $0.namespace == NS.rss090 }
+                format = declaresRSS090 ? .rss09x : .rss10
             } else {
                 let version = root.attribute("version") ?? "2.0"
                 format = version.hasPrefix("0.9") ? .rss09x : .rss20
             }
-            return RSSTranslator(format: format).feed(root: root, items: items, recovered: recovered)
+            return RSSTranslator(format: format, namespace: translator.namespace)
+                .feed(root: root, items: items, recovered: recovered)
         case .atom(let translator):
-            return translator.feed(root: root, items: items, recovered: recovered)
+            // version="0.3" marks Atom 0.3 under any namespace; the 1.0 namespace marks 1.0.
+            let format: FeedFormat = translator.namespace == NS.atom10 || root.attribute("version") == nil && translator.namespace != NS.atom03
+                ? .atom10 : .atom03
+            return AtomTranslator(format: format, namespace: translator.namespace)
+                .feed(root: root, items: items, recovered: recovered)
         }
     }
-}
-
-/// Feeds use HTML entities (`&nbsp;`, `&eacute;`) that XML does not define, which would make
-/// libxml2 reject the document. Rewrite them as character references before parsing. Runs on
-/// bytes, so it is correct for every ASCII-compatible encoding; the five XML entities and
-/// numeric references are left alone.
-enum HTMLEntityRewriter {
-    private static let xmlEntities: Set<[UInt8]> = [Array("amp".utf8), Array("lt".utf8), Array("gt".utf8),
-                                                    Array("quot".utf8), Array("apos".utf8)]
-
-    static func rewrite(_ data: Data) -> Data {
-        guard let firstAmpersand = data.firstIndex(of: UInt8(ascii: "&")) else { return data }
-        var output = Data()
-        var changed = false
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var copiedUpTo = 0
-            var index = firstAmpersand - data.startIndex
-            while index < bytes.count {
-                guard bytes[index] == UInt8(ascii: "&") else { index += 1; continue }
-                var end = index + 1
-                while end < bytes.count, end - index <= 32, isNameByte(bytes[end]) { end += 1 }
-                guard end < bytes.count, bytes[end] == UInt8(ascii: ";"), end > index + 1,
-                      isLetter(bytes[index + 1]) else { index += 1; continue }
-                let name = Array(bytes[(index + 1)..<end])
-                if !xmlEntities.contains(name), let code = lookup(name) {
-                    if !changed { output.reserveCapacity(bytes.count + 64); changed = true }
-                    output.append(contentsOf: bytes[copiedUpTo..<index])
-                    output.append(contentsOf: Array("&#\(code);".utf8))
-                    copiedUpTo = end + 1
-                }
-                index = end + 1
-            }
-            if changed { output.append(contentsOf: bytes[copiedUpTo..<bytes.count]) }
-        }
-        return changed ? output : data
-    }
-
-    private static func lookup(_ name: [UInt8]) -> UInt32? {
-        var terminated = name
-        terminated.append(0)
-        return terminated.withUnsafeBufferPointer { buffer -> UInt32? in
-            guard let entity = htmlEntityLookup(buffer.baseAddress) else { return nil }
-            return entity.pointee.value
-        }
-    }
-
-    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-    private static func isNameByte(_ b: UInt8) -> Bool { isLetter(b) || (b >= 0x30 && b <= 0x39) }
 }

@@ -4,17 +4,18 @@ import Foundation
 /// a sanitized HTML body, an absolute link, a date.
 enum FieldReading {
     /// Plain text from an element whose text may carry escaped markup (RSS titles do).
+    /// An element that is present but empty gives "", an absent one nil.
     static func plainText(_ element: XMLElementNode?) -> String? {
         guard let element else { return nil }
         let markup = element.elements.isEmpty ? element.text : element.innerMarkup
-        return nonEmpty(HTMLSanitizer.plainText(markup))
+        return HTMLSanitizer.plainText(markup)
     }
 
     /// Sanitized HTML from an element holding (escaped or inline) HTML.
     static func html(_ element: XMLElementNode?) -> String? {
         guard let element else { return nil }
         let markup = element.elements.isEmpty ? element.text : element.innerMarkup
-        return nonEmpty(HTMLSanitizer.sanitize(markup, base: element.base))
+        return HTMLSanitizer.sanitize(markup, base: element.base)
     }
 
     static func link(_ element: XMLElementNode?) -> String? {
@@ -38,11 +39,16 @@ enum FieldReading {
         return t.isEmpty ? nil : t
     }
 
-    /// RSS `author` is an e-mail, often with the name in parentheses: "jo@example.org (Jo Smith)".
+    /// The name in an author field of the wild: "jo@example.org (Jo Smith)", "Jo Smith (jo@example.org)",
+    /// "Jo Smith <jo@example.org>", or a bare e-mail when there is no name.
     static func authorName(_ raw: String) -> String? {
         let text = HTMLSanitizer.collapseWhitespace(raw)
-        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
-            let name = text[text.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+        for (open, close) in [("(", ")"), ("<", ">")] {
+            guard let start = text.range(of: open), let end = text.range(of: close, options: .backwards),
+                  start.upperBound <= end.lowerBound else { continue }
+            let inside = text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
+            let outside = (text[..<start.lowerBound] + " " + text[end.upperBound...]).trimmingCharacters(in: .whitespaces)
+            let name = inside.contains("@") ? outside : inside
             if !name.isEmpty { return name }
         }
         return nonEmpty(text)

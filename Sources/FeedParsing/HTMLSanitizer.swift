@@ -12,7 +12,7 @@ enum HTMLSanitizer {
         }
         var out = ""
         out.reserveCapacity(html.utf8.count)
-        HTMLFragment.withBody(of: html) { body in
+        HTMLFragment.withBody(of: TextRepair.repairC1References(html)) { body in
             appendChildren(of: body, base: base, to: &out)
         }
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -24,22 +24,35 @@ enum HTMLSanitizer {
             return collapseWhitespace(html)
         }
         var out = ""
-        HTMLFragment.withBody(of: html) { body in
+        HTMLFragment.withBody(of: TextRepair.repairC1References(html)) { body in
             appendText(of: body, to: &out)
         }
         return collapseWhitespace(out)
     }
 
+    /// Runs of white space become one space. Works on scalars: a space followed by a zero-width
+    /// joiner is one Character, and that joiner must survive.
     static func collapseWhitespace(_ s: String) -> String {
-        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in s.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(" ") }
+                pendingSpace = false
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     // MARK: - Allowlist
 
     private static let droppedWithContent: Set<String> = [
         "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
-        "button", "select", "textarea", "noscript", "template", "svg", "math", "head", "title", "meta",
-        "link", "base", "canvas", "audio", "video", "source", "track", "param", "dialog", "portal",
+        "button", "select", "textarea", "noscript", "template", "head", "meta",
+        "link", "base", "audio", "video", "source", "track", "param", "dialog", "portal",
     ]
 
     private static let allowedElements: Set<String> = [
@@ -151,7 +164,7 @@ enum HTMLSanitizer {
 /// Parses an HTML fragment with libxml2 (no network, no error output) and lends its body.
 enum HTMLFragment {
     static func withBody(of html: String, _ body: (xmlNodePtr) -> Void) {
-        let wrapped = "<html><body>" + html + "</body></html>"
+        let wrapped = "<html><body>" + neutralizingDoctype(html) + "</body></html>"
         let options = HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_COMPACT.rawValue
         var copy = wrapped
@@ -172,5 +185,15 @@ enum HTMLFragment {
                 child = current.pointee.next
             }
         }
+    }
+
+    /// A DOCTYPE inside a fragment is dropped; an unterminated one is text, not markup (else the
+    /// HTML parser swallows the rest of the fragment).
+    private static func neutralizingDoctype(_ html: String) -> String {
+        guard let start = html.range(of: "<!doctype", options: .caseInsensitive) else { return html }
+        if let end = html.range(of: ">", range: start.upperBound..<html.endIndex) {
+            return String(html[..<start.lowerBound]) + neutralizingDoctype(String(html[end.upperBound...]))
+        }
+        return String(html[..<start.lowerBound]) + "&lt;" + html[html.index(after: start.lowerBound)...]
     }
 }

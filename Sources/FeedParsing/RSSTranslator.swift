@@ -5,29 +5,25 @@ import Model
 /// namespaces (content:encoded, dc:*, dcterms:*, media:*, atom:link) into the universal model.
 struct RSSTranslator {
     let format: FeedFormat
+    /// The namespace of the root element: RSS's own elements live there, or in one of the aliases.
+    let namespace: String
 
-    static func isRecord(_ name: String, _ namespace: String) -> Bool {
-        name == "item" && (NS.rssAliases.contains(namespace) || namespace == NS.rss10 || namespace == NS.rss090)
+    private func isOwn(_ elementNamespace: String) -> Bool {
+        elementNamespace == namespace || NS.rssAliases.contains(elementNamespace)
+            || elementNamespace == NS.rss10 || elementNamespace == NS.rss090
     }
 
-    /// The namespace RSS's own elements live in, for this dialect.
-    private var rssNamespace: String {
-        switch format {
-        case .rss10: return NS.rss10
-        default: return NS.none
-        }
+    func isRecord(_ name: String, _ elementNamespace: String) -> Bool {
+        name == "item" && isOwn(elementNamespace)
     }
 
     private func own(_ element: XMLElementNode, _ name: String) -> XMLElementNode? {
-        if let found = element.first(name, rssNamespace) { return found }
-        for ns in NS.rssAliases.union([NS.rss090, NS.rss10]) where ns != rssNamespace {
-            if let found = element.first(name, ns) { return found }
-        }
-        return nil
+        if let found = element.first(name, namespace) { return found }
+        return element.elements.first { $0.name == name && isOwn($0.namespace) }
     }
 
     private func allOwn(_ element: XMLElementNode, _ name: String) -> [XMLElementNode] {
-        element.elements.filter { $0.name == name && (NS.rssAliases.contains($0.namespace) || $0.namespace == NS.rss10 || $0.namespace == NS.rss090) }
+        element.elements.filter { $0.name == name && isOwn($0.namespace) }
     }
 
     func item(_ node: XMLElementNode) -> ParsedItem {
@@ -48,8 +44,22 @@ struct RSSTranslator {
 
         let description = own(node, "description") ?? node.first("description", NS.dc)
             ?? node.first("abstract", NS.dcterms)
-        item.summary = FieldReading.html(description)
-        item.content = FieldReading.html(node.first("encoded", NS.content))
+        let fullText = node.first("encoded", NS.content) ?? own(node, "fullitem")
+        if let xhtmlBody = node.first("body", NS.xhtml) ?? node.first("div", NS.xhtml) {
+            item.content = HTMLSanitizer.sanitize(xhtmlBody.innerMarkup, base: xhtmlBody.base)
+        } else {
+            item.content = FieldReading.html(fullText)
+        }
+        // A non-standard <summary> beside <description>: the first is the summary, the later
+        // the full text (feedparser's reading, which readers have come to expect).
+        if let summary = own(node, "summary") {
+            let first = description.map { node.isBefore($0, summary) ? $0 : summary } ?? summary
+            let later = first === summary ? description : summary
+            item.summary = FieldReading.html(first)
+            if item.content == nil { item.content = FieldReading.html(later) }
+        } else {
+            item.summary = FieldReading.html(description)
+        }
 
         item.published = FieldReading.firstNonNil(
             FieldReading.date(own(node, "pubDate")), FieldReading.date(node.first("date", NS.dc)),
@@ -58,13 +68,17 @@ struct RSSTranslator {
             FieldReading.date(node.first("modified", NS.dcterms)), FieldReading.date(node.first("updated", NS.atom10)))
 
         var authors = allOwn(node, "author").compactMap { FieldReading.trimmed($0).flatMap(FieldReading.authorName) }
-        authors += node.all("creator", NS.dc).compactMap { FieldReading.trimmed($0).flatMap(FieldReading.authorName) }
+        authors += (node.all("creator", NS.dc) + node.all("author", NS.dc))
+            .compactMap { FieldReading.trimmed($0).flatMap(FieldReading.authorName) }
         authors += node.all("author", NS.atom10).compactMap {
             FieldReading.trimmed($0.first("name", NS.atom10)) ?? FieldReading.trimmed($0.first("email", NS.atom10))
         }
         item.authors = FieldReading.unique(authors)
 
-        var categories = allOwn(node, "category").compactMap { FieldReading.trimmed($0) }
+        // <tags>a, b</tags>, a convention of some blog engines, comes before the categories.
+        var categories = allOwn(node, "tags").flatMap { ($0.text).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+        categories += allOwn(node, "category").compactMap { FieldReading.trimmed($0) }
         categories += node.all("subject", NS.dc).compactMap { FieldReading.trimmed($0) }
         item.categories = FieldReading.unique(categories)
 

@@ -9,9 +9,39 @@ enum URLResolver {
         guard !trimmed.isEmpty else { return nil }
         if hasScheme(trimmed) { return trimmed }
         guard let base, !base.isEmpty else { return trimmed }
-        guard let built = xmlBuildURI(trimmed, base) else { return trimmed }
+        // libxml2 resolves URIs, not IRIs: escape non-ASCII for it, then give the characters back.
+        let escapedReference = escapeNonASCII(trimmed), escapedBase = escapeNonASCII(base)
+        guard let built = xmlBuildURI(escapedReference, escapedBase) else { return trimmed }
         defer { cv_xmlFree(built) }
-        return String(cString: built)
+        let resolved = String(cString: built)
+        return escapedReference == trimmed && escapedBase == base ? resolved : unescapeNonASCII(resolved)
+    }
+
+    /// Decodes the %XX escapes of bytes ≥ 0x80 that form UTF-8, and only those.
+    private static func unescapeNonASCII(_ s: String) -> String {
+        let bytes = Array(s.utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16), value >= 0x80 {
+                out.append(value)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self) ?? s
+    }
+
+    private static func escapeNonASCII(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 >= 0x80 }) else { return s }
+        var out = ""
+        for byte in s.utf8 {
+            if byte >= 0x80 { out += "%" + String(byte, radix: 16, uppercase: true) } else { out.unicodeScalars.append(Unicode.Scalar(byte)) }
+        }
+        return out
     }
 
     static func scheme(of url: String) -> String? {

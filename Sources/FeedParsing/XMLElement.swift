@@ -40,6 +40,15 @@ final class XMLElementNode {
         elements.filter { $0.name == name && $0.namespace == namespace }
     }
 
+    /// Whether child `a` comes before child `b`.
+    func isBefore(_ a: XMLElementNode, _ b: XMLElementNode) -> Bool {
+        for case .element(let e) in children {
+            if e === a { return true }
+            if e === b { return false }
+        }
+        return false
+    }
+
     /// All text below this element, in document order.
     var text: String {
         var out = ""

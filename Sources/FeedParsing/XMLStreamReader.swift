@@ -78,6 +78,7 @@ struct XMLStreamReader {
         var isRecord: (String, String) -> Bool = { _, _ in false }
         let started = DispatchTime.now().uptimeNanoseconds
         var nodesRead = 0
+        var expandedBytes = 0
 
         while true {
             let status = xmlTextReaderRead(reader)
@@ -104,8 +105,7 @@ struct XMLStreamReader {
                 while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                     let attrName = Self.string(xmlTextReaderConstLocalName(reader))
                     let attrNamespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
-                    if attrNamespace == "http://www.w3.org/2000/xmlns/" { continue }
-                    let value = Self.string(xmlTextReaderConstValue(reader))
+                    let value = TextRepair.repair(Self.string(xmlTextReaderConstValue(reader)))
                     if attrNamespace == "http://www.w3.org/XML/1998/namespace" {
                         if attrName == "base" { base = URLResolver.resolve(value, against: base) ?? base }
                         if attrName == "lang" { language = value.isEmpty ? nil : value }
@@ -130,14 +130,25 @@ struct XMLStreamReader {
                 try close(node, isRoot: stack.isEmpty, isRecord: isRecord, onRecord: onRecord, rootClosed: &rootClosed)
             case 3, 4, 13, 14:  // text, CDATA, whitespace
                 if let current = stack.last {
-                    current.children.append(.text(Self.string(xmlTextReaderConstValue(reader))))
+                    current.children.append(.text(TextRepair.repair(Self.string(xmlTextReaderConstValue(reader)))))
                 }
+            case 5:  // reference to an entity the document declares: internal ones only, never expanded twice
+                guard let current = stack.last, let replacement = internalEntityText(reader) else { continue }
+                expandedBytes += replacement.utf8.count
+                if expandedBytes > Self.maxEntityExpansionBytes {
+                    throw FeedParseError(.malformedXML, "entity expansion exceeds \(Self.maxEntityExpansionBytes) bytes",
+                                         line: Int(xmlTextReaderGetParserLineNumber(reader)))
+                }
+                current.children.append(.text(replacement))
             default:
                 continue
             }
         }
         guard let root else {
             throw errors.parseError(fallback: "the document is empty")
+        }
+        if !rootClosed && recover && stack.count == 1 && Self.endsWithUnfinishedEndTag(bytes, name: root.name) {
+            rootClosed = true  // "</rss" without its ">": nothing is missing but one character
         }
         if !rootClosed {
             let line = Int(xmlTextReaderGetParserLineNumber(reader))
@@ -155,6 +166,28 @@ struct XMLStreamReader {
         } else if isRecord(node.name, node.namespace) {
             try onRecord(node)
         }
+    }
+
+    /// Declared entities are a DTD feature feeds barely use; a few kilobytes is plenty, and the
+    /// bound keeps a small entity referenced a million times from growing a document 1000-fold.
+    static let maxEntityExpansionBytes = 1 << 20
+
+    /// The replacement text of an internal general entity, taken literally (not parsed again,
+    /// so nested references and markup inside it are inert). External entities give nil.
+    private func internalEntityText(_ reader: xmlTextReaderPtr) -> String? {
+        guard let name = xmlTextReaderConstName(reader), let document = xmlTextReaderCurrentDoc(reader),
+              let entity = xmlGetDocEntity(document, name),
+              entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content
+        else { return nil }
+        return TextRepair.repair(String(cString: content))
+    }
+
+    /// True when the document's last bytes are the root's end tag without its ">".
+    private static func endsWithUnfinishedEndTag(_ bytes: UnsafeRawBufferPointer, name: String) -> Bool {
+        let tail = String(decoding: bytes.suffix(256), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let open = tail.range(of: "</", options: .backwards) else { return false }
+        let tagName = tail[open.upperBound...]
+        return tagName == name || tagName.hasSuffix(":" + name)
     }
 
     private static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {
