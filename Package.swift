@@ -46,8 +46,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model"]),
-        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model"]),
+        // Test helpers (a loopback HTTP server); never linked into the product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
+        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Configuration", "Model"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "FeedParsing", "Configuration", "Model"]),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Fetching
+import TestSupport
 
 private let feedBody = Data("<rss version=\"2.0\"><channel><title>t</title></channel></rss>".utf8)
 
@@ -106,5 +107,22 @@ private let configuration = FetcherConfiguration(
             return
         }
         #expect(!message.isEmpty)
+    }
+}
+
+@Suite struct UnboundedResponseTests {
+    @Test(arguments: [true, false])
+    func aTwoGigabyteStreamIsCutAtTheBodyLimit(announced: Bool) throws {
+        let chunk = Data(repeating: 0x3C, count: 1 << 16)
+        // 2 GiB, announced by Content-Length or not (then only the running count can stop it).
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: chunk, repeatBody: 32_768, announceLength: announced) }
+        defer { server.stop() }
+        let response = Fetcher(configuration: configuration).fetch([FetchRequest(sourceID: "huge", url: server.baseURL + "/huge")])[0]
+        guard case .transportError(let message) = response.outcome else {
+            Issue.record("a 2 GiB body must be refused, got \(response.outcome)")
+            return
+        }
+        #expect(message.contains("100000-byte limit"))
+        #expect(response.body.isEmpty)
     }
 }

@@ -6,26 +6,39 @@ import Glibc
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests: one thread, one connection at a time,
 /// `Connection: close`. Enough to drive libcurl through real sockets without any network.
-final class LocalHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var path: String
-        var headers: [String: String]
+public final class LocalHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var path: String
+        public var headers: [String: String]
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [(String, String)] = []
-        var body: Data = Data()
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: Data
+        /// The body is sent this many times over (a long stream without holding it in memory).
+        public var repeatBody: Int
+        /// false: no Content-Length, the body ends when the connection closes.
+        public var announceLength: Bool
+
+        public init(status: Int, headers: [(String, String)] = [], body: Data = Data(), repeatBody: Int = 1,
+                    announceLength: Bool = true) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.repeatBody = repeatBody
+            self.announceLength = announceLength
+        }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let socketFD: Int32
     private let lock = NSLock()
     private var receivedRequests: [Request] = []
 
-    var requests: [Request] { lock.withLock { receivedRequests } }
+    public var requests: [Request] { lock.withLock { receivedRequests } }
 
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    public init(handler: @escaping @Sendable (Request) -> Response) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -53,9 +66,9 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
+    public func stop() {
         shutdown(socketFD, Int32(SHUT_RDWR))
         close(socketFD)
     }
@@ -79,18 +92,26 @@ final class LocalHTTPServer: @unchecked Sendable {
         let request = Request(path: requestLine.count > 1 ? String(requestLine[1]) : "/", headers: headers)
         lock.withLock { receivedRequests.append(request) }
         let response = handler(request)
-        var text = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        var text = "HTTP/1.1 \(response.status) X\r\nConnection: close\r\n"
+        if response.announceLength { text += "Content-Length: \(response.body.count * response.repeatBody)\r\n" }
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n"
-        var output = Data(text.utf8)
-        output.append(response.body)
-        output.withUnsafeBytes { raw in
+        guard send(client, Data(text.utf8)) else { return }
+        for _ in 0..<response.repeatBody {
+            guard send(client, response.body) else { return }  // the client hung up: fine
+        }
+    }
+
+    /// MSG_NOSIGNAL: a client that hangs up must not kill the test process with SIGPIPE.
+    private func send(_ client: Int32, _ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
-                let n = write(client, raw.baseAddress! + sent, raw.count - sent)
-                if n <= 0 { return }
+                let n = Glibc.send(client, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                if n <= 0 { return false }
                 sent += n
             }
+            return true
         }
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+import Model
+import Testing
+import TestSupport
+
+@testable import FeedParsing
+
+/// Feeds written to hurt: each is refused or read within bounds, and nothing hostile survives.
+@Suite struct HostileFeedTests {
+    @Test func externalEntitiesTowardsALocalServerAreNeverFetched() throws {
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: Data("<!ENTITY leak 'LEAKED'>".utf8)) }
+        defer { server.stop() }
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss SYSTEM "\(server.baseURL)/dtd" [
+              <!ENTITY remote SYSTEM "\(server.baseURL)/entity">
+              <!ENTITY % parameter SYSTEM "\(server.baseURL)/parameter"> %parameter;
+            ]>
+            <rss version="2.0"><channel><title>t&remote;&leak;</title></channel></rss>
+            """
+        let feed = try? FeedParser().parse(Data(xml.utf8), url: "https://example.org/feed")
+        #expect(feed?.title?.contains("LEAKED") != true)
+        #expect(server.requests.isEmpty, "the parser made \(server.requests.count) requests")
+    }
+
+    @Test func externalEntitiesTowardsALocalFileAreNeverRead() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("cv-secret-\(UUID().uuidString)")
+        try Data("TOPSECRET".utf8).write(to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY xxe SYSTEM "\(secret.absoluteString)">]>
+            <rss version="2.0"><channel><title>t&xxe;</title><item><title>&xxe;</title><description>&xxe;</description></item></channel></rss>
+            """
+        let feed = try FeedParser().parse(Data(xml.utf8))
+        let everything = [feed.title, feed.items.first?.title, feed.items.first?.summary].compactMap { $0 }.joined()
+        #expect(!everything.contains("TOPSECRET"))
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() {
+        let levels = (1...10).map { "<!ENTITY l\($0) \"" + String(repeating: "&l\($0 - 1);", count: 10) + "\">" }.joined()
+        let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY l0 \"lol\">\(levels)]>"
+            + "<rss version=\"2.0\"><channel><title>&l10;</title></channel></rss>"
+        let result = Result { try FeedParser().parse(Data(xml.utf8)) }
+        if case .success(let feed) = result {
+            // Read without substitution: the reference is inert, never 3·10¹⁰ characters.
+            #expect((feed.title ?? "").utf8.count < 1000)
+        }
+    }
+
+    @Test func repeatedInternalEntitiesAreBounded() {
+        let big = String(repeating: "x", count: 10_000)
+        let xml = "<!DOCTYPE rss [<!ENTITY big \"\(big)\">]><rss version=\"2.0\"><channel><title>"
+            + String(repeating: "&big;", count: 1000) + "</title></channel></rss>"
+        let error = #expect(throws: FeedParseError.self) { try FeedParser().parse(Data(xml.utf8)) }
+        #expect(error?.message.contains("entity expansion") == true)
+    }
+
+    @Test func hundredThousandDeepNestingIsRefused() {
+        let depth = 100_000
+        let xml = "<rss version=\"2.0\"><channel><item><description>" + String(repeating: "<x>", count: depth)
+            + String(repeating: "</x>", count: depth) + "</description></item></channel></rss>"
+        let error = #expect(throws: FeedParseError.self) { try FeedParser().parse(Data(xml.utf8)) }
+        #expect(error?.description.lowercased().contains("depth") == true)
+    }
+
+    @Test func aDocumentOverTheLimitIsRefusedBeforeParsing() {
+        let parser = FeedParser(limits: FeedParserLimits(maxDocumentBytes: 1 << 20))
+        let huge = Data(repeating: 0x20, count: (1 << 20) + 1)
+        let error = #expect(throws: FeedParseError.self) { try parser.parse(huge) }
+        #expect(error?.kind == .tooLarge(limit: 1 << 20))
+    }
+
+    @Test func nothingOfAScriptInjectionSurvives() throws {
+        let vectors = [
+            "<script>alert(1)</script>", "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>", "<img src=\"javascript:alert(1)\">", "<img src=\"data:image/svg+xml;base64,PHN2Zz4=\">",
+            "<a href=\"JaVaScRiPt:alert(1)\">a</a>", "<a href=\" javascript:alert(1)\">b</a>", "<a href=\"java&#x09;script:alert(1)\">c</a>",
+            "<a href=\"vbscript:msgbox(1)\">d</a>", "<a href=\"data:text/html,<script>alert(1)</script>\">e</a>",
+            "<svg onload=alert(1)><a xlink:href=\"javascript:alert(1)\">f</a></svg>", "<math><mi xlink:href=\"javascript:alert(1)\">g</mi></math>",
+            "<iframe src=\"https://evil.example\"></iframe>", "<object data=\"x.swf\"></object>", "<embed src=\"x.swf\">",
+            "<form action=\"https://evil.example\"><input name=p></form>", "<style>body{background:url(javascript:alert(1))}</style>",
+            "<p style=\"background:url(javascript:alert(1))\">h</p>", "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+            "<base href=\"https://evil.example/\">", "<div onclick=\"alert(1)\" onmouseover=\"alert(1)\">i</div>",
+            "<img srcset=\"javascript:alert(1) 1x\">", "<a href=\"https://ok.example/\" target=\"_blank\">j</a>",
+            "<<script>script>alert(1)<</script>/script>", "<scr<script>ipt>alert(1)</script>", "<!--<script>alert(1)</script>-->",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", "<template><script>alert(1)</script></template>",
+        ]
+        let items = vectors.enumerated().map { index, vector in
+            "<item><title>t\(index)</title><description><![CDATA[\(vector)]]></description>"
+                + "<content:encoded>\(MarkupEscaping.escapeText(vector))</content:encoded></item>"
+        }.joined()
+        let xml = "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\(items)</channel></rss>"
+        let feed = try FeedParser().parse(Data(xml.utf8), url: "https://example.org/feed")
+        #expect(feed.items.count == vectors.count)
+        for item in feed.items {
+            for html in [item.summary, item.content].compactMap({ $0 }) {
+                for (name, value) in Self.attributes(in: html) {
+                    #expect(["href", "src", "alt", "title", "rel", "width", "height"].contains(name), "attribute \(name) in \(html)")
+                    if name == "href" || name == "src" {
+                        #expect(value.hasPrefix("https://") || value.hasPrefix("http://"), "\(name)=\(value) in \(html)")
+                    }
+                }
+                for tag in ["<script", "<iframe", "<object", "<embed", "<form", "<input", "<style", "<meta", "<base", "<svg", "<math", "<noscript", "<template"] {
+                    #expect(!html.lowercased().contains(tag), "\(tag) survived in \(html)")
+                }
+            }
+        }
+    }
+
+    /// Attribute names and values of the tags in sanitized HTML (our own output, so regular).
+    private static func attributes(in html: String) -> [(String, String)] {
+        let pattern = #/ ([a-zA-Z:-]+)="([^"]*)"/#
+        return html.matches(of: pattern).map { (String($0.output.1).lowercased(), String($0.output.2)) }
+    }
+}
