@@ -37,7 +37,7 @@ public struct FeedParserLimits: Sendable {
     /// Wall-clock budget for one document, in seconds.
     public var maxSeconds: Double
 
-    public init(maxDocumentBytes: Int = 32 << 20, maxItems: Int = 10_000, maxSeconds: Double = 20) {
+    public init(maxDocumentBytes: Int = 32 << 20, maxItems: Int = 100_000, maxSeconds: Double = 20) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxItems = maxItems
         self.maxSeconds = maxSeconds

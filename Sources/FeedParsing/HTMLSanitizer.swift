@@ -8,14 +8,11 @@ import CLibXML2
 enum HTMLSanitizer {
     static func sanitize(_ html: String, base: String?) -> String {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
-            return html.trimmingCharacters(in: .whitespacesAndNewlines)
+            return ByteText.trimmingASCIIWhitespace(html)
         }
-        var out = ""
-        out.reserveCapacity(html.utf8.count)
-        HTMLFragment.withBody(of: TextRepair.repairC1References(html)) { body in
-            appendChildren(of: body, base: base, to: &out)
-        }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let state = HTMLRewriteState(mode: .sanitize, base: base)
+        HTMLSAXRunner.run(TextRepair.repairC1References(html), state: state)
+        return ByteText.trimmingASCIIWhitespace(String(decoding: state.output, as: UTF8.self))
     }
 
     /// The text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
@@ -23,16 +20,22 @@ enum HTMLSanitizer {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
             return collapseWhitespace(html)
         }
-        var out = ""
-        HTMLFragment.withBody(of: TextRepair.repairC1References(html)) { body in
-            appendText(of: body, to: &out)
-        }
-        return collapseWhitespace(out)
+        let state = HTMLRewriteState(mode: .text, base: nil)
+        HTMLSAXRunner.run(TextRepair.repairC1References(html), state: state)
+        return collapseWhitespace(String(decoding: state.output, as: UTF8.self))
     }
 
     /// Runs of white space become one space. Works on scalars: a space followed by a zero-width
     /// joiner is one Character, and that joiner must survive.
     static func collapseWhitespace(_ s: String) -> String {
+        var needsWork = false
+        var previousSpace = true
+        for byte in s.utf8 {
+            let isSpace = byte == 0x20
+            if byte < 0x20 || byte >= 0x80 || (isSpace && previousSpace) { needsWork = true; break }
+            previousSpace = isSpace
+        }
+        if !needsWork && !previousSpace { return s }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in s.unicodeScalars {
@@ -49,13 +52,13 @@ enum HTMLSanitizer {
 
     // MARK: - Allowlist
 
-    private static let droppedWithContent: Set<String> = [
+    static let droppedWithContent: Set<String> = [
         "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
         "button", "select", "textarea", "noscript", "template", "head", "meta",
         "link", "base", "audio", "video", "source", "track", "param", "dialog", "portal",
     ]
 
-    private static let allowedElements: Set<String> = [
+    static let allowedElements: Set<String> = [
         "a", "abbr", "acronym", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
         "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
         "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
@@ -63,9 +66,13 @@ enum HTMLSanitizer {
         "time", "tr", "tt", "u", "ul", "var", "wbr",
     ]
 
-    private static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col"]
+    static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col"]
 
-    private static let allowedAttributes: [String: Set<String>] = [
+    /// Elements whose boundaries separate words when only the text is kept.
+    static let textBreaks: Set<String> = ["br", "p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                                          "blockquote", "pre", "dd", "dt", "hr", "img", "figcaption", "caption"]
+
+    static let allowedAttributes: [String: Set<String>] = [
         "a": ["href", "title", "hreflang"],
         "img": ["src", "alt", "title", "width", "height"],
         "abbr": ["title"], "acronym": ["title"],
@@ -75,64 +82,98 @@ enum HTMLSanitizer {
         "col": ["span"], "colgroup": ["span"],
         "ol": ["start", "reversed"], "li": ["value"],
     ]
+}
 
-    private static func appendChildren(of node: xmlNodePtr, base: String?, to out: inout String) {
-        var child = node.pointee.children
-        while let current = child {
-            appendNode(current, base: base, to: &out)
-            child = current.pointee.next
+/// What the SAX callbacks build: the rebuilt HTML (or the bare text) of one fragment.
+final class HTMLRewriteState {
+    enum Mode { case sanitize, text }
+
+    let mode: Mode
+    let base: String?
+    var output: [UInt8] = []
+    /// > 0 while inside an element dropped with its content.
+    var skipDepth = 0
+    /// For each open element: whether its tags were written (so its end tag is too).
+    var emitted: [Bool] = []
+
+    init(mode: Mode, base: String?) {
+        self.mode = mode
+        self.base = base
+        output.reserveCapacity(256)
+    }
+
+    func start(_ name: String, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        if skipDepth > 0 || HTMLSanitizer.droppedWithContent.contains(name) {
+            skipDepth += 1
+            emitted.append(false)
+            return
+        }
+        if mode == .text {
+            if HTMLSanitizer.textBreaks.contains(name) { output.append(0x20) }
+            emitted.append(false)
+            return
+        }
+        guard HTMLSanitizer.allowedElements.contains(name),
+              let kept = safeAttributes(element: name, attributes) else {
+            emitted.append(false)  // unknown elements are unwrapped: their content stays
+            return
+        }
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: name.utf8)
+        for (key, value) in kept {
+            output.append(0x20)
+            output.append(contentsOf: key.utf8)
+            output.append(contentsOf: "=\"".utf8)
+            ByteText.appendEscaped(value, attribute: true, to: &output)
+            output.append(UInt8(ascii: "\""))
+        }
+        output.append(UInt8(ascii: ">"))
+        emitted.append(!HTMLSanitizer.voidElements.contains(name))
+    }
+
+    func end(_ name: String) {
+        guard let wasEmitted = emitted.popLast() else { return }
+        if skipDepth > 0 {
+            skipDepth -= 1
+            return
+        }
+        if mode == .text, HTMLSanitizer.textBreaks.contains(name) { output.append(0x20) }
+        if wasEmitted {
+            output.append(contentsOf: "</".utf8)
+            output.append(contentsOf: name.utf8)
+            output.append(UInt8(ascii: ">"))
         }
     }
 
-    private static func appendNode(_ node: xmlNodePtr, base: String?, to out: inout String) {
-        switch node.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content {
-                out += MarkupEscaping.escapeText(String(cString: content))
-            }
-        case XML_ELEMENT_NODE:
-            let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-            if droppedWithContent.contains(name) { return }
-            guard allowedElements.contains(name) else {
-                appendChildren(of: node, base: base, to: &out)
-                return
-            }
-            guard let attributes = safeAttributes(of: node, element: name, base: base) else {
-                return  // an image without a safe source is dropped whole
-            }
-            out += "<" + name
-            for (key, value) in attributes {
-                out += " " + key + "=\"" + MarkupEscaping.escapeAttribute(value) + "\""
-            }
-            out += ">"
-            if voidElements.contains(name) { return }
-            appendChildren(of: node, base: base, to: &out)
-            out += "</" + name + ">"
-        default:
-            return  // comments, processing instructions, DTD nodes
+    func characters(_ pointer: UnsafePointer<xmlChar>, _ count: Int) {
+        guard skipDepth == 0 else { return }
+        let bytes = UnsafeBufferPointer(start: pointer, count: count)
+        if mode == .text {
+            output.append(contentsOf: bytes)
+        } else {
+            ByteText.appendEscaped(bytes, attribute: false, to: &output)
         }
     }
 
-    /// nil when the element must not be published at all.
-    private static func safeAttributes(of node: xmlNodePtr, element: String, base: String?) -> [(String, String)]? {
-        let allowed = allowedAttributes[element] ?? []
+    /// nil when the element must not be published at all (an image without a safe source).
+    private func safeAttributes(element: String, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) -> [(String, String)]? {
         var result: [(String, String)] = []
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            defer { attribute = current.pointee.next }
-            guard let namePointer = current.pointee.name else { continue }
-            let name = String(cString: namePointer).lowercased()
-            guard allowed.contains(name) else { continue }
-            guard let valuePointer = xmlGetProp(node, namePointer) else { continue }
-            var value = String(cString: valuePointer)
-            cv_xmlFree(valuePointer)
-            if name == "href" || name == "src" || name == "cite" {
-                guard let resolved = URLResolver.resolve(value, against: base) else { continue }
-                let safe = name == "src" ? URLResolver.isSafeImage(resolved) : URLResolver.isSafeLink(resolved)
-                guard safe else { continue }
-                value = resolved
+        if let attributes, let allowed = HTMLSanitizer.allowedAttributes[element] {
+            var index = 0
+            while let namePointer = attributes[index] {
+                let valuePointer = attributes[index + 1]
+                index += 2
+                let name = String(cString: namePointer).lowercased()
+                guard allowed.contains(name), let valuePointer else { continue }
+                var value = String(cString: valuePointer)
+                if name == "href" || name == "src" || name == "cite" {
+                    guard let resolved = URLResolver.resolve(value, against: base) else { continue }
+                    let safe = name == "src" ? URLResolver.isSafeImage(resolved) : URLResolver.isSafeLink(resolved)
+                    guard safe else { continue }
+                    value = resolved
+                }
+                result.append((name, value))
             }
-            result.append((name, value))
         }
         if element == "img", !result.contains(where: { $0.0 == "src" }) { return nil }
         if element == "a", result.contains(where: { $0.0 == "href" }) {
@@ -140,60 +181,77 @@ enum HTMLSanitizer {
         }
         return result
     }
-
-    private static func appendText(of node: xmlNodePtr, to out: inout String) {
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { out += String(cString: content) }
-            case XML_ELEMENT_NODE:
-                let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-                if !droppedWithContent.contains(name) {
-                    if name == "br" || name == "p" || name == "div" || name == "li" { out += " " }
-                    appendText(of: current, to: &out)
-                }
-            default:
-                break
-            }
-            child = current.pointee.next
-        }
-    }
 }
 
-/// Parses an HTML fragment with libxml2 (no network, no error output) and lends its body.
-enum HTMLFragment {
-    static func withBody(of html: String, _ body: (xmlNodePtr) -> Void) {
-        let wrapped = "<html><body>" + neutralizingDoctype(html) + "</body></html>"
+/// Drives libxml2's HTML push parser over one fragment with SAX callbacks: no tree is built,
+/// nothing is fetched, errors are not printed. The fragment is framed by <html><body> so that
+/// text at its top level is not wrapped in an implied paragraph.
+enum HTMLSAXRunner {
+    /// Built per fragment: a C struct of function pointers, cheap to fill, and never shared.
+    private static func makeHandler() -> htmlSAXHandler {
+        var sax = htmlSAXHandler()
+        sax.startElement = { context, name, attributes in
+            guard let context, let name else { return }
+            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().start(String(cString: name), attributes)
+        }
+        sax.endElement = { context, name in
+            guard let context, let name else { return }
+            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().end(String(cString: name))
+        }
+        sax.characters = { context, characters, length in
+            guard let context, let characters, length > 0 else { return }
+            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().characters(characters, Int(length))
+        }
+        sax.ignorableWhitespace = sax.characters
+        sax.cdataBlock = sax.characters
+        return sax
+    }
+
+    static func run(_ html: String, state: HTMLRewriteState) {
+        var sax = makeHandler()
+        let context = Unmanaged.passUnretained(state).toOpaque()
+        guard let parser = htmlCreatePushParserCtxt(&sax, context, nil, 0, nil, XML_CHAR_ENCODING_UTF8) else { return }
+        defer { htmlFreeParserCtxt(parser) }
         let options = HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_COMPACT.rawValue
-        var copy = wrapped
-        copy.withUTF8 { buffer in
-            guard let base = buffer.baseAddress,
-                  let document = htmlReadMemory(
-                      UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), nil, "UTF-8", Int32(options))
-            else { return }
-            defer { xmlFreeDoc(document) }
-            guard let root = xmlDocGetRootElement(document) else { return }
-            var child = root.pointee.children
-            while let current = child {
-                if current.pointee.type == XML_ELEMENT_NODE, let name = current.pointee.name,
-                   String(cString: name) == "body" {
-                    body(current)
-                    return
-                }
-                child = current.pointee.next
+        htmlCtxtUseOptions(parser, Int32(options))
+        push(parser, "<html><body>", terminate: false)
+        push(parser, neutralizingDoctype(html), terminate: false)
+        push(parser, "</body></html>", terminate: true)
+    }
+
+    private static func push(_ parser: htmlParserCtxtPtr, _ text: String, terminate: Bool) {
+        var text = text
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                _ = htmlParseChunk(parser, chars.baseAddress, Int32(chars.count), terminate ? 1 : 0)
             }
         }
     }
 
     /// A DOCTYPE inside a fragment is dropped; an unterminated one is text, not markup (else the
     /// HTML parser swallows the rest of the fragment).
-    private static func neutralizingDoctype(_ html: String) -> String {
-        guard let start = html.range(of: "<!doctype", options: .caseInsensitive) else { return html }
-        if let end = html.range(of: ">", range: start.upperBound..<html.endIndex) {
-            return String(html[..<start.lowerBound]) + neutralizingDoctype(String(html[end.upperBound...]))
+    static func neutralizingDoctype(_ html: String) -> String {
+        guard ByteText.range(ofASCIICaseInsensitive: "<!doctype", in: html) != nil else { return html }
+        let bytes = Array(html.utf8)
+        let marker = Array("<!doctype".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let isDoctype = bytes[index] == UInt8(ascii: "<") && index + marker.count <= bytes.count
+                && zip(bytes[index..<(index + marker.count)], marker).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+            guard isDoctype else {
+                output.append(bytes[index])
+                index += 1
+                continue
+            }
+            if let end = bytes[(index + marker.count)...].firstIndex(of: UInt8(ascii: ">")) {
+                index = end + 1
+            } else {
+                output.append(contentsOf: "&lt;".utf8)
+                index += 1
+            }
         }
-        return String(html[..<start.lowerBound]) + "&lt;" + html[html.index(after: start.lowerBound)...]
+        return String(decoding: output, as: UTF8.self)
     }
 }

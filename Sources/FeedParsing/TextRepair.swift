@@ -8,35 +8,49 @@ import Foundation
 enum TextRepair {
     static func repair(_ text: String) -> String {
         // Every character in U+0080–U+00FF is 0xC2 or 0xC3 followed by one byte in UTF-8.
-        guard text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xC3 }) else { return text }
-        var scalars = Array(text.unicodeScalars)
+        guard mayNeedRepair(text.utf8) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var output = String.UnicodeScalarView()
         var changed = false
         var index = 0
         while index < scalars.count {
-            guard (0x80...0xFF).contains(scalars[index].value) else { index += 1; continue }
+            guard (0x80...0xFF).contains(scalars[index].value) else {
+                output.append(scalars[index])
+                index += 1
+                continue
+            }
             var end = index
             while end < scalars.count, (0x80...0xFF).contains(scalars[end].value) { end += 1 }
-            if end - index >= 2 {
-                let bytes = scalars[index..<end].map { UInt8($0.value) }
-                if let decoded = String(validating: bytes, as: UTF8.self) {
-                    scalars.replaceSubrange(index..<end, with: decoded.unicodeScalars)
-                    changed = true
-                    index += decoded.unicodeScalars.count
-                    continue
+            if end - index >= 2, let decoded = String(validating: scalars[index..<end].map { UInt8($0.value) }, as: UTF8.self) {
+                output.append(contentsOf: decoded.unicodeScalars)
+                changed = true
+            } else {
+                for scalar in scalars[index..<end] {
+                    if let mapped = windows1252[scalar.value] {
+                        output.append(mapped)
+                        changed = true
+                    } else {
+                        output.append(scalar)
+                    }
                 }
             }
             index = end
         }
-        for position in scalars.indices where (0x80...0x9F).contains(scalars[position].value) {
-            if let mapped = windows1252[scalars[position].value] {
-                scalars[position] = mapped
-                changed = true
-            }
+        return changed ? String(output) : text
+    }
+
+    /// Only C1 controls (C2 80–9F) or two Latin-1-range characters in a row can need repair.
+    private static func mayNeedRepair(_ utf8: String.UTF8View) -> Bool {
+        var previousWasLatin1Pair = false
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == 0xC2 || byte == 0xC3 else { previousWasLatin1Pair = false; continue }
+            guard let next = iterator.next() else { return false }
+            if byte == 0xC2 && next < 0xA0 { return true }
+            if previousWasLatin1Pair { return true }
+            previousWasLatin1Pair = true
         }
-        guard changed else { return text }
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars)
-        return String(result)
+        return false
     }
 
     private static let windows1252: [UInt32: Unicode.Scalar] = [
@@ -50,11 +64,11 @@ enum TextRepair {
     /// `&#146;` and the other references to C1 controls, as windows-1252 writers emit them, become
     /// references to the characters they mean, before an HTML parser sees them.
     static func repairC1References(_ html: String) -> String {
-        guard html.contains("&#1") else { return html }
+        guard ByteText.contains("&#1", in: html) else { return html }
         var result = html
         for (code, scalar) in windows1252 {
             let reference = "&#\(code);"
-            if result.contains(reference) {
+            if ByteText.contains(reference, in: result) {
                 result = result.replacingOccurrences(of: reference, with: "&#\(scalar.value);")
             }
         }

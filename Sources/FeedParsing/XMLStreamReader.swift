@@ -175,10 +175,12 @@ struct XMLStreamReader {
     /// The replacement text of an internal general entity, taken literally (not parsed again,
     /// so nested references and markup inside it are inert). External entities give nil.
     private func internalEntityText(_ reader: xmlTextReaderPtr) -> String? {
-        guard let name = xmlTextReaderConstName(reader), let document = xmlTextReaderCurrentDoc(reader),
-              let entity = xmlGetDocEntity(document, name),
-              entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content
-        else { return nil }
+        // On an entity-reference node, children is the entity declaration. (Not
+        // xmlTextReaderCurrentDoc: it makes the reader keep, and leak, the whole tree.)
+        guard let node = xmlTextReaderCurrentNode(reader), let declaration = node.pointee.children,
+              declaration.pointee.type == XML_ENTITY_DECL else { return nil }
+        let entity = UnsafeMutableRawPointer(declaration).assumingMemoryBound(to: xmlEntity.self)
+        guard entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content else { return nil }
         return TextRepair.repair(String(cString: content))
     }
 

@@ -8,18 +8,29 @@ private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT)
 /// Lives on the thread of the multi loop that drives it.
 final class CurlEasy {
     let handle: UnsafeMutableRawPointer
+    /// CURLOPT_ERRORBUFFER: curl writes into it until the handle is cleaned up, so it lives as long.
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
     init?() {
         _ = curlGlobalInit
-        guard let handle = curl_easy_init() else { return nil }
+        guard let handle = curl_easy_init() else {
+            errorBuffer.deallocate()
+            return nil
+        }
         self.handle = handle
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        _ = cv_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
     }
 
     deinit {
         curl_easy_cleanup(handle)
         if let headerList { curl_slist_free_all(headerList) }
+        errorBuffer.deallocate()
     }
+
+    /// curl's own words for the last failure, empty if it gave none.
+    var errorMessage: String { String(cString: errorBuffer) }
 
     func set(_ option: CURLoption, _ value: Int) { _ = cv_easy_setopt_long(handle, option, value) }
     func set(_ option: CURLoption, _ value: String) { _ = cv_easy_setopt_str(handle, option, value) }

@@ -2,8 +2,8 @@ import CCurl
 import Foundation
 
 /// Runs a round of transfers through one curl multi handle and returns when all are done.
-/// Blocking, by design: it is called from the daily run or the daemon's loop, one round at a
-/// time, and keeps every handle on the calling thread.
+/// Blocking, by design: callers run one round at a time, and every handle stays on the calling
+/// thread.
 public struct Fetcher: Sendable {
     public var configuration: FetcherConfiguration
 
@@ -41,10 +41,12 @@ public struct Fetcher: Sendable {
                 var privateData: UnsafeMutableRawPointer?
                 _ = cv_easy_getinfo_ptr(handle, CURLINFO_PRIVATE, &privateData)
                 let index = Int(bitPattern: privateData)
-                if let transfer = transfers.removeValue(forKey: index) {
-                    responses[index] = response(for: transfer, result: message.pointee.data.result)
-                }
+                let result = message.pointee.data.result
+                // Detach before the Transfer (and with it the easy handle) can be released.
                 curl_multi_remove_handle(multi, handle)
+                if let transfer = transfers.removeValue(forKey: index) {
+                    responses[index] = response(for: transfer, result: result)
+                }
             }
             if running > 0 { curl_multi_poll(multi, nil, 0, 1000, nil) }
         } while running > 0
@@ -64,7 +66,6 @@ public struct Fetcher: Sendable {
         easy.set(CURLOPT_WRITEDATA, pointer: context)
         _ = cv_easy_setopt_header(easy.handle, Transfer.headerCallback)
         easy.set(CURLOPT_HEADERDATA, pointer: context)
-        easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))
         easy.set(CURLOPT_PROTOCOLS_STR, request.allowFile ? "file" : "http,https")
         easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         easy.set(CURLOPT_FOLLOWLOCATION, 1)
@@ -112,7 +113,7 @@ public struct Fetcher: Sendable {
         if transfer.bodyOverLimit || result == CURLE_FILESIZE_EXCEEDED {
             return "the response is larger than the \(configuration.maxBodyBytes)-byte limit"
         }
-        let detail = String(cString: transfer.errorBuffer)
+        let detail = transfer.easy.errorMessage
         return detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
     }
 

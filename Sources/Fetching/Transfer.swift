@@ -11,17 +11,13 @@ final class Transfer {
     var body = Data()
     var headers: [String: String] = [:]
     var bodyOverLimit = false
-    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     let started = DispatchTime.now()
 
     init(request: FetchRequest, easy: CurlEasy, maxBodyBytes: Int) {
         self.request = request
         self.easy = easy
         self.maxBodyBytes = maxBodyBytes
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
-
-    deinit { errorBuffer.deallocate() }
 
     /// Appends decoded bytes; refuses (so curl aborts) past the limit, which therefore holds
     /// after decompression too.

@@ -58,6 +58,9 @@ public final class LocalHTTPServer: @unchecked Sendable {
         socketFD = fd
         port = UInt16(bigEndian: address.sin_port)
         Thread.detachNewThread { [self] in
+            // The accept thread owns the socket and closes it: closing it from stop() would let
+            // the descriptor number be reused by another server while this thread still accepts on it.
+            defer { close(fd) }
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
@@ -68,9 +71,9 @@ public final class LocalHTTPServer: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Stops accepting: the blocked accept() fails and the thread closes the socket.
     public func stop() {
         shutdown(socketFD, Int32(SHUT_RDWR))
-        close(socketFD)
     }
 
     private func serve(_ client: Int32, handler: @Sendable (Request) -> Response) {

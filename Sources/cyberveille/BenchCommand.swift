@@ -1,0 +1,52 @@
+import ArgumentParser
+import FeedParsing
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Measurement entry points for scripts/bench/*: each prints one JSON object of figures.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure a stage on given inputs (used by scripts/bench).",
+        shouldDisplay: false, subcommands: [ParseBench.self])
+}
+
+struct ParseBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parse files already read into memory; print bytes, items, seconds and peak memory as JSON.")
+
+    @Argument(help: "Feed files.") var files: [String]
+    @Option(name: .customLong("repeat"), help: "Parse the whole set this many times; the best pass is reported.") var passes: Int = 1
+
+    func run() throws {
+        let documents = try files.map { (path: $0, data: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let parser = FeedParser(limits: FeedParserLimits(maxDocumentBytes: 64 << 20))
+        var best = Double.infinity
+        var items = 0
+        var failures = 0
+        for _ in 0..<max(1, passes) {
+            items = 0
+            failures = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            for document in documents {
+                do {
+                    items += try parser.parse(document.data, url: "file://" + document.path).items.count
+                } catch {
+                    failures += 1
+                }
+            }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let bytes = documents.reduce(0) { $0 + $1.data.count }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let figures: [String: Any] = [
+            "files": documents.count, "bytes": bytes, "items": items, "failures": failures, "seconds": best,
+            "mb_per_s": Double(bytes) / 1e6 / best, "items_per_s": Double(items) / best, "peak_rss_kb": usage.ru_maxrss,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
