@@ -33,6 +33,18 @@ enum FieldReading {
         return nonEmpty(element.text)
     }
 
+    /// A BCP 47-looking language tag ("fr", "en-US"; "fr_FR" becomes "fr-FR"), else nil: the value
+    /// ends up in lang attributes, so nothing else is let through.
+    static func language(_ raw: String?) -> String? {
+        guard let raw else { return nil }
+        let tag = raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "_", with: "-")
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (1...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
+              parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+        else { return nil }
+        return tag
+    }
+
     static func nonEmpty(_ s: String?) -> String? {
         guard let s else { return nil }
         let t = s.trimmingCharacters(in: .whitespacesAndNewlines)

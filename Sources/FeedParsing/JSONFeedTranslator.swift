@@ -32,7 +32,7 @@ struct JSONFeedTranslator {
         feed.title = string(root["title"]).map(HTMLSanitizer.collapseWhitespace)
         feed.link = string(root["home_page_url"]).flatMap { URLResolver.resolve($0, against: base) }
         feed.description = string(root["description"]).map { MarkupEscaping.escapeText($0) }
-        feed.language = string(root["language"])
+        feed.language = FieldReading.language(string(root["language"]))
         let items = (root["items"] as? [[String: Any]]) ?? []
         feed.items = items.prefix(limits.maxItems).map { item(from: $0, base: base, feedLanguage: feed.language) }
         return feed
@@ -62,7 +62,7 @@ struct JSONFeedTranslator {
             return Enclosure(url: url, type: string(attachment["mime_type"]),
                              length: (attachment["size_in_bytes"] as? NSNumber)?.intValue)
         }
-        item.language = string(object["language"]) ?? feedLanguage
+        item.language = FieldReading.language(string(object["language"])) ?? feedLanguage
         return item
     }
 

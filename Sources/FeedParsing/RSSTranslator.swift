@@ -108,7 +108,7 @@ struct RSSTranslator {
             alternate.flatMap { $0.attribute("href") }.flatMap { URLResolver.resolve($0, against: alternate?.base) })
         feed.description = FieldReading.html(own(channel, "description") ?? channel.first("description", NS.dc))
         feed.language = FieldReading.firstNonNil(
-            FieldReading.trimmed(own(channel, "language")), FieldReading.trimmed(channel.first("language", NS.dc)),
+            FieldReading.language(own(channel, "language")?.text), FieldReading.language(channel.first("language", NS.dc)?.text),
             channel.language)
         feed.updated = FieldReading.firstNonNil(
             FieldReading.date(own(channel, "lastBuildDate")), FieldReading.date(own(channel, "pubDate")),

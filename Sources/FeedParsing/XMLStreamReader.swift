@@ -108,7 +108,7 @@ struct XMLStreamReader {
                     let value = TextRepair.repair(Self.string(xmlTextReaderConstValue(reader)))
                     if attrNamespace == "http://www.w3.org/XML/1998/namespace" {
                         if attrName == "base" { base = URLResolver.resolve(value, against: base) ?? base }
-                        if attrName == "lang" { language = value.isEmpty ? nil : value }
+                        if attrName == "lang" { language = FieldReading.language(value) }
                     }
                     attributes.append((attrName, attrNamespace, value))
                 }

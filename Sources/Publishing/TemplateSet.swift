@@ -24,7 +24,7 @@ struct TemplateSet: Sendable {
                 throw PublishError("\(file.path): cannot read the template")
             }
             do {
-                templates[String(name)] = try MustacheTemplate(string: text)
+                templates[String(name)] = try MustacheTemplate(string: ScalarHTMLEscaping.pragma + text)
             } catch let error as MustacheTemplate.ParserError {
                 throw PublishError("\(file.path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")
             } catch {

@@ -66,3 +66,33 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(error?.description.contains("index.mustache") == true)
     }
 }
+
+@Suite struct EscapingTests {
+    /// A combining acute accent: with a quote before it, one Character of two scalars.
+    private static let mark = "\u{301}"
+
+    @Test func escapesQuotesEvenWhenACombiningMarkFollows() {
+        let input = "https://x/\"" + Self.mark + " onfocus=alert(1) <b" + Self.mark + ">&" + Self.mark + "\u{1}"
+        let escaped = ScalarHTMLEscaping().escapeText(input)
+        let escapedQuote = "&quot;" + Self.mark
+        #expect(!escaped.unicodeScalars.contains("\""))
+        #expect(!escaped.unicodeScalars.contains("<"))
+        #expect(escaped.hasPrefix("https://x/" + escapedQuote))
+        #expect(!escaped.unicodeScalars.contains("\u{1}"))
+    }
+
+    @Test func templatesUseIt() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-esc-\(UUID().uuidString)/Output")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        let quote = "\"" + Self.mark
+        var hostile = item(1, title: "T " + quote + " onmouseover=alert(1) x=", link: "https://x/" + quote + " onfocus=alert(1) x=y", health: false)
+        hostile.language = "fr" + quote + " onclick=alert(1)"
+        _ = try publisher.publish(items: [hostile], to: output.path)
+        let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        let rawQuoteCount = html.unicodeScalars.filter { $0 == "\"" }.count
+        let attributeQuotes = html.components(separatedBy: "=\"").count - 1
+        #expect(rawQuoteCount == attributeQuotes * 2, "every raw quote opens or closes an attribute")
+        let atom = try Data(contentsOf: output.appendingPathComponent("atom.xml"))
+        #expect(throws: Never.self) { try FeedParser().parse(atom) }
+    }
+}
