@@ -28,6 +28,9 @@ public struct FeedParser: Sendable {
         guard Self.startsLikeXML(trimmed) else {
             throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON")
         }
+        if trimmed.withUnsafeBytes(AttributeFlood.isPresent) {
+            throw FeedParseError(.malformedXML, "an element has more than \(AttributeFlood.limit) attributes: refused as hostile")
+        }
         let repaired = AmpersandRepair.repair(trimmed)
         let encoding = EncodingSniffer.encodingOverride(repaired.data, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
         var feed: ParsedFeed

@@ -208,6 +208,9 @@ enum HTMLSAXRunner {
     }
 
     static func run(_ html: String, state: HTMLRewriteState) {
+        var html = html
+        // A fragment flooded with attributes is hostile: it is dropped, not parsed.
+        if html.withUTF8({ AttributeFlood.isPresent(UnsafeRawBufferPointer($0)) }) { return }
         var sax = makeHandler()
         let context = Unmanaged.passUnretained(state).toOpaque()
         guard let parser = htmlCreatePushParserCtxt(&sax, context, nil, 0, nil, XML_CHAR_ENCODING_UTF8) else { return }

@@ -10,6 +10,7 @@ struct TemplateSet: Sendable {
 
     init(directory: String, required: [String]) throws {
         self.directory = directory
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         let root = URL(fileURLWithPath: directory)
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
             throw PublishError("\(directory): templates folder not found")
@@ -24,6 +25,7 @@ struct TemplateSet: Sendable {
                 throw PublishError("\(file.path): cannot read the template")
             }
             do {
+                // On the first line, so that reported line numbers stay those of the file.
                 templates[String(name)] = try MustacheTemplate(string: ScalarHTMLEscaping.pragma + text)
             } catch let error as MustacheTemplate.ParserError {
                 throw PublishError("\(file.path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")

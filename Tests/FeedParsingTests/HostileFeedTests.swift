@@ -114,3 +114,18 @@ import TestSupport
         return html.matches(of: pattern).map { (String($0.output.1).lowercased(), String($0.output.2)) }
     }
 }
+
+@Suite struct AttributeFloodTests {
+    private static let flood = (0..<40_000).map { " a\($0)=\"x\"" }.joined()
+
+    @Test func aFeedElementWithTensOfThousandsOfAttributesIsRefused() {
+        let xml = "<rss version=\"2.0\"><channel><item\(Self.flood)><title>t</title></item></channel></rss>"
+        let error = #expect(throws: FeedParseError.self) { try FeedParser().parse(Data(xml.utf8)) }
+        #expect(error?.message.contains("attributes") == true)
+    }
+
+    @Test func anHTMLFragmentWithTensOfThousandsOfAttributesIsDropped() {
+        #expect(HTMLSanitizer.sanitize("<p\(Self.flood)>x</p>", base: nil) == "")
+        #expect(HTMLSanitizer.sanitize("<p a=\"1\" b c='d'>x</p>", base: nil) == "<p>x</p>")
+    }
+}
