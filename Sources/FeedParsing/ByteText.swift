@@ -14,6 +14,16 @@ enum ByteText {
         return String(s[start...end])
     }
 
+    /// `s` without leading and trailing white space (Unicode's), copying only when there is some.
+    static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return s }
+        guard first.properties.isWhitespace || last.properties.isWhitespace else { return s }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
+    }
+
     /// Byte offsets of the first occurrence of an ASCII `needle`, ignoring ASCII case.
     static func range(ofASCIICaseInsensitive needle: String, in haystack: String) -> Range<Int>? {
         let pattern = Array(needle.lowercased().utf8)
@@ -37,12 +47,76 @@ enum ByteText {
     static func contains(_ needle: String, in haystack: String) -> Bool {
         let pattern = Array(needle.utf8)
         guard let head = pattern.first else { return true }
-        var utf8 = haystack.utf8[...]
-        while let start = utf8.firstIndex(of: head) {
-            if utf8[start...].starts(with: pattern) { return true }
-            utf8 = utf8[utf8.index(after: start)...]
+        var haystack = haystack
+        return haystack.withUTF8 { bytes in
+            guard bytes.count >= pattern.count else { return false }
+            var index = 0
+            let last = bytes.count - pattern.count
+            while index <= last {
+                if bytes[index] == head {
+                    var offset = 1
+                    while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
+                    if offset == pattern.count { return true }
+                }
+                index += 1
+            }
+            return false
         }
-        return false
+    }
+
+    /// Runs of white space (ASCII, and the Unicode spaces feeds use: NBSP, thin and em spaces,
+    /// line separators, ideographic space) become one space; leading and trailing ones go.
+    /// Works on bytes: a space followed by a zero-width joiner is one Character, and the joiner
+    /// must survive.
+    static func collapsingWhitespace(_ s: String) -> String {
+        var copy = s
+        return copy.withUTF8 { bytes -> String in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var changed = false
+            var index = 0
+            while index < bytes.count {
+                let width = whitespaceWidth(bytes, at: index)
+                if width > 0 {
+                    if !pendingSpace && !output.isEmpty && width == 1 && bytes[index] == 0x20 {
+                        // a single plain space: kept unless more white space follows
+                    } else {
+                        changed = true
+                    }
+                    pendingSpace = !output.isEmpty
+                    index += width
+                    continue
+                }
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                output.append(bytes[index])
+                index += 1
+            }
+            if !changed && output.count == bytes.count { return s }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// Byte length of the white-space character at `index`, 0 if there is none.
+    private static func whitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return (byte >= 0x09 && byte <= 0x0D) || byte == 0x20 ? 1 : 0 }
+        let remaining = bytes.count - index
+        switch byte {
+        case 0xC2 where remaining >= 2:
+            return bytes[index + 1] == 0xA0 || bytes[index + 1] == 0x85 ? 2 : 0
+        case 0xE1 where remaining >= 3:
+            return bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80 ? 3 : 0  // U+1680
+        case 0xE2 where remaining >= 3:
+            let second = bytes[index + 1], third = bytes[index + 2]
+            if second == 0x80 && (third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF) { return 3 }
+            return second == 0x81 && third == 0x9F ? 3 : 0  // U+205F
+        case 0xE3 where remaining >= 3:
+            return bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0  // U+3000
+        default:
+            return 0
+        }
     }
 
     /// Appends `text` escaped for HTML: &, <, > always, " too inside attribute values.

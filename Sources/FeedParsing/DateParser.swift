@@ -6,7 +6,7 @@ import Model
 /// a bare year). An impossible date (31 February, hour 25) is rejected, never adjusted.
 enum DateParser {
     static func parse(_ raw: String) -> Date? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = ByteText.trimmed(raw)
         guard let first = text.unicodeScalars.first else { return nil }
         if first.properties.numericType != nil, let date = parseISO(text) { return date }
         return parseRFC822(text)
@@ -55,7 +55,7 @@ enum DateParser {
                 guard oh <= 23, om <= 59 else { return nil }
                 offset = sign * (oh * 3600 + om * 60)
             } else if !scanner.atEnd {
-                let zone = scanner.rest.trimmingCharacters(in: .whitespaces)
+                let zone = ByteText.trimmed(scanner.rest)
                 guard let zoneOffset = TimeZones.offset(named: zone) else { return nil }
                 offset = zoneOffset
                 scanner.finish()
@@ -71,36 +71,33 @@ enum DateParser {
 
     static func parseRFC822(_ text: String) -> Date? {
         // Tokens: words, numbers, times, zones. "Tue, 10 Jun 2003 04:00:00 GMT", "10 juin 2003 4:00",
-        // "Tuesday, June 10, 2003 04:00 PM EST", "Di, 10 Jun 03 04:00:00 +0200".
-        let tokens = text.replacingOccurrences(of: ",", with: " ")
-            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            .map(String.init)
+        // "Tuesday, June 10, 2003 04:00 PM EST", "Di, 10 Jun 03 04:00:00 +0200". Read as bytes:
+        // this runs once or twice per item.
+        let bytes = Array(text.utf8)
+        let tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
         var day: Int64?, month: Int64?, year: Int64?
+        var monthIsAmbiguous = false  // "mar" is March, and mardi
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
         var offset: Int64 = 0
         var sawTime = false
-        var meridiem: String?
-        var index = 0
-        while index < tokens.count {
-            let token = tokens[index]
-            index += 1
-            let lower = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            if token.contains(":"), !sawTime, let first = token.first, first.isNumber {
-                let parts = token.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count >= 2, parts.count <= 3,
-                      let h = Int64(parts[0]), let m = Int64(parts[1]) else { return nil }
+        var meridiem: UInt8 = 0  // a or p
+        for token in tokens {
+            guard let first = token.first else { continue }
+            if isDigit(first), token.contains(0x3A) {  // 04:00[:00[.000]]
+                guard !sawTime else { return nil }
+                let parts = token.split(separator: 0x3A, omittingEmptySubsequences: false)
+                guard parts.count == 2 || parts.count == 3, let h = number(parts[0]), let m = number(parts[1]) else { return nil }
                 hour = h
                 minute = m
                 if parts.count == 3 {
-                    let secondPart = parts[2].split(separator: ".").first.map(String.init) ?? ""
-                    guard let s = Int64(secondPart) else { return nil }
+                    guard let s = number(parts[2].prefix { $0 != 0x2E }) else { return nil }
                     second = s
                 }
                 sawTime = true
-            } else if token.first == "+" || token.first == "-" {
-                guard let zone = zoneOffset(token) else { return nil }
+            } else if first == 0x2B || first == 0x2D {  // + or -
+                guard let zone = zoneOffset(String(decoding: token, as: UTF8.self)) else { return nil }
                 offset = zone
-            } else if let value = Int64(token) {
+            } else if let value = number(token) {
                 if token.count == 4, year == nil, day != nil || month != nil {
                     year = value
                 } else if day == nil, token.count <= 2 {
@@ -110,30 +107,64 @@ enum DateParser {
                 } else {
                     return nil
                 }
-            } else if lower == "am" || lower == "pm" {
-                meridiem = lower
-            } else if let m = MonthNames.number(lower) {
-                guard month == nil else { return nil }
-                month = m
-            } else if let d = Int64(lower.filter(\.isNumber)), lower.hasSuffix("er") || lower.hasSuffix("st")
-                        || lower.hasSuffix("nd") || lower.hasSuffix("rd") || lower.hasSuffix("th") {
-                day = d  // "1er", "2nd"
-            } else if MonthNames.isDayName(lower) {
-                continue
-            } else if sawTime, let zone = zoneOffset(token) {
-                offset = zone
+            } else if isDigit(first) {
+                // Ordinals: "1er", "2nd", "3rd", "4th".
+                let digits = token.prefix(while: isDigit)
+                let suffix = lowercaseWord(token.dropFirst(digits.count))
+                guard ["er", "re", "st", "nd", "rd", "th"].contains(suffix), let value = number(digits), day == nil else { return nil }
+                day = value
             } else {
-                return nil
+                let word = lowercaseWord(token)
+                if word == "am" || word == "pm" {
+                    meridiem = word.utf8.first ?? 0
+                } else if let m = MonthNames.number(word) {
+                    if month == nil {
+                        month = m
+                        monthIsAmbiguous = MonthNames.isDayName(word)
+                    } else if monthIsAmbiguous {
+                        month = m  // the first word was a day name after all
+                        monthIsAmbiguous = false
+                    } else {
+                        return nil
+                    }
+                } else if MonthNames.isDayName(word) {
+                    continue
+                } else if sawTime, let zone = TimeZones.offset(named: String(decoding: token, as: UTF8.self)) {
+                    offset = zone
+                } else {
+                    return nil
+                }
             }
         }
         guard let day, let month, let year else { return nil }
-        if let meridiem {
+        if meridiem != 0 {
             guard hour >= 1, hour <= 12 else { return nil }
-            if meridiem == "pm", hour < 12 { hour += 12 }
-            if meridiem == "am", hour == 12 { hour = 0 }
+            if meridiem == UInt8(ascii: "p"), hour < 12 { hour += 12 }
+            if meridiem == UInt8(ascii: "a"), hour == 12 { hour = 0 }
         }
         return make(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                     fraction: 0, offset: offset)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// The value of a run of 1 to 9 ASCII digits.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
+    }
+
+    /// The token lower-cased (ASCII letters only; accented ones are kept), without surrounding dots.
+    private static func lowercaseWord(_ token: ArraySlice<UInt8>) -> String {
+        var trimmed = token
+        while trimmed.first == 0x2E { trimmed = trimmed.dropFirst() }
+        while trimmed.last == 0x2E { trimmed = trimmed.dropLast() }
+        return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).lowercased()
     }
 
     private static func zoneOffset(_ token: String) -> Int64? {

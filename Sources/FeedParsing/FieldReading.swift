@@ -37,7 +37,7 @@ enum FieldReading {
     /// ends up in lang attributes, so nothing else is let through.
     static func language(_ raw: String?) -> String? {
         guard let raw else { return nil }
-        let tag = raw.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "_", with: "-")
+        let tag = String(ByteText.trimmed(raw).map { $0 == "_" ? "-" : $0 })
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, (1...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
               parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
@@ -47,7 +47,7 @@ enum FieldReading {
 
     static func nonEmpty(_ s: String?) -> String? {
         guard let s else { return nil }
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = ByteText.trimmed(s)
         return t.isEmpty ? nil : t
     }
 
@@ -55,12 +55,12 @@ enum FieldReading {
     /// "Jo Smith <jo@example.org>", or a bare e-mail when there is no name.
     static func authorName(_ raw: String) -> String? {
         let text = HTMLSanitizer.collapseWhitespace(raw)
-        for (open, close) in [("(", ")"), ("<", ">")] {
-            guard let start = text.range(of: open), let end = text.range(of: close, options: .backwards),
-                  start.upperBound <= end.lowerBound else { continue }
-            let inside = text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
-            let outside = (text[..<start.lowerBound] + " " + text[end.upperBound...]).trimmingCharacters(in: .whitespaces)
-            let name = inside.contains("@") ? outside : inside
+        let bytes = Array(text.utf8)
+        for (open, close) in [(UInt8(ascii: "("), UInt8(ascii: ")")), (UInt8(ascii: "<"), UInt8(ascii: ">"))] {
+            guard let start = bytes.firstIndex(of: open), let end = bytes.lastIndex(of: close), start < end else { continue }
+            let inside = ByteText.trimmed(String(decoding: bytes[(start + 1)..<end], as: UTF8.self))
+            let outside = ByteText.trimmed(String(decoding: bytes[..<start] + [0x20] + bytes[(end + 1)...], as: UTF8.self))
+            let name = inside.utf8.contains(UInt8(ascii: "@")) ? outside : inside
             if !name.isEmpty { return name }
         }
         return nonEmpty(text)

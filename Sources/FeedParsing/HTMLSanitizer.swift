@@ -25,29 +25,8 @@ enum HTMLSanitizer {
         return collapseWhitespace(String(decoding: state.output, as: UTF8.self))
     }
 
-    /// Runs of white space become one space. Works on scalars: a space followed by a zero-width
-    /// joiner is one Character, and that joiner must survive.
     static func collapseWhitespace(_ s: String) -> String {
-        var needsWork = false
-        var previousSpace = true
-        for byte in s.utf8 {
-            let isSpace = byte == 0x20
-            if byte < 0x20 || byte >= 0x80 || (isSpace && previousSpace) { needsWork = true; break }
-            previousSpace = isSpace
-        }
-        if !needsWork && !previousSpace { return s }
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in s.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(" ") }
-                pendingSpace = false
-                out.append(scalar)
-            }
-        }
-        return String(out)
+        ByteText.collapsingWhitespace(s)
     }
 
     // MARK: - Allowlist

@@ -85,7 +85,7 @@ struct RSSTranslator {
         var enclosures: [Enclosure] = allOwn(node, "enclosure").compactMap { element in
             guard let url = element.attribute("url").flatMap({ URLResolver.resolve($0, against: element.base) }) else { return nil }
             return Enclosure(url: url, type: FieldReading.nonEmpty(element.attribute("type")),
-                             length: element.attribute("length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+                             length: element.attribute("length").flatMap { Int(ByteText.trimmed($0)) })
         }
         for media in node.all("content", NS.media) + node.all("group", NS.media).flatMap({ $0.all("content", NS.media) }) {
             guard let url = media.attribute("url").flatMap({ URLResolver.resolve($0, against: media.base) }),

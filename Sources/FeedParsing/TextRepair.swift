@@ -8,7 +8,7 @@ import Foundation
 enum TextRepair {
     static func repair(_ text: String) -> String {
         // Every character in U+0080–U+00FF is 0xC2 or 0xC3 followed by one byte in UTF-8.
-        guard mayNeedRepair(text.utf8) else { return text }
+        guard text.utf8.withContiguousStorageIfAvailable(mayNeedRepair) ?? mayNeedRepair(Array(text.utf8)) else { return text }
         let scalars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var changed = false
@@ -39,16 +39,27 @@ enum TextRepair {
         return changed ? String(output) : text
     }
 
-    /// Only C1 controls (C2 80–9F) or two Latin-1-range characters in a row can need repair.
-    private static func mayNeedRepair(_ utf8: String.UTF8View) -> Bool {
-        var previousWasLatin1Pair = false
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == 0xC2 || byte == 0xC3 else { previousWasLatin1Pair = false; continue }
-            guard let next = iterator.next() else { return false }
-            if byte == 0xC2 && next < 0xA0 { return true }
-            if previousWasLatin1Pair { return true }
-            previousWasLatin1Pair = true
+    /// Only a C1 control (C2 80–9F), or a UTF-8 lead byte read as Latin-1 (U+00C2–U+00F4, that
+    /// is C3 82–B4) followed by a continuation byte read as Latin-1 (U+0080–U+00BF, C2 80–BF),
+    /// can need repair. French typography ("«\u{A0}", "é") does not trigger the full pass.
+    static func mayNeedRepair<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> Bool where Bytes.Index == Int {
+        var previousWasLead = false
+        var index = utf8.startIndex
+        let end = utf8.endIndex
+        while index < end {
+            let byte = utf8[index]
+            index += 1
+            guard byte == 0xC2 || byte == 0xC3 else { previousWasLead = false; continue }
+            guard index < end else { return false }
+            let next = utf8[index]
+            index += 1
+            if byte == 0xC2 {
+                if next < 0xA0 { return true }
+                if previousWasLead { return true }
+                previousWasLead = false
+            } else {
+                previousWasLead = (0x82...0xB4).contains(next)
+            }
         }
         return false
     }

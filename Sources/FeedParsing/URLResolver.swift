@@ -5,7 +5,7 @@ import Foundation
 enum URLResolver {
     /// `reference` resolved against `base`; nil when it cannot be made into a URL.
     static func resolve(_ reference: String, against base: String?) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = ByteText.trimmed(reference)
         guard !trimmed.isEmpty else { return nil }
         if hasScheme(trimmed) { return trimmed }
         guard let base, !base.isEmpty else { return trimmed }

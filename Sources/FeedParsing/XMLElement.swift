@@ -51,6 +51,7 @@ final class XMLElementNode {
 
     /// All text below this element, in document order.
     var text: String {
+        if children.count == 1, case .text(let only) = children[0] { return only }
         var out = ""
         appendText(to: &out)
         return out

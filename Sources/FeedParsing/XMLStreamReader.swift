@@ -79,6 +79,7 @@ struct XMLStreamReader {
         let started = DispatchTime.now().uptimeNanoseconds
         var nodesRead = 0
         var expandedBytes = 0
+        var names = InternedNames()
 
         while true {
             let status = xmlTextReaderRead(reader)
@@ -96,16 +97,16 @@ struct XMLStreamReader {
             }
             switch xmlTextReaderNodeType(reader) {
             case 1:  // element
-                let name = Self.string(xmlTextReaderConstLocalName(reader))
-                let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
+                let name = names.string(xmlTextReaderConstLocalName(reader))
+                let namespace = names.string(xmlTextReaderConstNamespaceUri(reader))
                 let parent = stack.last
                 var attributes: [(name: String, namespace: String, value: String)] = []
                 var base = parent?.base ?? documentURL
                 var language = parent?.language
                 while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                    let attrName = Self.string(xmlTextReaderConstLocalName(reader))
-                    let attrNamespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
-                    let value = TextRepair.repair(Self.string(xmlTextReaderConstValue(reader)))
+                    let attrName = names.string(xmlTextReaderConstLocalName(reader))
+                    let attrNamespace = names.string(xmlTextReaderConstNamespaceUri(reader))
+                    let value = Self.text(xmlTextReaderConstValue(reader))
                     if attrNamespace == "http://www.w3.org/XML/1998/namespace" {
                         if attrName == "base" { base = URLResolver.resolve(value, against: base) ?? base }
                         if attrName == "lang" { language = FieldReading.language(value) }
@@ -130,7 +131,7 @@ struct XMLStreamReader {
                 try close(node, isRoot: stack.isEmpty, isRecord: isRecord, onRecord: onRecord, rootClosed: &rootClosed)
             case 3, 4, 13, 14:  // text, CDATA, whitespace
                 if let current = stack.last {
-                    current.children.append(.text(TextRepair.repair(Self.string(xmlTextReaderConstValue(reader)))))
+                    current.children.append(.text(Self.text(xmlTextReaderConstValue(reader))))
                 }
             case 5:  // reference to an entity the document declares: internal ones only, never expanded twice
                 guard let current = stack.last, let replacement = internalEntityText(reader) else { continue }
@@ -205,6 +206,28 @@ struct XMLStreamReader {
     static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: pointer)
+    }
+
+    /// Text content, with its encoding accidents repaired (TextRepair), decoded once.
+    static func text(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let bytes = UnsafeBufferPointer(start: pointer, count: strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)))
+        let string = String(decoding: bytes, as: UTF8.self)
+        return TextRepair.mayNeedRepair(bytes) ? TextRepair.repair(string) : string
+    }
+}
+
+/// Element and attribute names come from the reader's dictionary, one pointer per distinct name:
+/// each is turned into a Swift String once per document.
+private struct InternedNames {
+    private var strings: [UnsafePointer<xmlChar>: String] = [:]
+
+    mutating func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        if let known = strings[pointer] { return known }
+        let string = String(cString: pointer)
+        strings[pointer] = string
+        return string
     }
 }
 
