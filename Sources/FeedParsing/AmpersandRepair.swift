@@ -40,7 +40,9 @@ enum AmpersandRepair {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "<") {
-                    if let end = skipSpecialSection(bytes, at: index, declared: &declared) {
+                    // Only "<!" and "<?" open sections to skip; most "<" are plain tags.
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "!") || bytes[index + 1] == UInt8(ascii: "?"),
+                       let end = skipSpecialSection(bytes, at: index, declared: &declared) {
                         index = end
                         continue
                     }
@@ -103,17 +105,12 @@ enum AmpersandRepair {
             return true
         }
         func find(_ literal: String, from start: Int) -> Int {
-            let pattern = Array(literal.utf8)
-            var cursor = start
-            while cursor + pattern.count <= bytes.count {
-                if bytes[cursor] == pattern[0] {
-                    var matched = true
-                    for offset in 1..<pattern.count where bytes[cursor + offset] != pattern[offset] { matched = false; break }
-                    if matched { return cursor + pattern.count }
-                }
-                cursor += 1
-            }
-            return bytes.count
+            // memmem: glibc's is vectorised, and CDATA sections are most of many feeds.
+            guard start < bytes.count, let base = bytes.baseAddress else { return bytes.count }
+            return literal.utf8.withContiguousStorageIfAvailable { pattern -> Int in
+                guard let found = cv_memmem(base + start, bytes.count - start, pattern.baseAddress, pattern.count) else { return bytes.count }
+                return UnsafeRawPointer(base).distance(to: found) + pattern.count
+            } ?? bytes.count
         }
         if starts("<![CDATA[") { return find("]]>", from: index + 9) }
         if starts("<!--") { return find("-->", from: index + 4) }

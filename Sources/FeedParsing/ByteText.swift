@@ -132,6 +132,23 @@ enum ByteText {
         }
     }
 
+    /// Text content: runs without &, < or > are copied whole.
+    static func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte == 0x26 || byte == 0x3C || byte == 0x3E else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            switch byte {
+            case 0x26: output.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+            case 0x3C: output.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+            default: output.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+            }
+            runStart = index + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+    }
+
     static func appendEscaped(_ text: String, attribute: Bool, to output: inout [UInt8]) {
         appendEscaped(text.utf8, attribute: attribute, to: &output)
     }

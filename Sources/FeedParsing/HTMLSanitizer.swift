@@ -130,7 +130,7 @@ final class HTMLRewriteState {
         if mode == .text {
             output.append(contentsOf: bytes)
         } else {
-            ByteText.appendEscaped(bytes, attribute: false, to: &output)
+            ByteText.appendEscapedText(bytes, to: &output)
         }
     }
 

@@ -7,36 +7,41 @@ import Foundation
 
 enum TextRepair {
     static func repair(_ text: String) -> String {
-        // Every character in U+0080–U+00FF is 0xC2 or 0xC3 followed by one byte in UTF-8.
-        guard text.utf8.withContiguousStorageIfAvailable(mayNeedRepair) ?? mayNeedRepair(Array(text.utf8)) else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var output = String.UnicodeScalarView()
+        let bytes = Array(text.utf8)
+        guard mayNeedRepair(bytes) else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
         var changed = false
         var index = 0
-        while index < scalars.count {
-            guard (0x80...0xFF).contains(scalars[index].value) else {
-                output.append(scalars[index])
+        while index < bytes.count {
+            // A run of characters U+0080–U+00FF, each two bytes (C2 or C3, then one).
+            var end = index
+            var latin1: [UInt8] = []
+            while end + 1 < bytes.count, bytes[end] == 0xC2 || bytes[end] == 0xC3 {
+                latin1.append(bytes[end] == 0xC2 ? bytes[end + 1] : bytes[end + 1] + 0x40)
+                end += 2
+            }
+            guard end > index else {
+                output.append(bytes[index])
                 index += 1
                 continue
             }
-            var end = index
-            while end < scalars.count, (0x80...0xFF).contains(scalars[end].value) { end += 1 }
-            if end - index >= 2, let decoded = String(validating: scalars[index..<end].map { UInt8($0.value) }, as: UTF8.self) {
-                output.append(contentsOf: decoded.unicodeScalars)
+            if latin1.count >= 2, String(validating: latin1, as: UTF8.self) != nil {
+                output.append(contentsOf: latin1)  // was UTF-8 read as Latin-1: these bytes are the text
                 changed = true
             } else {
-                for scalar in scalars[index..<end] {
-                    if let mapped = windows1252[scalar.value] {
-                        output.append(mapped)
+                for value in latin1 {
+                    if let mapped = windows1252[UInt32(value)] {
+                        output.append(contentsOf: String(mapped).utf8)
                         changed = true
                     } else {
-                        output.append(scalar)
+                        output.append(contentsOf: String(Unicode.Scalar(value)).utf8)
                     }
                 }
             }
             index = end
         }
-        return changed ? String(output) : text
+        return changed ? String(decoding: output, as: UTF8.self) : text
     }
 
     /// Only a C1 control (C2 80–9F), or a UTF-8 lead byte read as Latin-1 (U+00C2–U+00F4, that
