@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 // One library target per pipeline stage, thin C-interop targets at the bottom, one executable on top.
@@ -58,3 +59,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, only when scripts/fuzz builds them: compiled here with -sanitize=fuzzer,
+// linked by the script (SwiftPM's executables bring their own entry point; libFuzzer brings main).
+if ProcessInfo.processInfo.environment["CYBERVEILLE_FUZZ"] == "1" {
+    for name in ["FuzzFeedParser", "FuzzDateParser", "FuzzSanitizer"] {
+        package.targets.append(.target(name: name, dependencies: ["FeedParsing", "Model"], path: "Fuzz/\(name)"))
+    }
+}

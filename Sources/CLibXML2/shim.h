@@ -2,8 +2,7 @@
  * Debian builds libxml2 with ICU, and <libxml/encoding.h> then pulls the system <unicode/*.h>,
  * whose UErrorCode clashes with Foundation's bundled ICU on a clean build. We never touch the
  * ICU parts of xmlCharEncodingHandler, so hide them. */
-#define _GNU_SOURCE 1 /* memmem */
-#include <string.h>
+#include <stddef.h>
 #include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
@@ -18,7 +17,10 @@
 /* xmlFree is a global function pointer, which Swift 6 refuses as shared mutable state. */
 static inline void cv_xmlFree(void *p) { xmlFree(p); }
 
-/* glibc's vectorised substring search, for the byte scans that run before libxml2 does. */
+/* glibc's vectorised substring search, for the byte scans that run before libxml2 does.
+ * Declared here rather than through _GNU_SOURCE, which would change system header definitions
+ * that other modules (Dispatch) import too, and break clean builds. */
+extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 static inline const void *cv_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
 }
