@@ -66,7 +66,7 @@ public struct Fetcher: Sendable {
         easy.set(CURLOPT_WRITEDATA, pointer: context)
         _ = cv_easy_setopt_header(easy.handle, Transfer.headerCallback)
         easy.set(CURLOPT_HEADERDATA, pointer: context)
-        easy.set(CURLOPT_PROTOCOLS_STR, request.allowFile ? "file" : "http,https")
+        easy.set(CURLOPT_PROTOCOLS_STR, request.allowFile ? "file,http,https" : "http,https")
         easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         easy.set(CURLOPT_FOLLOWLOCATION, 1)
         easy.set(CURLOPT_MAXREDIRS, configuration.maxRedirects)

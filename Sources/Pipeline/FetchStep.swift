@@ -25,43 +25,57 @@ struct FetchStep {
         let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests)
         let parser = FeedParser()
         for (source, response) in zip(due, responses) {
-            let previousFailures = states[source.id]?.consecutiveFailures ?? 0
-            func fail(_ message: String) throws {
+            do {
+                try record(response, of: source, state: states[source.id], parser: parser, into: &summary, now: now)
+            } catch {
+                // A database error on one feed is that feed's failure: the others, and the
+                // publication, go on.
                 summary.feedsFailed += 1
-                summary.failures.append(.init(sourceID: source.id, message: message))
-                environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
-                try store.recordFetch(sourceID: source.id, FetchRecord(
-                    at: now, status: response.summary, result: .failure(message),
-                    nextDueAt: Schedule.nextAfterFailure(source, previousFailures: previousFailures, now: now)))
+                summary.failures.append(.init(sourceID: source.id, message: "\(error)"))
+                environment.logger.error("feed not stored", metadata: ["source": "\(source.id)", "error": "\(error)"])
             }
-            switch response.outcome {
-            case .notModified:
-                summary.feedsOK += 1
-                try store.recordFetch(sourceID: source.id, FetchRecord(
-                    at: now, status: response.summary, result: .notModified, nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
-            case .httpError, .transportError:
-                try fail(response.summary)
-            case .ok:
-                let feed: ParsedFeed
-                do {
-                    feed = try parser.parse(response.body, url: response.effectiveURL)
-                } catch let error as FeedParseError {
-                    try fail("parse error: \(error)")
-                    continue
-                }
-                let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
-                summary.feedsOK += 1
-                summary.itemsNew += result.newItemIDs.count
-                summary.itemsUpdated += result.updatedItemIDs.count
-                environment.logger.info("feed read", metadata: [
-                    "source": "\(source.id)", "items": "\(feed.items.count)", "new": "\(result.newItemIDs.count)",
-                    "updated": "\(result.updatedItemIDs.count)", "recovered": "\(feed.recovered)",
-                ])
-                try store.recordFetch(sourceID: source.id, FetchRecord(
-                    at: now, status: response.summary + (feed.recovered ? " (ill-formed XML, recovered)" : ""),
-                    result: .success(etag: response.etag, lastModified: response.lastModified),
-                    nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+        }
+    }
+
+    private func record(_ response: FetchResponse, of source: Source, state: SourceState?, parser: FeedParser,
+                        into summary: inout RunSummary, now: Date) throws {
+        let store = environment.store
+        let failures = (state?.consecutiveFailures ?? 0) + 1
+        func fail(_ message: String) throws {
+            summary.feedsFailed += 1
+            summary.failures.append(.init(sourceID: source.id, message: message))
+            environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
+            try store.recordFetch(sourceID: source.id, FetchRecord(
+                at: now, status: response.summary, result: .failure(message),
+                nextDueAt: Schedule.nextAfterFailure(source, failures: failures, retryAfter: response.retryAfter, now: now)))
+        }
+        switch response.outcome {
+        case .notModified:
+            summary.feedsOK += 1
+            try store.recordFetch(sourceID: source.id, FetchRecord(
+                at: now, status: response.summary, result: .notModified, nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+        case .httpError, .transportError:
+            try fail(response.summary)
+        case .ok:
+            let feed: ParsedFeed
+            do {
+                feed = try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType)
+            } catch let error as FeedParseError {
+                try fail("parse error: \(error)")
+                return
             }
+            let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
+            summary.feedsOK += 1
+            summary.itemsNew += result.newItemIDs.count
+            summary.itemsUpdated += result.updatedItemIDs.count
+            environment.logger.info("feed read", metadata: [
+                "source": "\(source.id)", "items": "\(feed.items.count)", "new": "\(result.newItemIDs.count)",
+                "updated": "\(result.updatedItemIDs.count)", "recovered": "\(feed.recovered)",
+            ])
+            try store.recordFetch(sourceID: source.id, FetchRecord(
+                at: now, status: response.summary + (feed.recovered ? " (ill-formed XML, recovered)" : ""),
+                result: .success(etag: response.etag, lastModified: response.lastModified),
+                nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
         }
     }
 }

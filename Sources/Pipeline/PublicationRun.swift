@@ -25,6 +25,8 @@ public struct PublicationRun: Sendable {
 
     public func execute(_ stages: Stages, now: Date = Date()) throws -> RunSummary {
         let settings = environment.settings
+        let lock = try RunLock(databasePath: settings.databasePath)
+        defer { withExtendedLifetime(lock) {} }
         let started = Date()
         var summary = RunSummary()
         let taxonomy = try Taxonomy.load(path: settings.rulesPath)

@@ -8,8 +8,8 @@ enum Schedule {
     static let maxBackoff: TimeInterval = 24 * 3600
 
     static func isDue(_ source: Source, state: SourceState?, now: Date) -> Bool {
-        // Reading a local file costs no server anything: local sources are read every run.
-        if source.local { return true }
+        // Reading a local file costs no server anything: local files are read every run.
+        if source.local && source.url.lowercased().hasPrefix("file:") { return true }
         guard let next = state?.nextDueAt else { return true }
         return next <= now
     }
@@ -18,9 +18,26 @@ enum Schedule {
         now.addingTimeInterval(TimeInterval(source.interval))
     }
 
-    static func nextAfterFailure(_ source: Source, previousFailures: Int, now: Date) -> Date {
-        let exponent = min(previousFailures, 16)
-        let delay = min(TimeInterval(source.interval) * pow(2, Double(exponent)), maxBackoff)
+    /// interval × 2ⁿ after n consecutive failures, at most `maxBackoff`, and never sooner than
+    /// the server's Retry-After.
+    static func nextAfterFailure(_ source: Source, failures: Int, retryAfter: String?, now: Date) -> Date {
+        let exponent = min(max(failures, 1), 16)
+        var delay = min(TimeInterval(source.interval) * pow(2, Double(exponent)), maxBackoff)
+        if let retryAfter, let requested = retryAfterSeconds(retryAfter, now: now) {
+            delay = max(delay, min(requested, 7 * 24 * 3600))
+        }
         return now.addingTimeInterval(delay)
+    }
+
+    /// Retry-After is a number of seconds or an HTTP date.
+    static func retryAfterSeconds(_ value: String, now: Date) -> TimeInterval? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return TimeInterval(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return max(0, date.timeIntervalSince(now))
     }
 }

@@ -9,7 +9,7 @@ struct TagStep {
     let classifier: Classifier
 
     func run(into summary: inout RunSummary) throws {
-        let items = try environment.store.itemsToTag()
+        let items = try environment.store.itemsToTag(rulesFingerprint: classifier.taxonomy.fingerprint)
         guard !items.isEmpty else { return }
         let results = items.map { item in
             (item: item, classification: classifier.classify(title: item.title, summary: item.summary, content: item.content))

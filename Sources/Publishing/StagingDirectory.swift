@@ -1,8 +1,11 @@
 import Foundation
 
 /// A sibling folder the site is written into, then swapped with the output folder in two
-/// renames, so the published site is always a complete one.
+/// renames, so the published site is always a complete one. The output folder is replaced whole,
+/// so a folder that cyberveille did not write (no marker file) is never replaced.
 struct StagingDirectory {
+    static let marker = ".cyberveille-site"
+
     let output: URL
     let url: URL
     private let fileManager = FileManager.default
@@ -10,11 +13,13 @@ struct StagingDirectory {
     init(for output: URL) throws {
         self.output = output
         let parent = output.deletingLastPathComponent()
-        url = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        url = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(Self.uniqueSuffix)")
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             if fileManager.fileExists(atPath: url.path) { try fileManager.removeItem(at: url) }
             try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
+            try Data("Written by cyberveille; this folder is replaced whole on each publication.\n".utf8)
+                .write(to: url.appendingPathComponent(Self.marker))
         } catch {
             throw PublishError("\(url.path): cannot create the staging folder (\(error.localizedDescription))")
         }
@@ -40,8 +45,9 @@ struct StagingDirectory {
     }
 
     func commit() throws {
+        try checkReplaceable()
         let previous = output.deletingLastPathComponent()
-            .appendingPathComponent(".\(output.lastPathComponent).previous-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent(".\(output.lastPathComponent).previous-\(Self.uniqueSuffix)")
         do {
             if fileManager.fileExists(atPath: output.path) {
                 try fileManager.moveItem(at: output, to: previous)
@@ -55,6 +61,21 @@ struct StagingDirectory {
             }
             throw PublishError("\(output.path): cannot publish the new site (\(error.localizedDescription))")
         }
+    }
+
+    /// Missing, empty, or written by us: anything else may be someone's files (`--output .`).
+    private func checkReplaceable() throws {
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
+        let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
+        guard isDirectory.boolValue, contents.isEmpty || contents.contains(Self.marker) else {
+            throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(Self.marker) in it); "
+                               + "empty it or choose another --output")
+        }
+    }
+
+    private static var uniqueSuffix: String {
+        "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     func discard() {

@@ -36,7 +36,10 @@ public final class Store: Sendable {
                 try db.execute(sql: """
                     INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, kind = excluded.kind,
-                        language = excluded.language, homepage = excluded.homepage
+                        language = excluded.language, homepage = excluded.homepage,
+                        -- validators belong to the old URL
+                        etag = CASE WHEN source.url = excluded.url THEN source.etag END,
+                        last_modified = CASE WHEN source.url = excluded.url THEN source.last_modified END
                     """, arguments: [source.id, source.title, source.url, source.kind.rawValue, source.language, source.homepage])
             }
         }
@@ -111,12 +114,12 @@ public final class Store: Sendable {
                     try db.execute(sql: """
                         UPDATE item SET guid = ?, title = ?, link = ?, summary = ?, content = ?, authors = ?, categories = ?,
                             enclosures = ?, language = ?, published_at = ?, updated_at = ?, changed_at = ?,
-                            sort_at = coalesce(?, first_seen_at), content_hash = ?
+                            sort_at = min(coalesce(?, first_seen_at), first_seen_at), content_hash = ?
                         WHERE id = ?
                         """, arguments: [item.id, item.title, item.link, item.summary, item.content, Self.json(item.authors),
                                          Self.json(item.categories), Self.json(item.enclosures), item.language,
                                          item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
-                                         now.timeIntervalSince1970, Self.sortDate(item, firstSeen: nil), hash, id])
+                                         now.timeIntervalSince1970, (item.published ?? item.updated)?.timeIntervalSince1970, hash, id])
                     result.updatedItemIDs.append(id)
                 } else {
                     try db.execute(sql: """
@@ -135,15 +138,16 @@ public final class Store: Sendable {
         }
     }
 
-    /// Items whose tags are missing or older than their content.
-    public func itemsToTag() throws -> [ItemText] {
+    /// Items whose tags are missing, or older than their content or than the rules
+    /// (`rulesFingerprint`): `tagged_hash` records both.
+    public func itemsToTag(rulesFingerprint: String) throws -> [ItemText] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT item.id, item.title, item.summary, item.content, coalesce(item.language, source.language) AS language,
-                    item.content_hash
+                    item.content_hash || ':' || ? AS content_hash
                 FROM item JOIN source ON source.id = item.source_id
-                WHERE item.tagged_hash IS NULL OR item.tagged_hash != item.content_hash
-                """).map { row in
+                WHERE item.tagged_hash IS NULL OR item.tagged_hash != item.content_hash || ':' || ?
+                """, arguments: [rulesFingerprint, rulesFingerprint]).map { row in
                 ItemText(id: row["id"], title: row["title"] ?? "", summary: row["summary"] ?? "", content: row["content"] ?? "",
                          language: row["language"], contentHash: row["content_hash"])
             }
@@ -231,11 +235,10 @@ public final class Store: Sendable {
 
     // MARK: Helpers
 
-    private static func sortDate(_ item: ParsedItem, firstSeen: Date?) -> Double? {
-        // Future-dated items (bad clocks, scheduled posts) must not stick to the top of the site.
-        let candidate = item.published ?? item.updated
-        if let candidate, let firstSeen, candidate > firstSeen { return firstSeen.timeIntervalSince1970 }
-        return (candidate ?? firstSeen)?.timeIntervalSince1970
+    /// An item is listed under its own date, but never later than when we first saw it:
+    /// future dates (bad clocks, scheduled posts) and re-dated items must not stick to the top.
+    private static func sortDate(_ item: ParsedItem, firstSeen: Date) -> Double {
+        min((item.published ?? item.updated ?? firstSeen).timeIntervalSince1970, firstSeen.timeIntervalSince1970)
     }
 
     static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }

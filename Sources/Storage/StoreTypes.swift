@@ -51,6 +51,7 @@ public struct ItemText: Sendable, Equatable {
     public var summary: String
     public var content: String
     public var language: String?
+    /// The content hash and the rules fingerprint it is to be tagged with.
     public var contentHash: String
 }
 

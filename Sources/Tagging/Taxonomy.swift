@@ -14,11 +14,14 @@ public struct Taxonomy: Sendable {
     public var threshold: Double
     public var tags: [TagDefinition]
     public var rules: [Rule]
+    /// Changes whenever the rules do, so that stored items are tagged again.
+    public var fingerprint: String
 
     public init(threshold: Double, tags: [TagDefinition], rules: [Rule]) {
         self.threshold = threshold
         self.tags = tags
         self.rules = rules
+        fingerprint = StableHash.hex(["\(threshold)"] + rules.map { "\($0.id)|\($0.tagID ?? "")|\($0.weight)|\($0.caseSensitive)|" + $0.terms.joined(separator: "|") })
     }
 
     public static func load(path: String) throws -> Taxonomy {

@@ -23,6 +23,7 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-site-\(UUID().uuidString)/Output")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try Data("old".utf8).write(to: output.appendingPathComponent("stale.html"))
+        try Data().write(to: output.appendingPathComponent(".cyberveille-site"))  // a previous publication
 
         let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site,
                                           tags: [TagDefinition(id: "hopital", group: "secteur", labelFR: "Hôpitaux", labelEN: "Hospitals")])
@@ -53,6 +54,17 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(feed.items[0].link == "https://example.org/1")
         #expect(feed.items[1].link == nil)
         #expect(feed.items[0].categories == ["hopital"])
+    }
+
+    @Test func neverReplacesAFolderItDidNotWrite() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-foreign-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: output.appendingPathComponent("notes.txt"))
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        #expect(throws: PublishError.self) { try publisher.publish(items: [], to: output.path) }
+        #expect(try String(contentsOf: output.appendingPathComponent("notes.txt"), encoding: .utf8) == "precious")
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
+        #expect(!siblings.contains { $0.hasPrefix(".\(output.lastPathComponent).staging") }, "the staging folder is cleaned up")
     }
 
     @Test func reportsATemplateErrorWithItsFile() throws {

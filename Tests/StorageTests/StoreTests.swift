@@ -52,14 +52,15 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         let old = ParsedItem(id: "old", title: "Old", published: Date(timeIntervalSince1970: 1_700_000_000))
         let recent = ParsedItem(id: "new", title: "Hôpital", published: Date(timeIntervalSince1970: 1_750_000_000))
         _ = try store.upsertItems(sourceID: "certfr", [old, recent])
-        let toTag = try store.itemsToTag()
+        let toTag = try store.itemsToTag(rulesFingerprint: "r1")
         #expect(toTag.count == 2)
         let evidence = TagEvidence(tagID: "hopital", ruleID: "secteur.hopital", matchedText: "Hôpital", field: "title")
         try store.saveClassifications(toTag.map {
             ($0, Classification(score: $0.title == "Hôpital" ? 0.7 : 0, health: $0.title == "Hôpital",
                                 evidence: $0.title == "Hôpital" ? [evidence] : [], cves: []))
         })
-        #expect(try store.itemsToTag().isEmpty)
+        #expect(try store.itemsToTag(rulesFingerprint: "r1").isEmpty)
+        #expect(try store.itemsToTag(rulesFingerprint: "r2").count == 2, "new rules tag everything again")
         let latest = try store.latestItems(limit: 10)
         #expect(latest.map(\.title) == ["Hôpital", "Old"])
         #expect(latest[0].tags == [evidence])

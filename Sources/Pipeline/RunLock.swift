@@ -1,0 +1,35 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One run at a time per database: a cron run and an editor's `publish` must not write the
+/// same site and rows together. An advisory lock (flock) on `DATABASE.lock`, released when the
+/// process ends, however it ends.
+final class RunLock: Sendable {
+    let path: String
+    private let descriptor: Int32
+
+    init(databasePath: String) throws {
+        path = databasePath + ".lock"
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RunLockError("\(path): cannot open the lock file") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw RunLockError("\(path): another cyberveille run is using this database; try again when it ends")
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
+public struct RunLockError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
