@@ -2,7 +2,7 @@
 public enum ConfigDuration {
     public static func seconds(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0 else { return nil }
+        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0, value <= 1_000_000 else { return nil }
         switch unit {
         case "s": return value
         case "m": return value * 60

@@ -32,13 +32,17 @@ public struct SiteSettings: Sendable, Equatable {
     public var language: String
     /// Items listed on the home page and in the Atom feed.
     public var itemsOnHome: Int
+    /// IANA time zone the site's days are counted in.
+    public var timeZone: String
 
-    public init(title: String, description: String, baseURL: String, language: String, itemsOnHome: Int) {
+    public init(title: String, description: String, baseURL: String, language: String, itemsOnHome: Int,
+                timeZone: String = "Europe/Paris") {
         self.title = title
         self.description = description
         self.baseURL = baseURL
         self.language = language
         self.itemsOnHome = itemsOnHome
+        self.timeZone = timeZone
     }
 }
 
@@ -104,7 +108,7 @@ extension Settings {
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
-        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home"])
+        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "time_zone"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host"])
 
@@ -135,6 +139,12 @@ extension Settings {
             return value
         }
 
+        func positive(_ entry: TOMLEntry?, _ key: String, _ fallback: Int) throws -> Int {
+            guard let value = try entry?.int(key) else { return fallback }
+            guard value > 0 else { throw entry!.error("`\(key)` must be a positive integer") }
+            return value
+        }
+
         return Settings(
             databasePath: database,
             outputDirectory: output,
@@ -147,13 +157,14 @@ extension Settings {
                     ?? "Veille quotidienne des menaces et vulnérabilités qui concernent les établissements de santé.",
                 baseURL: baseURL,
                 language: try site?.string("language") ?? "fr",
-                itemsOnHome: try site?.int("items_on_home") ?? 50),
+                itemsOnHome: try positive(site, "items_on_home", 50),
+                timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: FetchSettings(
                 contactURL: try fetch?.string("contact_url") ?? "https://github.com/cyberveille/cyberveille",
                 timeoutSeconds: try seconds(fetch, "timeout", 60),
                 connectTimeoutSeconds: try seconds(fetch, "connect_timeout", 15),
-                maxBodyBytes: try fetch?.int("max_body_bytes") ?? 20 << 20,
-                maxConnections: try fetch?.int("max_connections") ?? 16,
-                maxConnectionsPerHost: try fetch?.int("max_connections_per_host") ?? 2))
+                maxBodyBytes: try positive(fetch, "max_body_bytes", 20 << 20),
+                maxConnections: try positive(fetch, "max_connections", 16),
+                maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2)))
     }
 }

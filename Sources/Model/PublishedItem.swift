@@ -15,6 +15,8 @@ public struct PublishedItem: Sendable, Equatable {
     public var published: Date?
     public var updated: Date?
     public var firstSeen: Date
+    /// The date the item is listed under: its own, never later than first seen.
+    public var listedAt: Date
     public var language: String?
     public var healthScore: Double
     public var health: Bool
@@ -24,7 +26,7 @@ public struct PublishedItem: Sendable, Equatable {
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,
         content: String?, authors: [String], published: Date?, updated: Date?, firstSeen: Date,
-        language: String?, healthScore: Double, health: Bool, tags: [TagEvidence], cves: [String]
+        listedAt: Date, language: String?, healthScore: Double, health: Bool, tags: [TagEvidence], cves: [String]
     ) {
         self.id = id
         self.stableKey = stableKey
@@ -38,6 +40,7 @@ public struct PublishedItem: Sendable, Equatable {
         self.published = published
         self.updated = updated
         self.firstSeen = firstSeen
+        self.listedAt = listedAt
         self.language = language
         self.healthScore = healthScore
         self.health = health

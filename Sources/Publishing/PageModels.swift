@@ -1,7 +1,7 @@
 import Configuration
 import Model
 
-/// What templates see. Property names are the template contract: see docs/templates.md.
+/// What templates see. Property names are the template contract, documented in docs/templates.md.
 struct SiteView {
     var title: String
     var description: String
@@ -13,14 +13,15 @@ struct SiteView {
 }
 
 struct ItemView {
-    var id: Int64
     var entryID: String
     var title: String
     var link: String?
-    var sourceID: String
     var sourceTitle: String
     var dateISO: String
     var dateHuman: String
+    /// The day section the item is listed in (by its listing date, in the site's time zone).
+    var dayKey: String
+    var dayHuman: String
     var updatedISO: String
     var authors: String?
     /// Sanitized HTML, rendered unescaped (`{{{summaryHTML}}}`).

@@ -15,12 +15,17 @@ public struct SitePublisher: Sendable {
     let templatesDirectory: String
     let site: SiteSettings
     let tagsByID: [String: TagDefinition]
+    let dates: HumanDates
 
     public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
         self.templates = try TemplateSet(directory: templatesDirectory, required: ["index", "atom"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let timeZone = TimeZone(identifier: site.timeZone) else {
+            throw PublishError("unknown time zone \"\(site.timeZone)\" (expected an IANA name such as Europe/Paris)")
+        }
+        self.dates = HumanDates(language: site.language, timeZone: timeZone)
     }
 
     public func publish(items: [PublishedItem], to outputDirectory: String, now: Date = Date()) throws -> Report {
@@ -53,7 +58,7 @@ public struct SitePublisher: Sendable {
     private func makeSiteView(now: Date) -> SiteView {
         SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
                  atomURL: site.baseURL + "atom.xml", generatedAt: ISO8601UTC.string(from: now),
-                 generatedAtHuman: HumanDates.day(now, language: site.language))
+                 generatedAtHuman: dates.day(now))
     }
 
     func itemView(_ item: PublishedItem) -> ItemView {
@@ -67,14 +72,14 @@ public struct SitePublisher: Sendable {
         }
         let host = URL(string: site.baseURL)?.host ?? "cyberveille"
         return ItemView(
-            id: item.id,
             entryID: "tag:\(host),2026:item/\(item.stableKey)",
             title: item.title.isEmpty ? (site.language.hasPrefix("en") ? "(untitled)" : "(sans titre)") : item.title,
             link: item.link.flatMap { Self.isPublishableLink($0) ? $0 : nil },
-            sourceID: item.sourceID,
             sourceTitle: item.sourceTitle,
             dateISO: ISO8601UTC.string(from: item.displayDate),
-            dateHuman: HumanDates.day(item.displayDate, language: site.language),
+            dateHuman: dates.day(item.displayDate),
+            dayKey: dates.dayKey(item.listedAt),
+            dayHuman: dates.day(item.listedAt),
             updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
             summaryHTML: item.summary ?? item.content,
@@ -96,26 +101,18 @@ public struct SitePublisher: Sendable {
         return lower.hasPrefix("https://") || lower.hasPrefix("http://")
     }
 
+    /// Items come newest first by the date they are listed at; each day of the site's time zone
+    /// gets one section.
     private func groupByDay(_ items: [ItemView]) -> [DayView] {
         var days: [DayView] = []
         for item in items {
-            let day = String(item.dateISO.prefix(10))
-            if days.last?.dateISO == day {
+            if days.last?.dateISO == item.dayKey {
                 days[days.count - 1].items.append(item)
             } else {
-                let date = ISO8601Day.date(day) ?? Date()
-                days.append(DayView(dateISO: day, dateHuman: HumanDates.day(date, language: site.language), items: [item]))
+                days.append(DayView(dateISO: item.dayKey, dateHuman: item.dayHuman, items: [item]))
             }
         }
         return days
-    }
-}
-
-enum ISO8601Day {
-    static func date(_ day: String) -> Date? {
-        let parts = day.split(separator: "-").compactMap { Int64($0) }
-        guard parts.count == 3 else { return nil }
-        return Date(timeIntervalSince1970: Double(CivilCalendar.days(fromYear: parts[0], month: parts[1], day: parts[2]) * 86_400))
     }
 }
 

@@ -205,6 +205,7 @@ public final class Store: Sendable {
                     authors: Self.decode(row["authors"]) ?? [], published: Self.date(row["published_at"]),
                     updated: Self.date(row["updated_at"]) ?? Self.date(row["changed_at"]),
                     firstSeen: Self.date(row["first_seen_at"]) ?? Date(timeIntervalSince1970: 0),
+                    listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                     tags: tags[id] ?? [], cves: cves[id] ?? [])
             }

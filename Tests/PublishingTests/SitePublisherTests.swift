@@ -13,7 +13,8 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
     PublishedItem(
         id: id, stableKey: "k\(id)", sourceID: "certfr", sourceTitle: "CERT-FR", title: title, link: link,
         summary: "<p>Résumé</p>", content: nil, authors: ["ANSSI"], published: Date(timeIntervalSince1970: 1_795_000_000 - Double(id) * 86_400),
-        updated: nil, firstSeen: Date(timeIntervalSince1970: 1_795_000_000), language: "fr", healthScore: health ? 0.7 : 0,
+        updated: nil, firstSeen: Date(timeIntervalSince1970: 1_795_000_000),
+        listedAt: Date(timeIntervalSince1970: 1_795_000_000 - Double(id) * 86_400), language: "fr", healthScore: health ? 0.7 : 0,
         health: health, tags: health ? [TagEvidence(tagID: "hopital", ruleID: "r", matchedText: "hôpital", field: "title")] : [],
         cves: ["CVE-2026-41872"])
 }
