@@ -24,3 +24,9 @@ extern void *memmem(const void *haystack, size_t haystack_length, const void *ne
 static inline const void *cv_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
 }
+
+/* libxml2 prints some errors (I/O, encoding) through its generic handler, straight to stderr,
+ * whatever the parser options say. Errors that matter reach us through the structured handlers;
+ * these are swallowed. The handler is per thread: call this on each thread that parses. */
+static void cv_ignore_generic_error(void *context, const char *message, ...) { (void)context; (void)message; }
+static inline void cv_silence_generic_errors(void) { xmlSetGenericErrorFunc(NULL, cv_ignore_generic_error); }
