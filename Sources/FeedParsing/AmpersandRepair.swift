@@ -1,98 +1,130 @@
 import CLibXML2
 import Foundation
 
-/// Makes the ampersands of a feed acceptable to libxml2 before it reads them, the way browsers
-/// and feedparser read the feeds of the wild:
+/// Makes the ampersands of a feed acceptable to libxml2 as it reads them, the way browsers and
+/// feedparser read the feeds of the wild:
 /// - HTML entities XML does not define (`&nbsp;`, `&eacute;`) become character references;
 /// - `&#X41;` (upper-case X) becomes `&#x41;`;
 /// - a bare `&` (`?a=1&b=2`) or an unknown `&name;` becomes `&amp;`, so its text survives as written.
 /// The five XML entities, character references and entities the document declares itself are
 /// left alone, and so are CDATA sections, comments, processing instructions and the DOCTYPE.
-/// Works on bytes, so it is right for every ASCII-compatible encoding.
-enum AmpersandRepair {
-    struct Result {
-        var data: Data
-        /// True when markup errors (bare or unknown ampersands) were repaired, not just entities mapped.
-        var repairedErrors: Bool
-    }
-
+///
+/// It is libxml2's input: the reader pulls repaired bytes chunk by chunk, so the document is
+/// never copied. Works on bytes, so it is right for every ASCII-compatible encoding.
+final class AmpersandRepair {
     private static let xmlEntities: Set<[UInt8]> = [Array("amp".utf8), Array("lt".utf8), Array("gt".utf8),
                                                     Array("quot".utf8), Array("apos".utf8)]
+    private static let escapedAmpersand = Array("&amp;".utf8)
 
-    static func repair(_ data: Data) -> Result {
-        guard data.contains(UInt8(ascii: "&")) else { return Result(data: data, repairedErrors: false) }
-        return data.withUnsafeBytes { raw -> Result in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var output = [UInt8]()
-            var changed = false
-            var repairedErrors = false
-            var copiedUpTo = 0
-            var declared: Set<[UInt8]> = []
-            var index = 0
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    /// Bytes before this index are copied as they are (inside a section being skipped).
+    private var verbatimUntil = 0
+    private var replacement: [UInt8] = []
+    private var replacementOffset = 0
+    private var declared: Set<[UInt8]> = []
+    /// True once a markup error (a bare or unknown ampersand) was repaired, not just an entity mapped.
+    private(set) var repairedErrors = false
 
-            func replace(_ range: Range<Int>, with replacement: [UInt8]) {
-                if !changed { output.reserveCapacity(bytes.count + 256); changed = true }
-                output.append(contentsOf: bytes[copiedUpTo..<range.lowerBound])
-                output.append(contentsOf: replacement)
-                copiedUpTo = range.upperBound
+    /// `bytes` must outlive the reading.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes.bindMemory(to: UInt8.self)
+    }
+
+    /// Fills `buffer` with up to `capacity` repaired bytes; 0 at the end.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
+        var written = 0
+        while written < capacity {
+            if replacementOffset < replacement.count {
+                let count = min(replacement.count - replacementOffset, capacity - written)
+                for offset in 0..<count { buffer[written + offset] = replacement[replacementOffset + offset] }
+                replacementOffset += count
+                written += count
+                continue
             }
-
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "<") {
-                    // Only "<!" and "<?" open sections to skip; most "<" are plain tags.
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "!") || bytes[index + 1] == UInt8(ascii: "?"),
-                       let end = skipSpecialSection(bytes, at: index, declared: &declared) {
-                        index = end
-                        continue
-                    }
-                    index += 1
-                    continue
-                }
-                guard byte == UInt8(ascii: "&") else { index += 1; continue }
-                let next = index + 1
-                if next < bytes.count, bytes[next] == UInt8(ascii: "#") {
-                    // Character reference: keep valid ones, fix "&#X", escape broken ones.
-                    var cursor = next + 1
-                    let hex = cursor < bytes.count && (bytes[cursor] == UInt8(ascii: "x") || bytes[cursor] == UInt8(ascii: "X"))
-                    if hex { cursor += 1 }
-                    let digitsStart = cursor
-                    while cursor < bytes.count, hex ? isHexDigit(bytes[cursor]) : isDigit(bytes[cursor]) { cursor += 1 }
-                    if cursor > digitsStart, cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";") {
-                        if hex && bytes[next + 1] == UInt8(ascii: "X") {
-                            replace((next + 1)..<(next + 2), with: [UInt8(ascii: "x")])
-                        }
-                    } else {
-                        replace(index..<(index + 1), with: Array("&amp;".utf8))
-                        repairedErrors = true
-                    }
-                    index = max(cursor, index + 1)
-                    continue
-                }
-                var end = next
-                while end < bytes.count, end - next < 40, isNameByte(bytes[end]) { end += 1 }
-                let isReference = end > next && isLetter(bytes[next]) && end < bytes.count && bytes[end] == UInt8(ascii: ";")
-                if isReference {
-                    let name = Array(bytes[next..<end])
-                    if xmlEntities.contains(name) || declared.contains(name) {
-                        // fine as it is
-                    } else if let code = htmlEntity(name) {
-                        replace(index..<(end + 1), with: Array("&#\(code);".utf8))
-                    } else {
-                        replace(index..<(index + 1), with: Array("&amp;".utf8))
-                        repairedErrors = true
-                    }
-                    index = end + 1
+            guard position < bytes.count else { break }
+            if position < verbatimUntil {
+                written += copy(upTo: verbatimUntil, into: buffer + written, capacity: capacity - written)
+                continue
+            }
+            // The next byte that may need attention; everything before it is copied as is.
+            var next = position
+            while next < bytes.count && bytes[next] != UInt8(ascii: "&") && bytes[next] != UInt8(ascii: "<") { next += 1 }
+            if next > position {
+                written += copy(upTo: next, into: buffer + written, capacity: capacity - written)
+                continue
+            }
+            if bytes[position] == UInt8(ascii: "<") {
+                if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "!") || bytes[position + 1] == UInt8(ascii: "?"),
+                   let end = Self.skipSpecialSection(bytes, at: position, declared: &declared) {
+                    verbatimUntil = end
                 } else {
-                    replace(index..<(index + 1), with: Array("&amp;".utf8))
-                    repairedErrors = true
-                    index += 1
+                    verbatimUntil = position + 1
                 }
+                continue
             }
-            guard changed else { return Result(data: data, repairedErrors: false) }
-            output.append(contentsOf: bytes[copiedUpTo..<bytes.count])
-            return Result(data: Data(output), repairedErrors: repairedErrors)
+            handleAmpersand()
         }
+        return written
+    }
+
+    private func copy(upTo end: Int, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
+        let count = min(end - position, capacity)
+        (buffer).update(from: bytes.baseAddress! + position, count: count)
+        position += count
+        return count
+    }
+
+    /// At an "&": decides what it becomes, and sets `replacement` or lets it through verbatim.
+    private func handleAmpersand() {
+        let index = position
+        let next = index + 1
+        if next < bytes.count, bytes[next] == UInt8(ascii: "#") {
+            var cursor = next + 1
+            let hex = cursor < bytes.count && (bytes[cursor] == UInt8(ascii: "x") || bytes[cursor] == UInt8(ascii: "X"))
+            if hex { cursor += 1 }
+            let digitsStart = cursor
+            while cursor < bytes.count, hex ? Self.isHexDigit(bytes[cursor]) : Self.isDigit(bytes[cursor]) { cursor += 1 }
+            if cursor > digitsStart, cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";") {
+                if hex && bytes[next + 1] == UInt8(ascii: "X") {
+                    replace(upTo: cursor + 1, with: Array("&#x".utf8) + Array(bytes[digitsStart...cursor]))
+                } else {
+                    verbatimUntil = cursor + 1
+                }
+            } else {
+                replace(upTo: index + 1, with: Self.escapedAmpersand)
+                repairedErrors = true
+            }
+            return
+        }
+        var end = next
+        while end < bytes.count, end - next < 40, Self.isNameByte(bytes[end]) { end += 1 }
+        let isReference = end > next && Self.isLetter(bytes[next]) && end < bytes.count && bytes[end] == UInt8(ascii: ";")
+        guard isReference else {
+            replace(upTo: index + 1, with: Self.escapedAmpersand)
+            repairedErrors = true
+            return
+        }
+        let name = Array(bytes[next..<end])
+        if Self.xmlEntities.contains(name) || declared.contains(name) {
+            verbatimUntil = end + 1
+        } else if let code = Self.htmlEntity(name) {
+            replace(upTo: end + 1, with: Array("&#\(code);".utf8))
+        } else {
+            replace(upTo: index + 1, with: Self.escapedAmpersand)
+            repairedErrors = true
+        }
+    }
+
+    private func replace(upTo end: Int, with bytes: [UInt8]) {
+        replacement = bytes
+        replacementOffset = 0
+        position = end
+    }
+
+    /// Whether the document needs this at all: the reader reads the bytes directly otherwise.
+    static func isNeeded(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.contains(UInt8(ascii: "&"))
     }
 
     /// If a CDATA section, comment, processing instruction or DOCTYPE starts at `index`, the index

@@ -15,6 +15,14 @@ public struct FeedParser: Sendable {
     ///   - url: where it came from; the base for relative links.
     ///   - contentType: the HTTP Content-Type, whose charset is used when the document names none.
     public func parse(_ data: Data, url: String? = nil, contentType: String? = nil) throws -> ParsedFeed {
+        try parse(data, url: url, contentType: contentType, onItem: nil)
+    }
+
+    /// Streaming form: each item goes to `onItem` as soon as it is read (in order, possibly on
+    /// another thread), and the returned feed has no items, so memory does not grow with them.
+    /// A document that turns out to be broken may have delivered some items before the error.
+    public func parse(_ data: Data, url: String? = nil, contentType: String? = nil,
+                      onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
         cv_silence_generic_errors()
         guard data.count <= limits.maxDocumentBytes else {
             throw FeedParseError(.tooLarge(limit: limits.maxDocumentBytes),
@@ -23,7 +31,12 @@ public struct FeedParser: Sendable {
         guard !data.isEmpty else { throw FeedParseError(.notAFeed, "the document is empty") }
         let isJSON = data.withUnsafeBytes { JSONFeedTranslator.looksLikeJSONFeed($0) }
         if isJSON {
-            return try JSONFeedTranslator(documentURL: url).translate(data, limits: limits)
+            var feed = try JSONFeedTranslator(documentURL: url).translate(data, limits: limits)
+            if let onItem {
+                feed.items.forEach(onItem)
+                feed.items = []
+            }
+            return feed
         }
         let trimmed = Self.droppingLeadingWhitespace(data)
         guard Self.startsLikeXML(trimmed) else {
@@ -32,20 +45,20 @@ public struct FeedParser: Sendable {
         if trimmed.withUnsafeBytes(AttributeFlood.isPresent) {
             throw FeedParseError(.malformedXML, "an element has more than \(AttributeFlood.limit) attributes: refused as hostile")
         }
-        let repaired = AmpersandRepair.repair(trimmed)
-        let encoding = EncodingSniffer.encodingOverride(repaired.data, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
-        var feed: ParsedFeed
+        let encoding = EncodingSniffer.encodingOverride(trimmed, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
         do {
-            feed = try repaired.data.withUnsafeBytes { try parseXML($0, url: url, encoding: encoding) }
+            return try trimmed.withUnsafeBytes { try parseXML($0, url: url, encoding: encoding, onItem: onItem) }
         } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {
             // Latin-1 or windows-1252 text served without a declaration, or declared UTF-8 by mistake:
             // windows-1252 is the superset browsers read such documents as.
-            feed = try repaired.data.withUnsafeBytes { try parseXML($0, url: url, encoding: "windows-1252") }
+            var feed = try trimmed.withUnsafeBytes { try parseXML($0, url: url, encoding: "windows-1252", onItem: onItem) }
             feed.recovered = true
+            return feed
         }
-        if repaired.repairedErrors { feed.recovered = true }
-        return feed
     }
+
+    /// Smaller documents are translated on the reading thread: a second thread costs more than it saves.
+    static let concurrentTranslationBytes = 128 << 10
 
     /// Whitespace before the XML declaration is a fatal error for libxml2 and common in the wild.
     private static func droppingLeadingWhitespace(_ data: Data) -> Data {
@@ -64,20 +77,25 @@ public struct FeedParser: Sendable {
         return head.first == UInt8(ascii: "<")
     }
 
-    private func parseXML(_ bytes: UnsafeRawBufferPointer, url: String?, encoding: String?) throws -> ParsedFeed {
+    private func parseXML(_ bytes: UnsafeRawBufferPointer, url: String?, encoding: String?,
+                          onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
         var dialect: Dialect?
-        var items: [ParsedItem] = []
+        var translation: ItemTranslation?
         let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding)
         let outcome = try reader.read(bytes, onRoot: { name, namespace in
             let detected = try Dialect.detect(rootName: name, namespace: namespace)
             dialect = detected
-            items.removeAll(keepingCapacity: true)  // a recovery pass starts over
+            translation?.cancel()  // a recovery pass starts over
+            translation = ItemTranslation(maxItems: limits.maxItems, concurrent: bytes.count >= Self.concurrentTranslationBytes,
+                                          deliver: onItem) {
+                detected.item($0)
+            }
             return detected.isRecord
         }, onRecord: { node in
-            guard let dialect, items.count < limits.maxItems else { return }
-            items.append(dialect.item(node))
+            translation?.add(node)
         })
-        guard let dialect else { throw FeedParseError(.notAFeed, "no root element") }
+        guard let dialect, let translation else { throw FeedParseError(.notAFeed, "no root element") }
+        let items = translation.finish()
         return dialect.feed(root: outcome.root, items: items, recovered: outcome.recovered)
     }
 }
@@ -85,7 +103,7 @@ public struct FeedParser: Sendable {
 /// The XML dialects, chosen from the root element's name. Namespaces vary in the wild (Userland's
 /// RSS namespaces, pre-standard Atom ones, none at all), so the root's own namespace is taken as
 /// the dialect's, whatever it is.
-private enum Dialect {
+private enum Dialect: Sendable {
     case rss(RSSTranslator)
     case atom(AtomTranslator)
 
@@ -103,7 +121,7 @@ private enum Dialect {
         }
     }
 
-    var isRecord: (String, String) -> Bool {
+    var isRecord: @Sendable (String, String) -> Bool {
         switch self {
         case .rss(let translator): return translator.isRecord
         case .atom(let translator): return translator.isRecord

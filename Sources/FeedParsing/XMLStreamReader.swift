@@ -11,6 +11,7 @@ import Foundation
 struct XMLStreamReader {
     struct Outcome {
         var root: XMLElementNode
+        /// libxml2 had to recover from ill-formed XML, or ampersands had to be repaired.
         var recovered: Bool
     }
 
@@ -59,12 +60,26 @@ struct XMLStreamReader {
         var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue
         if recover { options |= XML_PARSE_RECOVER.rawValue }
-        guard let reader = xmlReaderForMemory(
-            base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), documentURL, encoding, Int32(options))
-        else { throw FeedParseError(.malformedXML, "cannot create the XML reader") }
-        defer { xmlFreeTextReader(reader) }
+        // Ampersands that XML would reject are repaired on the way in, chunk by chunk.
+        let repair = AmpersandRepair.isNeeded(bytes) ? AmpersandRepair(bytes) : nil
+        let reader: xmlTextReaderPtr?
+        if let repair {
+            reader = xmlReaderForIO({ context, buffer, length in
+                guard let context, let buffer, length > 0 else { return 0 }
+                let input = Unmanaged<AmpersandRepair>.fromOpaque(context).takeUnretainedValue()
+                return Int32(input.read(into: UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self), capacity: Int(length)))
+            }, nil, Unmanaged.passUnretained(repair).toOpaque(), documentURL, encoding, Int32(options))
+        } else {
+            reader = xmlReaderForMemory(
+                base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), documentURL, encoding, Int32(options))
+        }
+        guard let reader else { throw FeedParseError(.malformedXML, "cannot create the XML reader") }
+        defer {
+            xmlFreeTextReader(reader)
+            withExtendedLifetime(repair) {}
+        }
 
-        let errors = ErrorCollector()
+        let errors = ErrorCollector()  // kept alive by its uses below, after the last read
         let context = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
             guard let ctx, let error else { return }
@@ -155,7 +170,7 @@ struct XMLStreamReader {
             let line = Int(xmlTextReaderGetParserLineNumber(reader))
             throw FeedParseError(.malformedXML, "the document is truncated: it ends before </\(root.name)> closes", line: line > 0 ? line : nil)
         }
-        return Outcome(root: root, recovered: recover)
+        return Outcome(root: root, recovered: recover || repair?.repairedErrors == true)
     }
 
     private func close(

@@ -189,3 +189,44 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(DateParser.parse(raw) == nil)
     }
 }
+
+@Suite struct AmbiguousDateTests {
+    @Test func frenchTuesdayIsNotMarch() {
+        #expect(DateParser.parse("mar. 10 juin 2025 14:00 +0200").map(ISO8601UTC.string) == "2025-06-10T12:00:00Z")
+        #expect(DateParser.parse("Mar 10 2025 10:00 GMT").map(ISO8601UTC.string) == "2025-03-10T10:00:00Z")
+        #expect(DateParser.parse("1er mars 2026 08:00").map(ISO8601UTC.string) == "2026-03-01T08:00:00Z")
+    }
+}
+
+/// Every real feed of the shared corpus parses with its items; the counts are printed so that a
+/// regression shows which feed lost what.
+@Suite struct RealWorldFeedTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld/feeds")
+
+    static var files: [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "xml" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    @Test func theSharedCorpusIsThere() {
+        #expect(Self.files.count >= 10, "expected ../shared/corpus/realworld/feeds beside the repository")
+    }
+
+    @Test(arguments: RealWorldFeedTests.files)
+    func parsesWithItems(file: URL) throws {
+        let data = try Data(contentsOf: file)
+        let feed = try FeedParser().parse(data, url: file.absoluteString)
+        let expected = Self.itemElementCount(data)
+        print("\(file.lastPathComponent): \(feed.format.rawValue), \(feed.items.count) items (\(expected) item/entry elements)")
+        #expect(feed.items.count == expected)
+        #expect(feed.items.allSatisfy { ($0.title ?? "").isEmpty == false || $0.summary != nil || $0.content != nil })
+    }
+
+    /// Independent count of <item> and <entry> start tags, to check nothing is dropped.
+    static func itemElementCount(_ data: Data) -> Int {
+        let text = String(decoding: data, as: UTF8.self)
+        return text.components(separatedBy: "<item>").count - 1 + text.components(separatedBy: "<item ").count - 1
+            + text.components(separatedBy: "<entry>").count - 1 + text.components(separatedBy: "<entry ").count - 1
+    }
+}
