@@ -1,3 +1,5 @@
+import CLibXML2
+
 /// Byte-level text helpers for the parser's hot paths, where Foundation's String methods (which
 /// bridge through NSString on Linux) cost more than the parsing itself.
 enum ByteText {
@@ -45,22 +47,14 @@ enum ByteText {
     }
 
     static func contains(_ needle: String, in haystack: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let head = pattern.first else { return true }
         var haystack = haystack
+        var needle = needle
         return haystack.withUTF8 { bytes in
-            guard bytes.count >= pattern.count else { return false }
-            var index = 0
-            let last = bytes.count - pattern.count
-            while index <= last {
-                if bytes[index] == head {
-                    var offset = 1
-                    while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
-                    if offset == pattern.count { return true }
-                }
-                index += 1
+            needle.withUTF8 { pattern in
+                guard !pattern.isEmpty else { return true }
+                guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return false }
+                return cv_memmem(base, bytes.count, pattern.baseAddress, pattern.count) != nil
             }
-            return false
         }
     }
 

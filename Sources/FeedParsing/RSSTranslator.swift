@@ -19,11 +19,12 @@ struct RSSTranslator {
 
     private func own(_ element: XMLElementNode, _ name: String) -> XMLElementNode? {
         if let found = element.first(name, namespace) { return found }
-        return element.elements.first { $0.name == name && isOwn($0.namespace) }
+        for case .element(let e) in element.children where e.name == name && isOwn(e.namespace) { return e }
+        return nil
     }
 
     private func allOwn(_ element: XMLElementNode, _ name: String) -> [XMLElementNode] {
-        element.elements.filter { $0.name == name && isOwn($0.namespace) }
+        element.all(name, where: isOwn)
     }
 
     func item(_ node: XMLElementNode) -> ParsedItem {

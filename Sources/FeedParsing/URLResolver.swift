@@ -44,13 +44,20 @@ enum URLResolver {
         return out
     }
 
+    /// The scheme, lower-cased: letters, then letters, digits, "+", "-" or "." before a ":".
     static func scheme(of url: String) -> String? {
-        guard let colon = url.firstIndex(of: ":") else { return nil }
-        let candidate = url[..<colon]
-        guard let first = candidate.first, first.isLetter,
-              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
-        else { return nil }
-        return candidate.lowercased()
+        var scheme: [UInt8] = []
+        for byte in url.utf8 {
+            if byte == UInt8(ascii: ":") {
+                return scheme.isEmpty ? nil : String(decoding: scheme, as: UTF8.self)
+            }
+            let lower = byte | 0x20
+            let isLetter = lower >= 0x61 && lower <= 0x7A
+            let isOther = (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E
+            guard isLetter || (!scheme.isEmpty && isOther), scheme.count < 32 else { return nil }
+            scheme.append(isLetter ? lower : byte)
+        }
+        return nil
     }
 
     static func hasScheme(_ url: String) -> Bool { scheme(of: url) != nil }

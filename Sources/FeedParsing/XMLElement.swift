@@ -37,7 +37,16 @@ final class XMLElementNode {
     }
 
     func all(_ name: String, _ namespace: String) -> [XMLElementNode] {
-        elements.filter { $0.name == name && $0.namespace == namespace }
+        var found: [XMLElementNode] = []
+        for case .element(let e) in children where e.name == name && e.namespace == namespace { found.append(e) }
+        return found
+    }
+
+    /// Child elements with this name whose namespace passes `accepts`.
+    func all(_ name: String, where accepts: (String) -> Bool) -> [XMLElementNode] {
+        var found: [XMLElementNode] = []
+        for case .element(let e) in children where e.name == name && accepts(e.namespace) { found.append(e) }
+        return found
     }
 
     /// Whether child `a` comes before child `b`.

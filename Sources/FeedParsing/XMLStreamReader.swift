@@ -111,7 +111,7 @@ struct XMLStreamReader {
                 throw FeedParseError(.timeLimit, "parsing took longer than \(limits.maxSeconds) s")
             }
             switch xmlTextReaderNodeType(reader) {
-            case 1:  // element
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
                 let name = names.string(xmlTextReaderConstLocalName(reader))
                 let namespace = names.string(xmlTextReaderConstNamespaceUri(reader))
                 let parent = stack.last
@@ -141,14 +141,16 @@ struct XMLStreamReader {
                 } else {
                     stack.append(node)
                 }
-            case 15:  // end element
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
                 guard let node = stack.popLast() else { continue }
                 try close(node, isRoot: stack.isEmpty, isRecord: isRecord, onRecord: onRecord, rootClosed: &rootClosed)
-            case 3, 4, 13, 14:  // text, CDATA, whitespace
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
+                 Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 if let current = stack.last {
                     current.children.append(.text(Self.text(xmlTextReaderConstValue(reader))))
                 }
-            case 5:  // reference to an entity the document declares: internal ones only, never expanded twice
+            case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
+                // An entity the document declares: internal ones only, never expanded twice.
                 guard let current = stack.last, let replacement = internalEntityText(reader) else { continue }
                 expandedBytes += replacement.utf8.count
                 if expandedBytes > Self.maxEntityExpansionBytes {

@@ -55,7 +55,7 @@ public struct ItemText: Sendable, Equatable {
     public var contentHash: String
 }
 
-/// Counts for `cyberveille stats` and run summaries.
+/// Counts of what the database holds.
 public struct StoreCounts: Sendable, Equatable, Codable {
     public var feeds: Int
     public var items: Int

@@ -5,7 +5,6 @@ import Foundation
 struct WordTokenizer {
     struct Word {
         var range: Range<String.Index>
-        var original: Substring
         var folded: String
         /// Accents removed, case kept: what case-sensitive rules compare.
         var unaccented: String
@@ -32,10 +31,8 @@ struct WordTokenizer {
     private static func word(_ text: String, _ range: Range<String.Index>) -> Word {
         let original = text[range]
         let unaccented = unaccent(original)
-        return Word(range: range, original: original, folded: unaccented.lowercased(), unaccented: unaccented)
+        return Word(range: range, folded: unaccented.lowercased(), unaccented: unaccented)
     }
-
-    static func fold(_ s: Substring) -> String { unaccent(s).lowercased() }
 
     private static func unaccent(_ s: Substring) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return String(s) }
