@@ -1,6 +1,17 @@
-/// How a source's documents are to be read. `auto` sniffs the format from the bytes.
+/// What a source is expected to serve. Documents are always read by what they are (the parser
+/// sniffs the format); a mismatch with the declared kind is logged, since it often means the
+/// server now answers with something else.
 public enum SourceKind: String, Sendable, Codable, CaseIterable {
     case auto, rss, atom, jsonfeed
+
+    public func accepts(_ format: FeedFormat) -> Bool {
+        switch self {
+        case .auto: return true
+        case .rss: return format == .rss20 || format == .rss10 || format == .rss09x
+        case .atom: return format == .atom10 || format == .atom03
+        case .jsonfeed: return format == .jsonFeed
+        }
+    }
 }
 
 /// One feed that cyberveille polls, as declared in the sources file.

@@ -64,6 +64,10 @@ struct FetchStep {
                 try fail("parse error: \(error)")
                 return
             }
+            if !source.kind.accepts(feed.format) {
+                environment.logger.notice("feed format differs from its declared kind", metadata: [
+                    "source": "\(source.id)", "kind": "\(source.kind.rawValue)", "format": "\(feed.format.rawValue)"])
+            }
             let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
             summary.feedsOK += 1
             summary.itemsNew += result.newItemIDs.count
