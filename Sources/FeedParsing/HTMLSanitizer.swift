@@ -213,7 +213,7 @@ enum HTMLSAXRunner {
     /// A DOCTYPE inside a fragment is dropped; an unterminated one is text, not markup (else the
     /// HTML parser swallows the rest of the fragment).
     static func neutralizingDoctype(_ html: String) -> String {
-        guard ByteText.range(ofASCIICaseInsensitive: "<!doctype", in: html) != nil else { return html }
+        guard ByteText.contains("<!", in: html), ByteText.range(ofASCIICaseInsensitive: "<!doctype", in: html) != nil else { return html }
         let bytes = Array(html.utf8)
         let marker = Array("<!doctype".utf8)
         var output: [UInt8] = []
