@@ -15,3 +15,4 @@ static inline CURLcode cv_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *out)
 static inline CURLcode cv_easy_getinfo_string(CURL *h, CURLINFO i, char **out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode cv_easy_getinfo_ptr(CURL *h, CURLINFO i, void **out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLMcode cv_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLcode cv_easy_setopt_opensocket(CURL *h, curl_opensocket_callback cb) { return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, cb); }

@@ -54,15 +54,18 @@ public struct FetchSettings: Sendable, Equatable {
     public var maxBodyBytes: Int
     public var maxConnections: Int
     public var maxConnectionsPerHost: Int
+    /// Let every source reach loopback and private addresses (intranet deployments, tests).
+    public var allowPrivateNetworks: Bool
 
     public init(contactURL: String, timeoutSeconds: Int, connectTimeoutSeconds: Int, maxBodyBytes: Int,
-                maxConnections: Int, maxConnectionsPerHost: Int) {
+                maxConnections: Int, maxConnectionsPerHost: Int, allowPrivateNetworks: Bool = false) {
         self.contactURL = contactURL
         self.timeoutSeconds = timeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections
         self.maxConnectionsPerHost = maxConnectionsPerHost
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 }
 
@@ -75,15 +78,17 @@ public struct SettingsOverrides: Sendable {
     public var baseURL: String?
     /// Use the bundled demo sources (Feeds/demo) and a database of their own.
     public var demo: Bool
+    public var allowPrivateNetworks: Bool
 
     public init(configPath: String? = nil, databasePath: String? = nil, outputDirectory: String? = nil,
-                sourcesPath: String? = nil, baseURL: String? = nil, demo: Bool = false) {
+                sourcesPath: String? = nil, baseURL: String? = nil, demo: Bool = false, allowPrivateNetworks: Bool = false) {
         self.configPath = configPath
         self.databasePath = databasePath
         self.outputDirectory = outputDirectory
         self.sourcesPath = sourcesPath
         self.baseURL = baseURL
         self.demo = demo
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 }
 
@@ -110,7 +115,8 @@ extension Settings {
         let site = try config?.table("site")
         try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "time_zone"])
         let fetch = try config?.table("fetch")
-        try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host"])
+        try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
+                              "allow_private_networks"])
 
         func pick(_ flag: String?, _ variable: String, _ configured: String?, _ fallback: String) -> String {
             if let flag, !flag.isEmpty { return flag }
@@ -165,6 +171,7 @@ extension Settings {
                 connectTimeoutSeconds: try seconds(fetch, "connect_timeout", 15),
                 maxBodyBytes: try positive(fetch, "max_body_bytes", 20 << 20),
                 maxConnections: try positive(fetch, "max_connections", 16),
-                maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2)))
+                maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2),
+                allowPrivateNetworks: try overrides.allowPrivateNetworks || (fetch?.bool("allow_private_networks") ?? false)))
     }
 }

@@ -7,7 +7,7 @@ public struct FetchRequest: Sendable, Equatable {
     /// Validators from the previous successful fetch, for a conditional GET.
     public var etag: String?
     public var lastModified: String?
-    /// Only sources marked local may use file:// URLs.
+    /// Only sources marked local may use file:// URLs, and reach private networks.
     public var allowFile: Bool
 
     public init(sourceID: String, url: String, etag: String? = nil, lastModified: String? = nil, allowFile: Bool = false) {
@@ -17,6 +17,9 @@ public struct FetchRequest: Sendable, Equatable {
         self.lastModified = lastModified
         self.allowFile = allowFile
     }
+
+    /// Local sources are the operator's own: they may be on a private network.
+    var allowsPrivateNetworks: Bool { allowFile }
 }
 
 /// What came back. `outcome` says in one word how it went; `body` is set only for `.ok`.
@@ -63,11 +66,13 @@ public struct FetcherConfiguration: Sendable {
     public var maxRedirects: Int
     public var maxConnections: Int
     public var maxConnectionsPerHost: Int
+    /// Connect to loopback and private addresses for every source (tests, benchmarks, intranets).
+    public var allowPrivateNetworks: Bool
 
     public init(
         userAgent: String, timeoutSeconds: Int = 60, connectTimeoutSeconds: Int = 15, lowSpeedBytesPerSecond: Int = 64,
         lowSpeedSeconds: Int = 30, maxBodyBytes: Int = 20 << 20, maxRedirects: Int = 5, maxConnections: Int = 16,
-        maxConnectionsPerHost: Int = 2
+        maxConnectionsPerHost: Int = 2, allowPrivateNetworks: Bool = false
     ) {
         self.userAgent = userAgent
         self.timeoutSeconds = timeoutSeconds
@@ -78,6 +83,7 @@ public struct FetcherConfiguration: Sendable {
         self.maxRedirects = maxRedirects
         self.maxConnections = maxConnections
         self.maxConnectionsPerHost = maxConnectionsPerHost
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 
     /// "cyberveille/VERSION (+CONTACT)": names the software and where to reach its operator.

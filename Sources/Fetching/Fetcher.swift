@@ -78,6 +78,10 @@ public struct Fetcher: Sendable {
         easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(configuration.maxBodyBytes))
         easy.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
         easy.set(CURLOPT_USERAGENT, configuration.userAgent)
+        if !configuration.allowPrivateNetworks && !request.allowsPrivateNetworks && !AddressPolicy.proxyInEnvironment {
+            _ = cv_easy_setopt_opensocket(easy.handle, AddressPolicy.openSocket)
+            easy.set(CURLOPT_OPENSOCKETDATA, pointer: context)
+        }
         easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         var headers = ["Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
@@ -110,6 +114,9 @@ public struct Fetcher: Sendable {
     }
 
     private func message(for transfer: Transfer, result: CURLcode) -> String {
+        if let refused = transfer.refusedAddress {
+            return "refused to connect to a \(refused) (use --allow-private-networks, or mark the source local)"
+        }
         if transfer.bodyOverLimit || result == CURLE_FILESIZE_EXCEEDED {
             return "the response is larger than the \(configuration.maxBodyBytes)-byte limit"
         }

@@ -11,6 +11,8 @@ final class Transfer {
     var body = Data()
     var headers: [String: String] = [:]
     var bodyOverLimit = false
+    /// Set when AddressPolicy refused to connect, in words.
+    var refusedAddress: String?
     let started = DispatchTime.now()
 
     init(request: FetchRequest, easy: CurlEasy, maxBodyBytes: Int) {

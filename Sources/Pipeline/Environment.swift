@@ -26,6 +26,6 @@ public struct RunEnvironment: Sendable {
             userAgent: FetcherConfiguration.userAgent(version: Self.version, contactURL: fetch.contactURL),
             timeoutSeconds: fetch.timeoutSeconds, connectTimeoutSeconds: fetch.connectTimeoutSeconds,
             maxBodyBytes: fetch.maxBodyBytes, maxConnections: fetch.maxConnections,
-            maxConnectionsPerHost: fetch.maxConnectionsPerHost)
+            maxConnectionsPerHost: fetch.maxConnectionsPerHost, allowPrivateNetworks: fetch.allowPrivateNetworks)
     }
 }

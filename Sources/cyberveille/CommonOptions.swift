@@ -27,10 +27,15 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each feed as it is read.")
     var verbose = false
 
+    @Flag(name: .customLong("allow-private-networks"),
+          help: "Let every source reach loopback and private addresses (refused by default, except for sources marked local).")
+    var allowPrivateNetworks = false
+
     func settings() throws -> Settings {
         try Settings.resolve(
             SettingsOverrides(configPath: configPath, databasePath: databasePath, outputDirectory: outputDirectory,
-                              sourcesPath: sourcesPath, baseURL: baseURL, demo: demo),
+                              sourcesPath: sourcesPath, baseURL: baseURL, demo: demo,
+                              allowPrivateNetworks: allowPrivateNetworks),
             environment: ProcessInfo.processInfo.environment)
     }
 

@@ -13,12 +13,14 @@ struct ParseCommand: ParsableCommand {
 
     @Argument(help: "A file path, or an http(s) URL.") var location: String
     @Flag(help: "Print the parse-contract JSON object.") var json = false
+    @Flag(name: .customLong("allow-private-networks"), help: "Let a URL reach loopback and private addresses.")
+    var allowPrivateNetworks = false
 
     func run() throws {
-        let (data, url) = try load()
+        let (data, url, contentType) = try load()
         let feed: ParsedFeed
         do {
-            feed = try FeedParser().parse(data, url: url)
+            feed = try FeedParser().parse(data, url: url, contentType: contentType)
         } catch let error as FeedParseError {
             throw fail("\(location): \(error)")
         }
@@ -32,14 +34,15 @@ struct ParseCommand: ParsableCommand {
         }
     }
 
-    private func load() throws -> (Data, String) {
+    private func load() throws -> (Data, String, String?) {
         let lower = location.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             let configuration = FetcherConfiguration(
-                userAgent: FetcherConfiguration.userAgent(version: RunEnvironment.version, contactURL: "https://github.com/cyberveille/cyberveille"))
+                userAgent: FetcherConfiguration.userAgent(version: RunEnvironment.version, contactURL: "https://github.com/cyberveille/cyberveille"),
+                allowPrivateNetworks: allowPrivateNetworks)
             let response = Fetcher(configuration: configuration).fetch([FetchRequest(sourceID: "parse", url: location)])[0]
             guard response.outcome == .ok else { throw fail("\(location): \(response.summary)") }
-            return (response.body, response.effectiveURL)
+            return (response.body, response.effectiveURL, response.contentType)
         }
         let fileURL = URL(fileURLWithPath: location)
         var isDirectory: ObjCBool = false
@@ -48,7 +51,7 @@ struct ParseCommand: ParsableCommand {
         }
         guard !isDirectory.boolValue else { throw fail("\(location): is a directory, not a feed file") }
         do {
-            return (try Data(contentsOf: fileURL), fileURL.absoluteString)
+            return (try Data(contentsOf: fileURL), fileURL.absoluteString, nil)
         } catch {
             throw fail("\(location): cannot read the file (\(error.localizedDescription))")
         }

@@ -29,7 +29,7 @@ private func makeServer() throws -> LocalHTTPServer {
 
 private let configuration = FetcherConfiguration(
     userAgent: FetcherConfiguration.userAgent(version: "test", contactURL: "https://example.org/contact"),
-    timeoutSeconds: 10, connectTimeoutSeconds: 5, maxBodyBytes: 100_000)
+    timeoutSeconds: 10, connectTimeoutSeconds: 5, maxBodyBytes: 100_000, allowPrivateNetworks: true)
 
 @Suite struct FetcherTests {
     @Test func fetchesManyFeedsInOneRoundAndKeepsTheirOrder() throws {
@@ -124,5 +124,42 @@ private let configuration = FetcherConfiguration(
         }
         #expect(message.contains("100000-byte limit"))
         #expect(response.body.isEmpty)
+    }
+}
+
+@Suite struct PrivateNetworkTests {
+    @Test func loopbackAndPrivateAddressesAreRefusedByDefault() throws {
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: feedBody) }
+        defer { server.stop() }
+        var strict = configuration
+        strict.allowPrivateNetworks = false
+        let response = Fetcher(configuration: strict).fetch([FetchRequest(sourceID: "ssrf", url: server.baseURL + "/feed.xml")])[0]
+        guard case .transportError(let message) = response.outcome else {
+            Issue.record("a loopback URL must be refused, got \(response.outcome)")
+            return
+        }
+        #expect(message.contains("loopback address 127.0.0.1"))
+        #expect(server.requests.isEmpty)
+        // A local source may reach it.
+        let local = Fetcher(configuration: strict).fetch([FetchRequest(sourceID: "mine", url: server.baseURL + "/feed.xml", allowFile: true)])[0]
+        #expect(local.outcome == .ok)
+    }
+
+    @Test(arguments: [
+        ("10.1.2.3", true), ("172.16.0.1", true), ("172.32.0.1", false), ("192.168.1.1", true), ("169.254.169.254", true),
+        ("100.64.0.1", true), ("8.8.8.8", false), ("224.0.0.1", true), ("0.0.0.0", true), ("93.184.216.34", false),
+    ])
+    func classifiesIPv4(address: String, refused: Bool) {
+        let parts = address.split(separator: ".").compactMap { UInt32($0) }
+        let value = parts.reduce(0) { $0 << 8 | $1 }
+        #expect((AddressPolicy.refusal(ipv4: value) != nil) == refused)
+    }
+
+    @Test func classifiesIPv6() {
+        #expect(AddressPolicy.refusal(ipv6: Array(repeating: 0, count: 15) + [1]) != nil)  // ::1
+        #expect(AddressPolicy.refusal(ipv6: [0xFE, 0x80] + Array(repeating: 0, count: 14)) != nil)
+        #expect(AddressPolicy.refusal(ipv6: [0xFD, 0x12] + Array(repeating: 0, count: 14)) != nil)
+        #expect(AddressPolicy.refusal(ipv6: Array(repeating: 0, count: 10) + [0xFF, 0xFF, 127, 0, 0, 1]) != nil)
+        #expect(AddressPolicy.refusal(ipv6: [0x2A, 0x01, 0x0E, 0x0C] + Array(repeating: 0, count: 11) + [1]) == nil)
     }
 }
