@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Configuration", "Model"]),
         .testTarget(name: "PublishingTests", dependencies: ["Publishing", "FeedParsing", "Configuration", "Model"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "FeedParsing", "Storage", "Configuration", "Model"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

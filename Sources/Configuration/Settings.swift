@@ -56,6 +56,8 @@ public struct FetchSettings: Sendable, Equatable {
     public var maxConnectionsPerHost: Int
     /// Let every source reach loopback and private addresses (intranet deployments, tests).
     public var allowPrivateNetworks: Bool
+    /// A critical source (national CERTs) without a success for this long is reported loudly.
+    public var criticalSilenceSeconds: Int = 24 * 3600
 
     public init(contactURL: String, timeoutSeconds: Int, connectTimeoutSeconds: Int, maxBodyBytes: Int,
                 maxConnections: Int, maxConnectionsPerHost: Int, allowPrivateNetworks: Bool = false) {
@@ -116,7 +118,7 @@ extension Settings {
         try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "time_zone"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
-                              "allow_private_networks"])
+                              "allow_private_networks", "critical_silence"])
 
         func pick(_ flag: String?, _ variable: String, _ configured: String?, _ fallback: String) -> String {
             if let flag, !flag.isEmpty { return flag }
@@ -151,6 +153,16 @@ extension Settings {
             return value
         }
 
+        var fetchSettings = FetchSettings(
+            contactURL: try fetch?.string("contact_url") ?? "https://github.com/cyberveille/cyberveille",
+            timeoutSeconds: try seconds(fetch, "timeout", 60),
+            connectTimeoutSeconds: try seconds(fetch, "connect_timeout", 15),
+            maxBodyBytes: try positive(fetch, "max_body_bytes", 20 << 20),
+            maxConnections: try positive(fetch, "max_connections", 16),
+            maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2),
+            allowPrivateNetworks: try overrides.allowPrivateNetworks || (fetch?.bool("allow_private_networks") ?? false))
+        fetchSettings.criticalSilenceSeconds = try seconds(fetch, "critical_silence", 24 * 3600)
+
         return Settings(
             databasePath: database,
             outputDirectory: output,
@@ -165,13 +177,6 @@ extension Settings {
                 language: try site?.string("language") ?? "fr",
                 itemsOnHome: try positive(site, "items_on_home", 50),
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
-            fetch: FetchSettings(
-                contactURL: try fetch?.string("contact_url") ?? "https://github.com/cyberveille/cyberveille",
-                timeoutSeconds: try seconds(fetch, "timeout", 60),
-                connectTimeoutSeconds: try seconds(fetch, "connect_timeout", 15),
-                maxBodyBytes: try positive(fetch, "max_body_bytes", 20 << 20),
-                maxConnections: try positive(fetch, "max_connections", 16),
-                maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2),
-                allowPrivateNetworks: try overrides.allowPrivateNetworks || (fetch?.bool("allow_private_networks") ?? false)))
+            fetch: fetchSettings)
     }
 }

@@ -115,6 +115,8 @@ private enum Dialect: Sendable {
             return .rss(RSSTranslator(format: .rss10, namespace: NS.rss10))
         case "feed":
             return .atom(AtomTranslator(format: namespace == NS.atom10 ? .atom10 : .atom03, namespace: namespace))
+        case "html", "HTML":
+            throw FeedParseError(.notAFeed, "not a feed: an HTML page (a login page, a bot wall, or a feed that moved?)")
         default:
             let shown = namespace.isEmpty ? "<\(rootName)>" : "<\(rootName)> in namespace \(namespace)"
             throw FeedParseError(.notAFeed, "not a feed: the root element is \(shown), not <rss>, <rdf:RDF> or <feed>")

@@ -42,12 +42,14 @@ public struct FetchResponse: Sendable {
     public var lastModified: String?
     public var contentType: String?
     public var retryAfter: String?
+    /// Set when the server answered with a bot-wall challenge rather than the document.
+    public var botWall: String?
     public var seconds: Double
 
     /// One line fit for logs and the feed's health row.
     public var summary: String {
         switch outcome {
-        case .ok: return "HTTP \(status), \(body.count) bytes"
+        case .ok: return status == 0 ? "\(body.count) bytes" : "HTTP \(status), \(body.count) bytes"
         case .notModified: return "not modified (HTTP 304)"
         case .httpError(let code): return "HTTP \(code) " + HTTPStatus.reason(code)
         case .transportError(let message): return message

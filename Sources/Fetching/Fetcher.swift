@@ -110,7 +110,18 @@ public struct Fetcher: Sendable {
             body: outcome == .ok ? transfer.body : Data(), effectiveURL: effectiveURL,
             etag: transfer.headers["etag"], lastModified: transfer.headers["last-modified"],
             contentType: transfer.headers["content-type"], retryAfter: transfer.headers["retry-after"],
-            seconds: seconds)
+            botWall: Self.botWall(transfer.headers), seconds: seconds)
+    }
+
+    /// Challenge pages that stand in for the document (they often come with status 200 or 403).
+    static func botWall(_ headers: [String: String]) -> String? {
+        if let mitigated = headers["cf-mitigated"], mitigated.lowercased() == "challenge" {
+            return "a bot-wall challenge (cf-mitigated: challenge)"
+        }
+        if headers["x-amzn-waf-action"]?.lowercased() == "challenge" || headers["x-amzn-waf-action"]?.lowercased() == "captcha" {
+            return "a bot-wall challenge (x-amzn-waf-action)"
+        }
+        return nil
     }
 
     private func message(for transfer: Transfer, result: CURLcode) -> String {
@@ -126,6 +137,7 @@ public struct Fetcher: Sendable {
 
     private func failure(_ request: FetchRequest, _ message: String) -> FetchResponse {
         FetchResponse(request: request, outcome: .transportError(message), status: 0, body: Data(),
-                      effectiveURL: request.url, etag: nil, lastModified: nil, contentType: nil, retryAfter: nil, seconds: 0)
+                      effectiveURL: request.url, etag: nil, lastModified: nil, contentType: nil, retryAfter: nil, botWall: nil,
+                      seconds: 0)
     }
 }

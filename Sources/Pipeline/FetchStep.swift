@@ -16,8 +16,12 @@ struct FetchStep {
         let store = environment.store
         try store.syncSources(sources)
         let states = try store.sourceStates()
-        let due = sources.filter { $0.enabled && (force || Schedule.isDue($0, state: states[$0.id], now: now)) }
-        summary.feedsSkipped = sources.filter(\.enabled).count - due.count
+        let active = sources.filter { $0.enabled && states[$0.id]?.disabledReason == nil }
+        let due = active.filter { source in
+            // A forced round polls everything, but never before a server's Retry-After.
+            force ? (states[source.id]?.notBefore.map { $0 <= now } ?? true) : Schedule.isDue(source, state: states[source.id], now: now)
+        }
+        summary.feedsSkipped = active.count - due.count
         let requests = due.map {
             FetchRequest(sourceID: $0.id, url: $0.url, etag: states[$0.id]?.etag,
                          lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
@@ -45,17 +49,27 @@ struct FetchStep {
             summary.feedsFailed += 1
             summary.failures.append(.init(sourceID: source.id, message: message))
             environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
+            let retryAfter = response.retryAfter.flatMap { Schedule.retryAfterSeconds($0, now: now) }.map { now.addingTimeInterval(min($0, 7 * 86_400)) }
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: response.summary, result: .failure(message),
-                nextDueAt: Schedule.nextAfterFailure(source, failures: failures, retryAfter: response.retryAfter, now: now)))
+                nextDueAt: Schedule.nextAfterFailure(source, failures: failures, retryAfter: response.retryAfter, now: now),
+                notBefore: retryAfter))
         }
         switch response.outcome {
         case .notModified:
             summary.feedsOK += 1
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: response.summary, result: .notModified, nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
-        case .httpError, .transportError:
+        case .httpError(410):
+            // The server says the feed is gone for good: stop asking, and say so until an editor
+            // enables it again (`cyberveille feeds enable ID`).
             try fail(response.summary)
+            try store.disableSource(source.id, reason: "HTTP 410 Gone from \(response.effectiveURL)", at: now)
+            environment.logger.warning("feed disabled", metadata: ["source": "\(source.id)", "reason": "HTTP 410 Gone"])
+        case .httpError, .transportError:
+            try fail(response.botWall.map { "\(response.summary): \($0)" } ?? response.summary)
+        case .ok where response.botWall != nil:
+            try fail("the server answered with \(response.botWall ?? "a challenge") instead of the feed")
         case .ok:
             let feed: ParsedFeed
             do {
@@ -76,8 +90,11 @@ struct FetchStep {
                 "source": "\(source.id)", "items": "\(feed.items.count)", "new": "\(result.newItemIDs.count)",
                 "updated": "\(result.updatedItemIDs.count)", "recovered": "\(feed.recovered)",
             ])
+            var status = response.summary
+            if feed.items.isEmpty { status += ", an empty feed (no items)" }
+            if feed.recovered { status += " (ill-formed XML, recovered)" }
             try store.recordFetch(sourceID: source.id, FetchRecord(
-                at: now, status: response.summary + (feed.recovered ? " (ill-formed XML, recovered)" : ""),
+                at: now, status: status,
                 result: .success(etag: response.etag, lastModified: response.lastModified),
                 nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
         }

@@ -33,6 +33,13 @@ public struct PublicationRun: Sendable {
         if stages != .publishOnly {
             let sources = try SourcesFile.load(path: settings.sourcesPath)
             try FetchStep(environment: environment, sources: sources, force: force).run(into: &summary, now: now)
+            summary.criticalSilent = FeedHealth.report(
+                sources: sources, states: try environment.store.sourceStates(),
+                criticalSilence: TimeInterval(settings.fetch.criticalSilenceSeconds), now: now).filter(\.criticalSilent)
+            for silent in summary.criticalSilent {
+                environment.logger.error("critical source silent", metadata: [
+                    "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
+            }
             try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
         }
         if stages != .fetchOnly {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// What a run did; the `--json` line of `run`, `fetch` and `publish` (keys are a contract).
 public struct RunSummary: Sendable, Equatable {
@@ -15,6 +16,8 @@ public struct RunSummary: Sendable, Equatable {
     public var itemsTagged = 0
     public var pagesWritten = 0
     public var failures: [FeedFailure] = []
+    /// Critical sources (national CERTs) that have not succeeded for too long.
+    public var criticalSilent: [FeedHealth] = []
     public var outputDirectory: String?
 
     public init() {}
@@ -23,7 +26,7 @@ public struct RunSummary: Sendable, Equatable {
     public var json: String {
         let object: [String: Int] = [
             "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
-            "items_updated": itemsUpdated, "pages_written": pagesWritten,
+            "items_updated": itemsUpdated, "pages_written": pagesWritten, "critical_silent": criticalSilent.count,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
@@ -35,6 +38,11 @@ public struct RunSummary: Sendable, Equatable {
                      "items: \(itemsNew) new, \(itemsUpdated) updated" + (itemsTagged > 0 ? ", \(itemsTagged) tagged" : "")]
         if let outputDirectory { lines.append("pages: \(pagesWritten) written to \(outputDirectory)") }
         for failure in failures { lines.append("  failed \(failure.sourceID): \(failure.message)") }
+        for silent in criticalSilent {
+            lines.append("ALERT: critical source \(silent.source.id) has not succeeded since "
+                         + (silent.state?.lastSuccessAt.map(ISO8601UTC.string) ?? "it was added")
+                         + (silent.state?.lastError.map { " (last error: \($0))" } ?? ""))
+        }
         return lines.joined(separator: "\n")
     }
 }

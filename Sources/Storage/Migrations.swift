@@ -87,6 +87,16 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-source-disabling-and-retry-after") { db in
+            // A source the server says is gone (410), or an editor turned off, keeps its row and
+            // items; the reason is kept, and polling stops until it is enabled again.
+            // not_before: what the server's Retry-After asked; even a forced round waits for it.
+            try db.execute(sql: """
+                ALTER TABLE source ADD COLUMN disabled_at REAL;
+                ALTER TABLE source ADD COLUMN disabled_reason TEXT;
+                ALTER TABLE source ADD COLUMN not_before REAL;
+                """)
+        }
         return migrator
     }
 }

@@ -55,7 +55,9 @@ public final class Store: Sendable {
                     sourceID: id, etag: row["etag"], lastModified: row["last_modified"],
                     lastAttemptAt: Self.date(row["last_attempt_at"]), lastSuccessAt: Self.date(row["last_success_at"]),
                     lastStatus: row["last_status"], consecutiveFailures: row["consecutive_failures"],
-                    lastError: row["last_error"], nextDueAt: Self.date(row["next_due_at"]))
+                    lastError: row["last_error"], nextDueAt: Self.date(row["next_due_at"]),
+                    disabledAt: Self.date(row["disabled_at"]), disabledReason: row["disabled_reason"],
+                    notBefore: Self.date(row["not_before"]))
             }
             return states
         }
@@ -67,22 +69,42 @@ public final class Store: Sendable {
             case .success(let etag, let lastModified):
                 try db.execute(sql: """
                     UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
-                        last_error = NULL, next_due_at = ?, etag = ?, last_modified = ? WHERE id = ?
+                        last_error = NULL, next_due_at = ?, not_before = NULL, etag = ?, last_modified = ? WHERE id = ?
                     """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
                                      record.nextDueAt.timeIntervalSince1970, etag, lastModified, sourceID])
             case .notModified:
                 try db.execute(sql: """
                     UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
-                        last_error = NULL, next_due_at = ? WHERE id = ?
+                        last_error = NULL, next_due_at = ?, not_before = NULL WHERE id = ?
                     """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
                                      record.nextDueAt.timeIntervalSince1970, sourceID])
             case .failure(let message):
                 try db.execute(sql: """
                     UPDATE source SET last_attempt_at = ?, last_status = ?, consecutive_failures = consecutive_failures + 1,
-                        last_error = ?, next_due_at = ? WHERE id = ?
+                        last_error = ?, next_due_at = ?, not_before = ? WHERE id = ?
                     """, arguments: [record.at.timeIntervalSince1970, record.status, message,
-                                     record.nextDueAt.timeIntervalSince1970, sourceID])
+                                     record.nextDueAt.timeIntervalSince1970, record.notBefore?.timeIntervalSince1970, sourceID])
             }
+        }
+    }
+
+    /// Stops polling a source, keeping why; its items stay.
+    public func disableSource(_ id: String, reason: String, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE source SET disabled_at = ?, disabled_reason = ? WHERE id = ?",
+                           arguments: [date.timeIntervalSince1970, reason, id])
+        }
+    }
+
+    /// Polls a disabled source again, from the next run. False when there is no such source.
+    @discardableResult
+    public func enableSource(_ id: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE source SET disabled_at = NULL, disabled_reason = NULL, next_due_at = NULL, consecutive_failures = 0
+                WHERE id = ?
+                """, arguments: [id])
+            return db.changesCount > 0
         }
     }
 

@@ -11,6 +11,10 @@ public struct SourceState: Sendable, Equatable {
     public var consecutiveFailures: Int
     public var lastError: String?
     public var nextDueAt: Date?
+    public var disabledAt: Date?
+    public var disabledReason: String?
+    /// The server asked not to be polled before this (Retry-After).
+    public var notBefore: Date?
 }
 
 /// The outcome of one fetch, as the source's health row records it.
@@ -26,12 +30,15 @@ public struct FetchRecord: Sendable {
     public var status: String
     public var result: Result
     public var nextDueAt: Date
+    /// From Retry-After: no request before this, even in a forced round.
+    public var notBefore: Date?
 
-    public init(at: Date, status: String, result: Result, nextDueAt: Date) {
+    public init(at: Date, status: String, result: Result, nextDueAt: Date, notBefore: Date? = nil) {
         self.at = at
         self.status = status
         self.result = result
         self.nextDueAt = nextDueAt
+        self.notBefore = notBefore
     }
 }
 

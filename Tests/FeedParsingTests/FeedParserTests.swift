@@ -126,7 +126,7 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
             _ = try parse("<html><body>login</body></html>")
         } catch let error as FeedParseError {
             #expect(error.kind == .notAFeed)
-            #expect(error.description.contains("<html>"))
+            #expect(error.description.contains("an HTML page"))
         } catch {
             Issue.record("unexpected error \(error)")
         }

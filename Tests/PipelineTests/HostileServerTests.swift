@@ -1,0 +1,80 @@
+import Configuration
+import Foundation
+import Logging
+import Model
+import Storage
+import Testing
+import TestSupport
+
+@testable import Pipeline
+
+/// A round against a real HTTP server on 127.0.0.1 where most feeds misbehave: each failure is
+/// recorded on its own feed, in words, and the healthy feed of the round is stored.
+@Suite struct HostileServerTests {
+    private static let feed = Data("""
+        <rss version="2.0"><channel><title>ok</title>
+        <item><guid>1</guid><title>Un hôpital</title><link>https://example.org/1</link></item></channel></rss>
+        """.utf8)
+
+    private static func server() throws -> LocalHTTPServer {
+        try LocalHTTPServer { request in
+            switch request.path {
+            case "/ok": return .init(status: 200, headers: [("Content-Type", "application/rss+xml")], body: feed)
+            case "/gone": return .init(status: 410)
+            case "/busy": return .init(status: 429, headers: [("Retry-After", "7200")])
+            case "/wall": return .init(status: 403, headers: [("cf-mitigated", "challenge")], body: Data("<html>Just a moment…</html>".utf8))
+            case "/login": return .init(status: 200, headers: [("Content-Type", "text/html")], body: Data("<!DOCTYPE html><html><body><form>login</form></body></html>".utf8))
+            case "/empty": return .init(status: 200, body: Data("<rss version=\"2.0\"><channel><title>e</title></channel></rss>".utf8))
+            case "/error": return .init(status: 500)
+            default: return .init(status: 404)
+            }
+        }
+    }
+
+    @Test func eachHostileFeedFailsAloneInWords() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let names = ["ok", "gone", "busy", "wall", "login", "empty", "error"]
+        let sourcesFile = directory.appendingPathComponent("sources.toml")
+        try names.map { "[[source]]\nid = \"\($0)\"\nurl = \"\(server.baseURL)/\($0)\"\ncritical = \($0 == "error")\n" }
+            .joined(separator: "\n").write(to: sourcesFile, atomically: true, encoding: .utf8)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var settings = try Settings.resolve(
+            SettingsOverrides(databasePath: directory.appendingPathComponent("db.sqlite").path,
+                              outputDirectory: directory.appendingPathComponent("Output").path,
+                              sourcesPath: sourcesFile.path, allowPrivateNetworks: true),
+            environment: [:])
+        settings.templatesDirectory = root.appendingPathComponent("Templates").path
+        settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
+        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        let summary = try PublicationRun(environment: environment).execute(.all)
+        #expect(summary.feedsOK == 2)  // ok, and empty (a valid document)
+        #expect(summary.feedsFailed == 5)
+        #expect(summary.itemsNew == 1)
+        #expect(summary.pagesWritten == 2)
+        let message = Dictionary(uniqueKeysWithValues: summary.failures.map { ($0.sourceID, $0.message) })
+        #expect(message["gone"] == "HTTP 410 Gone")
+        #expect(message["busy"] == "HTTP 429 Too Many Requests")
+        #expect(message["wall"]?.contains("bot-wall challenge") == true)
+        #expect(message["login"]?.contains("an HTML page") == true)
+        #expect(message["error"] == "HTTP 500 Internal Server Error")
+        #expect(summary.criticalSilent.map(\.source.id) == ["error"])
+        #expect(summary.json.contains("\"critical_silent\":1"))
+
+        let states = try environment.store.sourceStates()
+        #expect(states["gone"]?.disabledReason?.contains("410") == true)
+        #expect(states["empty"]?.lastStatus?.contains("empty feed") == true)
+        let busyDelay = states["busy"]?.nextDueAt.map { $0.timeIntervalSince(states["busy"]!.lastAttemptAt!) } ?? 0
+        #expect(busyDelay >= 7200, "Retry-After is honoured")
+
+        // The next forced round leaves the gone feed alone, and waits for the busy one's Retry-After.
+        let second = try PublicationRun(environment: environment, force: true).execute(.fetchOnly)
+        #expect(second.feedsOK + second.feedsFailed == names.count - 2)
+        #expect(server.requests.filter { $0.path == "/gone" }.count == 1)
+        #expect(server.requests.filter { $0.path == "/busy" }.count == 1)
+        #expect(second.itemsNew == 0)
+    }
+}
