@@ -51,6 +51,9 @@ struct DayView {
 
 struct HomePage {
     var site: SiteView
+    /// From this page to the site's root ("" at the root, "../" one level down): pages link to
+    /// each other relatively, so the site also works opened from disk or mounted anywhere.
+    var rootPath: String
     var days: [DayView]
     var itemCount: Int
     var healthCount: Int

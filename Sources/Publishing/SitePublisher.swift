@@ -36,7 +36,7 @@ public struct SitePublisher: Sendable {
             let siteView = makeSiteView(now: now)
             let views = items.map { itemView($0) }
 
-            let home = HomePage(site: siteView, days: groupByDay(views), itemCount: views.count,
+            let home = HomePage(site: siteView, rootPath: "", days: groupByDay(views), itemCount: views.count,
                                 healthCount: views.filter(\.health).count, isEmpty: views.isEmpty)
             try staging.write(try templates.render(home, "index"), to: "index.html")
             pages += 1
