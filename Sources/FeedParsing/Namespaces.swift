@@ -10,6 +10,7 @@ enum NS {
     static let dcterms = "http://purl.org/dc/terms/"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let media = "http://search.yahoo.com/mrss/"
+    static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
     /// Userland's RSS 0.91 and "backend" namespaces seen in old feeds, read as plain RSS.
     static let rssAliases: Set<String> = ["", "http://backend.userland.com/rss2", "http://backend.userland.com/rss",

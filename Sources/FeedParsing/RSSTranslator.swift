@@ -111,9 +111,26 @@ struct RSSTranslator {
         feed.language = FieldReading.firstNonNil(
             FieldReading.language(own(channel, "language")?.text), FieldReading.language(channel.first("language", NS.dc)?.text),
             channel.language)
+        feed.ttlSeconds = Self.ttl(channel: channel, ttl: own(channel, "ttl"))
         feed.updated = FieldReading.firstNonNil(
             FieldReading.date(own(channel, "lastBuildDate")), FieldReading.date(own(channel, "pubDate")),
             FieldReading.date(channel.first("date", NS.dc)), FieldReading.date(channel.first("modified", NS.dcterms)))
         return feed
+    }
+
+    /// RSS 2.0 `<ttl>` (minutes), else the syndication module's period and frequency.
+    private static func ttl(channel: XMLElementNode, ttl: XMLElementNode?) -> Int? {
+        if let minutes = ttl.flatMap({ Int(ByteText.trimmed($0.text)) }), minutes > 0 { return min(minutes, 7 * 24 * 60) * 60 }
+        let period: Int
+        switch FieldReading.trimmed(channel.first("updatePeriod", NS.syndication))?.lowercased() {
+        case "hourly": period = 3600
+        case "daily": period = 86_400
+        case "weekly": period = 7 * 86_400
+        case "monthly": period = 30 * 86_400
+        case "yearly": period = 365 * 86_400
+        default: return nil
+        }
+        let frequency = FieldReading.trimmed(channel.first("updateFrequency", NS.syndication)).flatMap { Int($0) } ?? 1
+        return period / max(1, frequency)
     }
 }

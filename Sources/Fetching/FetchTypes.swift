@@ -44,6 +44,8 @@ public struct FetchResponse: Sendable {
     public var retryAfter: String?
     /// Set when the server answered with a bot-wall challenge rather than the document.
     public var botWall: String?
+    /// Cache-Control max-age, in seconds: the server's own idea of when to ask again.
+    public var maxAge: Int?
     public var seconds: Double
 
     /// One line fit for logs and the feed's health row.

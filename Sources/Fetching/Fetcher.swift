@@ -110,7 +110,16 @@ public struct Fetcher: Sendable {
             body: outcome == .ok ? transfer.body : Data(), effectiveURL: effectiveURL,
             etag: transfer.headers["etag"], lastModified: transfer.headers["last-modified"],
             contentType: transfer.headers["content-type"], retryAfter: transfer.headers["retry-after"],
-            botWall: Self.botWall(transfer.headers), seconds: seconds)
+            botWall: Self.botWall(transfer.headers), maxAge: Self.maxAge(transfer.headers["cache-control"]), seconds: seconds)
+    }
+
+    static func maxAge(_ cacheControl: String?) -> Int? {
+        guard let cacheControl else { return nil }
+        for directive in cacheControl.split(separator: ",") {
+            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if parts.count == 2, parts[0] == "max-age", let seconds = Int(parts[1]), seconds >= 0 { return seconds }
+        }
+        return nil
     }
 
     /// Challenge pages that stand in for the document (they often come with status 200 or 403).
@@ -138,6 +147,6 @@ public struct Fetcher: Sendable {
     private func failure(_ request: FetchRequest, _ message: String) -> FetchResponse {
         FetchResponse(request: request, outcome: .transportError(message), status: 0, body: Data(),
                       effectiveURL: request.url, etag: nil, lastModified: nil, contentType: nil, retryAfter: nil, botWall: nil,
-                      seconds: 0)
+                      maxAge: nil, seconds: 0)
     }
 }

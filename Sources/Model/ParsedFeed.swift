@@ -22,6 +22,8 @@ public struct ParsedFeed: Sendable, Equatable {
     public var items: [ParsedItem]
     /// True when libxml2 had to recover from ill-formed XML to read the document.
     public var recovered: Bool
+    /// How long the feed asks readers to wait between polls (RSS ttl, sy:updatePeriod), in seconds.
+    public var ttlSeconds: Int?
 
     public init(
         format: FeedFormat, title: String? = nil, link: String? = nil, description: String? = nil,

@@ -59,7 +59,8 @@ struct FetchStep {
         case .notModified:
             summary.feedsOK += 1
             try store.recordFetch(sourceID: source.id, FetchRecord(
-                at: now, status: response.summary, result: .notModified, nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+                at: now, status: response.summary, result: .notModified,
+                nextDueAt: Schedule.nextAfterSuccess(source, now: now, serverMaxAge: response.maxAge)))
         case .httpError(410):
             // The server says the feed is gone for good: stop asking, and say so until an editor
             // enables it again (`cyberveille feeds enable ID`).
@@ -96,7 +97,7 @@ struct FetchStep {
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: status,
                 result: .success(etag: response.etag, lastModified: response.lastModified),
-                nextDueAt: Schedule.nextAfterSuccess(source, now: now)))
+                nextDueAt: Schedule.nextAfterSuccess(source, now: now, serverMaxAge: response.maxAge, feedTTL: feed.ttlSeconds)))
         }
     }
 }

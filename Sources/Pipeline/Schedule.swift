@@ -14,8 +14,18 @@ enum Schedule {
         return next <= now
     }
 
-    static func nextAfterSuccess(_ source: Source, now: Date) -> Date {
-        now.addingTimeInterval(TimeInterval(source.interval))
+    /// The configured interval, stretched to what the server (Cache-Control max-age) or the feed
+    /// (ttl, sy:updatePeriod) asks — at most a day — plus a little jitter so that the polls of
+    /// one host do not all fall on the same second.
+    static func nextAfterSuccess(_ source: Source, now: Date, serverMaxAge: Int? = nil, feedTTL: Int? = nil) -> Date {
+        let asked = min(max(serverMaxAge ?? 0, feedTTL ?? 0), 86_400)
+        let interval = TimeInterval(max(source.interval, asked))
+        return now.addingTimeInterval(interval + jitter(interval))
+    }
+
+    /// Up to 5 % of the interval, at most 5 minutes.
+    static func jitter(_ interval: TimeInterval) -> TimeInterval {
+        TimeInterval.random(in: 0...min(interval * 0.05, 300))
     }
 
     /// interval × 2ⁿ after n consecutive failures, at most `maxBackoff`, and never sooner than

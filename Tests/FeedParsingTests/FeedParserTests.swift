@@ -230,3 +230,17 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
             + text.components(separatedBy: "<entry>").count - 1 + text.components(separatedBy: "<entry ").count - 1
     }
 }
+
+@Suite struct FeedTTLTests {
+    @Test func readsTTLAndTheSyndicationModule() throws {
+        let rss = try FeedParser().parse(Data("<rss version=\"2.0\"><channel><ttl>90</ttl></channel></rss>".utf8))
+        #expect(rss.ttlSeconds == 5400)
+        let rdf = try FeedParser().parse(Data("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+                     xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+              <channel><title>t</title><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency></channel>
+            </rdf:RDF>
+            """.utf8))
+        #expect(rdf.ttlSeconds == 21_600)
+    }
+}
