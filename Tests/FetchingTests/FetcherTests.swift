@@ -163,3 +163,43 @@ private let configuration = FetcherConfiguration(
         #expect(AddressPolicy.refusal(ipv6: [0x2A, 0x01, 0x0E, 0x0C] + Array(repeating: 0, count: 11) + [1]) == nil)
     }
 }
+
+@Suite struct MisbehavingServerTests {
+    private static func server() throws -> LocalHTTPServer {
+        try LocalHTTPServer { request in
+            switch request.path {
+            case "/drip": return .init(status: 200, body: Data("<".utf8), repeatBody: 100, pauseBetweenRepeats: 0.5)
+            case "/reset": return .init(status: 200, body: Data(repeating: 0x20, count: 1000), repeatBody: 50, hangUpAfter: 3)
+            case "/a": return .init(status: 301, headers: [("Location", "/b")])
+            case "/b": return .init(status: 308, headers: [("Location", "/c")])
+            case "/c": return .init(status: 302, headers: [("Location", "/feed")])
+            case "/feed": return .init(status: 200, headers: [("Content-Type", "text/plain")], body: feedBody)
+            case "/far": return .init(status: 301, headers: [("Location", "/far1")])
+            default:
+                if request.path.hasPrefix("/far") {  // six hops: one more than allowed
+                    let hop = Int(request.path.dropFirst(4)) ?? 0
+                    return hop < 6 ? .init(status: 301, headers: [("Location", "/far\(hop + 1)")]) : .init(status: 200, body: feedBody)
+                }
+                return .init(status: 404)
+            }
+        }
+    }
+
+    @Test func eachMisbehaviourEndsInItsOwnErrorWhileTheHealthyFeedArrives() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        var impatient = configuration
+        impatient.lowSpeedBytesPerSecond = 100
+        impatient.lowSpeedSeconds = 1
+        let paths = ["/drip", "/reset", "/a", "/far"]
+        let responses = Fetcher(configuration: impatient).fetch(paths.map { FetchRequest(sourceID: $0, url: server.baseURL + $0) })
+        guard case .transportError(let drip) = responses[0].outcome else { Issue.record("slow drip: \(responses[0].outcome)"); return }
+        #expect(drip.lowercased().contains("too slow") || drip.lowercased().contains("timeout") || drip.lowercased().contains("speed"))
+        guard case .transportError = responses[1].outcome else { Issue.record("reset mid-body: \(responses[1].outcome)"); return }
+        #expect(responses[2].outcome == .ok, "a 301 → 308 → 302 chain of 3 hops is followed")
+        #expect(responses[2].effectiveURL == server.baseURL + "/feed")
+        #expect(responses[2].body == feedBody, "a wrong Content-Type does not matter: the bytes decide")
+        guard case .transportError(let far) = responses[3].outcome else { Issue.record("6 redirects: \(responses[3].outcome)"); return }
+        #expect(far.lowercased().contains("redirect"))
+    }
+}

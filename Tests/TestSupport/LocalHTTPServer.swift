@@ -4,8 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 for tests: one thread, one connection at a time,
-/// `Connection: close`. Enough to drive libcurl through real sockets without any network.
+/// A tiny HTTP/1.1 server on 127.0.0.1 for tests: a thread per connection, `Connection: close`. Enough to drive libcurl through real sockets without any network.
 public final class LocalHTTPServer: @unchecked Sendable {
     public struct Request: Sendable {
         public var path: String
@@ -20,14 +19,20 @@ public final class LocalHTTPServer: @unchecked Sendable {
         public var repeatBody: Int
         /// false: no Content-Length, the body ends when the connection closes.
         public var announceLength: Bool
+        /// Pause between repetitions of the body (a slow drip).
+        public var pauseBetweenRepeats: TimeInterval
+        /// Hang up after this many repetitions, whatever Content-Length promised (a reset mid-body).
+        public var hangUpAfter: Int?
 
         public init(status: Int, headers: [(String, String)] = [], body: Data = Data(), repeatBody: Int = 1,
-                    announceLength: Bool = true) {
+                    announceLength: Bool = true, pauseBetweenRepeats: TimeInterval = 0, hangUpAfter: Int? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
             self.repeatBody = repeatBody
             self.announceLength = announceLength
+            self.pauseBetweenRepeats = pauseBetweenRepeats
+            self.hangUpAfter = hangUpAfter
         }
     }
 
@@ -64,7 +69,8 @@ public final class LocalHTTPServer: @unchecked Sendable {
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
-                serve(client, handler: handler)
+                // One thread per connection: a slow client must not hold up the others.
+                Thread.detachNewThread { [self] in serve(client, handler: handler) }
             }
         }
     }
@@ -100,8 +106,14 @@ public final class LocalHTTPServer: @unchecked Sendable {
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n"
         guard send(client, Data(text.utf8)) else { return }
-        for _ in 0..<response.repeatBody {
+        for repetition in 0..<response.repeatBody {
+            if let hangUpAfter = response.hangUpAfter, repetition >= hangUpAfter {
+                var linger = linger(l_onoff: 1, l_linger: 0)  // RST, not a clean close
+                setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+                return
+            }
             guard send(client, response.body) else { return }  // the client hung up: fine
+            if response.pauseBetweenRepeats > 0 { Thread.sleep(forTimeInterval: response.pauseBetweenRepeats) }
         }
     }
 
