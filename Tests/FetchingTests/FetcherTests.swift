@@ -175,6 +175,7 @@ private let configuration = FetcherConfiguration(
             case "/c": return .init(status: 302, headers: [("Location", "/feed")])
             case "/feed": return .init(status: 200, headers: [("Content-Type", "text/plain")], body: feedBody)
             case "/far": return .init(status: 301, headers: [("Location", "/far1")])
+            case "/bomb": return .init(status: 200, headers: [("Content-Encoding", "gzip")], body: GzipBomb.make(expandedSize: 5_000_000))
             default:
                 if request.path.hasPrefix("/far") {  // six hops: one more than allowed
                     let hop = Int(request.path.dropFirst(4)) ?? 0
@@ -191,7 +192,7 @@ private let configuration = FetcherConfiguration(
         var impatient = configuration
         impatient.lowSpeedBytesPerSecond = 100
         impatient.lowSpeedSeconds = 1
-        let paths = ["/drip", "/reset", "/a", "/far"]
+        let paths = ["/drip", "/reset", "/a", "/far", "/bomb"]
         let responses = Fetcher(configuration: impatient).fetch(paths.map { FetchRequest(sourceID: $0, url: server.baseURL + $0) })
         guard case .transportError(let drip) = responses[0].outcome else { Issue.record("slow drip: \(responses[0].outcome)"); return }
         #expect(drip.lowercased().contains("too slow") || drip.lowercased().contains("timeout") || drip.lowercased().contains("speed"))
@@ -201,5 +202,20 @@ private let configuration = FetcherConfiguration(
         #expect(responses[2].body == feedBody, "a wrong Content-Type does not matter: the bytes decide")
         guard case .transportError(let far) = responses[3].outcome else { Issue.record("6 redirects: \(responses[3].outcome)"); return }
         #expect(far.lowercased().contains("redirect"))
+        // 31 KB on the wire, 5 MB inflated: the limit holds after decompression.
+        guard case .transportError(let bomb) = responses[4].outcome else { Issue.record("gzip bomb: \(responses[4].outcome)"); return }
+        #expect(bomb.contains("100000-byte limit"))
+    }
+
+    @Test func theGzipBombIsReal() throws {
+        // Checks the test's own bomb with the real client: small, served, and inflating for real.
+        let bomb = GzipBomb.make(expandedSize: 50_000)
+        #expect(bomb.count < 1000)
+        let server = try LocalHTTPServer { _ in .init(status: 200, headers: [("Content-Encoding", "gzip")], body: bomb) }
+        defer { server.stop() }
+        let response = Fetcher(configuration: configuration).fetch([FetchRequest(sourceID: "b", url: server.baseURL + "/")])[0]
+        #expect(response.outcome == .ok)
+        #expect(response.body.count == 50_000)
+        #expect(response.body.allSatisfy { $0 == 0 })
     }
 }
