@@ -46,6 +46,8 @@ public struct FetchResponse: Sendable {
     public var botWall: String?
     /// Cache-Control max-age, in seconds: the server's own idea of when to ask again.
     public var maxAge: Int?
+    /// The final URL, when every redirect on the way was permanent (301, 308).
+    public var permanentRedirect: String?
     public var seconds: Double
 
     /// One line fit for logs and the feed's health row.

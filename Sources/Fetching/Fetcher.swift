@@ -110,7 +110,10 @@ public struct Fetcher: Sendable {
             body: outcome == .ok ? transfer.body : Data(), effectiveURL: effectiveURL,
             etag: transfer.headers["etag"], lastModified: transfer.headers["last-modified"],
             contentType: transfer.headers["content-type"], retryAfter: transfer.headers["retry-after"],
-            botWall: Self.botWall(transfer.headers), maxAge: Self.maxAge(transfer.headers["cache-control"]), seconds: seconds)
+            botWall: Self.botWall(transfer.headers), maxAge: Self.maxAge(transfer.headers["cache-control"]),
+            permanentRedirect: transfer.statuses.count > 1 && transfer.statuses.dropLast().allSatisfy { $0 == 301 || $0 == 308 }
+                && effectiveURL != transfer.request.url ? effectiveURL : nil,
+            seconds: seconds)
     }
 
     static func maxAge(_ cacheControl: String?) -> Int? {
@@ -147,6 +150,6 @@ public struct Fetcher: Sendable {
     private func failure(_ request: FetchRequest, _ message: String) -> FetchResponse {
         FetchResponse(request: request, outcome: .transportError(message), status: 0, body: Data(),
                       effectiveURL: request.url, etag: nil, lastModified: nil, contentType: nil, retryAfter: nil, botWall: nil,
-                      maxAge: nil, seconds: 0)
+                      maxAge: nil, permanentRedirect: nil, seconds: 0)
     }
 }

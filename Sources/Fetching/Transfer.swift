@@ -11,6 +11,8 @@ final class Transfer {
     var body = Data()
     var headers: [String: String] = [:]
     var bodyOverLimit = false
+    /// The status of each response of the transfer, redirects first.
+    var statuses: [Int] = []
     /// Set when AddressPolicy refused to connect, in words.
     var refusedAddress: String?
     let started = DispatchTime.now()
@@ -48,6 +50,10 @@ final class Transfer {
         }
         if line.hasPrefix("HTTP/") {
             transfer.headers.removeAll()
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let status = Int(fields[1]), status != 100, transfer.statuses.count < 20 {
+                transfer.statuses.append(status)
+            }
         } else if let colon = line.firstIndex(of: ":"), transfer.headers.count < 100 {
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

@@ -23,7 +23,7 @@ struct FetchStep {
         }
         summary.feedsSkipped = active.count - due.count
         let requests = due.map {
-            FetchRequest(sourceID: $0.id, url: $0.url, etag: states[$0.id]?.etag,
+            FetchRequest(sourceID: $0.id, url: states[$0.id]?.fetchURL ?? $0.url, etag: states[$0.id]?.etag,
                          lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
         }
         let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests)
@@ -54,6 +54,11 @@ struct FetchStep {
                 at: now, status: response.summary, result: .failure(message),
                 nextDueAt: Schedule.nextAfterFailure(source, failures: failures, retryAfter: response.retryAfter, now: now),
                 notBefore: retryAfter))
+        }
+        if response.outcome == .ok || response.outcome == .notModified,
+           try store.recordPermanentRedirect(sourceID: source.id, to: response.permanentRedirect) {
+            environment.logger.warning("feed moved permanently: now polled at its new URL; update the sources file", metadata: [
+                "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(response.permanentRedirect ?? "")"])
         }
         switch response.outcome {
         case .notModified:

@@ -97,6 +97,15 @@ enum Migrations {
                 ALTER TABLE source ADD COLUMN not_before REAL;
                 """)
         }
+        migrator.registerMigration("v3-permanent-redirects") { db in
+            // moved_to/moved_count: the target of the permanent redirects seen on consecutive
+            // polls; fetch_url: where the source is polled once they were seen often enough.
+            try db.execute(sql: """
+                ALTER TABLE source ADD COLUMN moved_to TEXT;
+                ALTER TABLE source ADD COLUMN moved_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE source ADD COLUMN fetch_url TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -37,9 +37,12 @@ public final class Store: Sendable {
                     INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, kind = excluded.kind,
                         language = excluded.language, homepage = excluded.homepage,
-                        -- validators belong to the old URL
+                        -- validators and redirects belong to the old URL
                         etag = CASE WHEN source.url = excluded.url THEN source.etag END,
-                        last_modified = CASE WHEN source.url = excluded.url THEN source.last_modified END
+                        last_modified = CASE WHEN source.url = excluded.url THEN source.last_modified END,
+                        fetch_url = CASE WHEN source.url = excluded.url THEN source.fetch_url END,
+                        moved_to = CASE WHEN source.url = excluded.url THEN source.moved_to END,
+                        moved_count = CASE WHEN source.url = excluded.url THEN source.moved_count ELSE 0 END
                     """, arguments: [source.id, source.title, source.url, source.kind.rawValue, source.language, source.homepage])
             }
         }
@@ -57,7 +60,7 @@ public final class Store: Sendable {
                     lastStatus: row["last_status"], consecutiveFailures: row["consecutive_failures"],
                     lastError: row["last_error"], nextDueAt: Self.date(row["next_due_at"]),
                     disabledAt: Self.date(row["disabled_at"]), disabledReason: row["disabled_reason"],
-                    notBefore: Self.date(row["not_before"]))
+                    notBefore: Self.date(row["not_before"]), fetchURL: row["fetch_url"])
             }
             return states
         }
@@ -85,6 +88,26 @@ public final class Store: Sendable {
                     """, arguments: [record.at.timeIntervalSince1970, record.status, message,
                                      record.nextDueAt.timeIntervalSince1970, record.notBefore?.timeIntervalSince1970, sourceID])
             }
+        }
+    }
+
+    /// Counts consecutive polls that ended in the same permanent redirect (nil: none this time).
+    /// At `threshold` the source is polled at the new URL from then on; returns true then.
+    public func recordPermanentRedirect(sourceID: String, to target: String?, threshold: Int = 3) throws -> Bool {
+        try pool.write { db in
+            guard let target else {
+                try db.execute(sql: "UPDATE source SET moved_to = NULL, moved_count = 0 WHERE id = ?", arguments: [sourceID])
+                return false
+            }
+            try db.execute(sql: """
+                UPDATE source SET moved_count = CASE WHEN moved_to = ? THEN moved_count + 1 ELSE 1 END, moved_to = ?
+                WHERE id = ?
+                """, arguments: [target, target, sourceID])
+            let count = try Int.fetchOne(db, sql: "SELECT moved_count FROM source WHERE id = ?", arguments: [sourceID]) ?? 0
+            guard count >= threshold else { return false }
+            try db.execute(sql: "UPDATE source SET fetch_url = ?, moved_to = NULL, moved_count = 0 WHERE id = ?",
+                           arguments: [target, sourceID])
+            return true
         }
     }
 

@@ -15,6 +15,8 @@ public struct SourceState: Sendable, Equatable {
     public var disabledReason: String?
     /// The server asked not to be polled before this (Retry-After).
     public var notBefore: Date?
+    /// Where the source is polled after repeated permanent redirects (else its configured URL).
+    public var fetchURL: String?
 }
 
 /// The outcome of one fetch, as the source's health row records it.

@@ -31,14 +31,12 @@ import TestSupport
         }
     }
 
-    @Test func eachHostileFeedFailsAloneInWords() throws {
-        let server = try Self.server()
-        defer { server.stop() }
+    /// A run environment over `names`, each a source polled at `server/NAME`.
+    private static func environment(_ server: LocalHTTPServer, _ names: [String], critical: Set<String> = []) throws -> RunEnvironment {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let names = ["ok", "gone", "busy", "wall", "login", "empty", "error"]
         let sourcesFile = directory.appendingPathComponent("sources.toml")
-        try names.map { "[[source]]\nid = \"\($0)\"\nurl = \"\(server.baseURL)/\($0)\"\ncritical = \($0 == "error")\n" }
+        try names.map { "[[source]]\nid = \"\($0)\"\nurl = \"\(server.baseURL)/\($0)\"\ncritical = \(critical.contains($0))\n" }
             .joined(separator: "\n").write(to: sourcesFile, atomically: true, encoding: .utf8)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var settings = try Settings.resolve(
@@ -48,7 +46,28 @@ import TestSupport
             environment: [:])
         settings.templatesDirectory = root.appendingPathComponent("Templates").path
         settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
-        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    @Test func aFeedThatMovedPermanentlyIsPolledAtItsNewURLAfterThreeRounds() throws {
+        let server = try LocalHTTPServer { request in
+            request.path == "/old" ? .init(status: 301, headers: [("Location", "/new")]) : .init(status: 200, body: Self.feed)
+        }
+        defer { server.stop() }
+        let environment = try Self.environment(server, ["old"])
+        for _ in 1...3 { _ = try PublicationRun(environment: environment, force: true).execute(.fetchOnly) }
+        #expect(try environment.store.sourceStates()["old"]?.fetchURL == server.baseURL + "/new")
+        let before = server.requests.filter { $0.path == "/old" }.count
+        _ = try PublicationRun(environment: environment, force: true).execute(.fetchOnly)
+        #expect(before == 3)
+        #expect(server.requests.filter { $0.path == "/old" }.count == 3, "the old URL is no longer asked")
+    }
+
+    @Test func eachHostileFeedFailsAloneInWords() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let names = ["ok", "gone", "busy", "wall", "login", "empty", "error"]
+        let environment = try Self.environment(server, names, critical: ["error"])
 
         let summary = try PublicationRun(environment: environment).execute(.all)
         #expect(summary.feedsOK == 2)  // ok, and empty (a valid document)
