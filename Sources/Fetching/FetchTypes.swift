@@ -31,6 +31,8 @@ public struct FetchResponse: Sendable {
         case httpError(Int)
         /// The transfer failed: DNS, connection, TLS, timeout, body over the limit, refused protocol…
         case transportError(String)
+        /// The round was stopped (shutdown) before this transfer ended: nothing is known of it.
+        case interrupted
     }
 
     public var request: FetchRequest
@@ -57,6 +59,7 @@ public struct FetchResponse: Sendable {
         case .notModified: return "not modified (HTTP 304)"
         case .httpError(let code): return "HTTP \(code) " + HTTPStatus.reason(code)
         case .transportError(let message): return message
+        case .interrupted: return "interrupted by shutdown"
         }
     }
 }

@@ -11,7 +11,9 @@ public struct Fetcher: Sendable {
         self.configuration = configuration
     }
 
-    public func fetch(_ requests: [FetchRequest]) -> [FetchResponse] {
+    /// - Parameter shouldStop: checked about once a second; when it says stop, transfers still
+    ///   running are abandoned and come back as `.interrupted` (never recorded as failures).
+    public func fetch(_ requests: [FetchRequest], shouldStop: @Sendable () -> Bool = { false }) -> [FetchResponse] {
         guard !requests.isEmpty, let multi = curl_multi_init() else {
             return requests.map { failure($0, "cannot start libcurl") }
         }
@@ -49,10 +51,17 @@ public struct Fetcher: Sendable {
                 }
             }
             if running > 0 { curl_multi_poll(multi, nil, 0, 1000, nil) }
+            if running > 0 && shouldStop() {
+                for transfer in transfers.values { curl_multi_remove_handle(multi, transfer.easy.handle) }
+                transfers.removeAll()
+                break
+            }
         } while running > 0
 
         return responses.enumerated().map { index, response in
-            response ?? failure(requests[index], "the transfer did not complete")
+            response ?? FetchResponse(request: requests[index], outcome: .interrupted, status: 0, body: Data(),
+                                      effectiveURL: requests[index].url, etag: nil, lastModified: nil, contentType: nil,
+                                      retryAfter: nil, botWall: nil, maxAge: nil, permanentRedirect: nil, seconds: 0)
         }
     }
 

@@ -11,6 +11,8 @@ struct FetchStep {
     let environment: RunEnvironment
     let sources: [Source]
     let force: Bool
+    /// Set by the daemon: a shutdown abandons the transfers still running, and stores the rest.
+    var shouldStop: @Sendable () -> Bool = { false }
 
     func run(into summary: inout RunSummary, now: Date) throws {
         let store = environment.store
@@ -26,9 +28,9 @@ struct FetchStep {
             FetchRequest(sourceID: $0.id, url: states[$0.id]?.fetchURL ?? $0.url, etag: states[$0.id]?.etag,
                          lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
         }
-        let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests)
+        let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests, shouldStop: shouldStop)
         let parser = FeedParser()
-        for (source, response) in zip(due, responses) {
+        for (source, response) in zip(due, responses) where response.outcome != .interrupted {
             do {
                 try record(response, of: source, state: states[source.id], parser: parser, into: &summary, now: now)
             } catch {
@@ -74,6 +76,8 @@ struct FetchStep {
             environment.logger.warning("feed disabled", metadata: ["source": "\(source.id)", "reason": "HTTP 410 Gone"])
         case .httpError, .transportError:
             try fail(response.botWall.map { "\(response.summary): \($0)" } ?? response.summary)
+        case .interrupted:
+            return  // nothing is known: the next round asks again
         case .ok where response.botWall != nil:
             try fail("the server answered with \(response.botWall ?? "a challenge") instead of the feed")
         case .ok:

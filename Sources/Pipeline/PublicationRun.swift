@@ -17,10 +17,13 @@ public struct PublicationRun: Sendable {
     let environment: RunEnvironment
     /// Poll every enabled source, due or not.
     let force: Bool
+    /// Asked about once a second while fetching: true abandons the transfers still running.
+    let shouldStop: @Sendable () -> Bool
 
-    public init(environment: RunEnvironment, force: Bool = false) {
+    public init(environment: RunEnvironment, force: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.environment = environment
         self.force = force
+        self.shouldStop = shouldStop
     }
 
     public func execute(_ stages: Stages, now: Date = Date()) throws -> RunSummary {
@@ -32,7 +35,8 @@ public struct PublicationRun: Sendable {
         let taxonomy = try Taxonomy.load(path: settings.rulesPath)
         if stages != .publishOnly {
             let sources = try SourcesFile.load(path: settings.sourcesPath)
-            try FetchStep(environment: environment, sources: sources, force: force).run(into: &summary, now: now)
+            try FetchStep(environment: environment, sources: sources, force: force, shouldStop: shouldStop)
+                .run(into: &summary, now: now)
             summary.criticalSilent = FeedHealth.report(
                 sources: sources, states: try environment.store.sourceStates(),
                 criticalSilence: TimeInterval(settings.fetch.criticalSilenceSeconds), now: now).filter(\.criticalSilent)

@@ -39,8 +39,8 @@ struct CommonOptions: ParsableArguments {
             environment: ProcessInfo.processInfo.environment)
     }
 
-    func environment() throws -> RunEnvironment {
-        let level: Logger.Level = verbose ? .info : .warning
+    func environment(verboseByDefault: Bool = false) throws -> RunEnvironment {
+        let level: Logger.Level = verbose || verboseByDefault ? .info : .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

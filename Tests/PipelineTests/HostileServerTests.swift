@@ -32,7 +32,7 @@ import TestSupport
     }
 
     /// A run environment over `names`, each a source polled at `server/NAME`.
-    private static func environment(_ server: LocalHTTPServer, _ names: [String], critical: Set<String> = []) throws -> RunEnvironment {
+    static func environment(_ server: LocalHTTPServer, _ names: [String], critical: Set<String> = []) throws -> RunEnvironment {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sourcesFile = directory.appendingPathComponent("sources.toml")
@@ -95,5 +95,49 @@ import TestSupport
         #expect(server.requests.filter { $0.path == "/gone" }.count == 1)
         #expect(server.requests.filter { $0.path == "/busy" }.count == 1)
         #expect(second.itemsNew == 0)
+    }
+}
+
+@Suite struct DaemonTests {
+    private static let feed = Data("<rss version=\"2.0\"><channel><item><guid>1</guid><title>t</title></item></channel></rss>".utf8)
+
+    @Test func stoppingMidRoundStoresWhatArrivedAndTheNextStartResumes() throws {
+        let server = try LocalHTTPServer { request in
+            request.path == "/slow"
+                ? .init(status: 200, body: Data(" ".utf8), repeatBody: 600, pauseBetweenRepeats: 0.1)  // a minute of drip
+                : .init(status: 200, body: Self.feed)
+        }
+        defer { server.stop() }
+        let environment = try HostileServerTests.environment(server, ["fast", "slow"])
+        let daemon = Daemon(environment: environment, maxSleep: 1)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            daemon.run()
+            stopped.signal()
+        }
+        // Wait until the fast feed was served, then stop while the slow one still drips.
+        let deadline = Date().addingTimeInterval(20)
+        while server.requests.filter({ $0.path == "/fast" }).isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.3)
+        daemon.requestStop()
+        #expect(stopped.wait(timeout: .now() + 10) == .success, "the daemon stops within seconds")
+
+        let states = try environment.store.sourceStates()
+        #expect(states["fast"]?.lastSuccessAt != nil)
+        #expect(states["slow"]?.lastAttemptAt == nil, "an interrupted transfer is not recorded as a failure")
+        #expect(try environment.store.counts().items == 1)
+
+        // The next start asks only for what was not stored.
+        let fastRequests = server.requests.filter { $0.path == "/fast" }.count
+        let restarted = Daemon(environment: environment, maxSleep: 1)
+        let again = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            restarted.run()
+            again.signal()
+        }
+        while server.requests.filter({ $0.path == "/slow" }).count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        restarted.requestStop()
+        #expect(again.wait(timeout: .now() + 10) == .success)
+        #expect(server.requests.filter { $0.path == "/fast" }.count == fastRequests)
     }
 }

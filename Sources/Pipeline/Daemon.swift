@@ -1,0 +1,65 @@
+import Configuration
+import Foundation
+import Logging
+import Model
+import Synchronization
+
+/// The long-running poller: a round of fetch → parse → store → tag whenever a source is due,
+/// then sleep until the next one is. Publication stays with the daily `run`.
+///
+/// Stopping (SIGTERM, SIGINT) abandons the transfers still running, stores what already
+/// arrived (each feed in its own transaction), and returns: the database is always consistent,
+/// and the next start polls only what was not stored. Waking (SIGHUP) starts a round now; each
+/// round reads the sources file and the tagging rules again, so edits take effect.
+public final class Daemon: Sendable {
+    private let environment: RunEnvironment
+    /// Longest sleep between rounds, even when nothing is due sooner.
+    private let maxSleep: TimeInterval
+    private let stopRequested = Atomic<Bool>(false)
+    private let wakeRequested = Atomic<Bool>(false)
+    private let roundsDone = Atomic<Int>(0)
+
+    public init(environment: RunEnvironment, maxSleep: TimeInterval = 300) {
+        self.environment = environment
+        self.maxSleep = maxSleep
+    }
+
+    public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
+    public func requestWake() { wakeRequested.store(true, ordering: .relaxed) }
+    public var rounds: Int { roundsDone.load(ordering: .relaxed) }
+
+    public func run() {
+        let logger = environment.logger
+        logger.notice("daemon started", metadata: ["database": "\(environment.settings.databasePath)"])
+        while !stopRequested.load(ordering: .relaxed) {
+            wakeRequested.store(false, ordering: .relaxed)
+            do {
+                let summary = try PublicationRun(environment: environment, shouldStop: { [self] in
+                    stopRequested.load(ordering: .relaxed)
+                }).execute(.fetchOnly)
+                logger.info("round done", metadata: [
+                    "feeds_ok": "\(summary.feedsOK)", "feeds_failed": "\(summary.feedsFailed)",
+                    "items_new": "\(summary.itemsNew)", "items_updated": "\(summary.itemsUpdated)",
+                ])
+                for silent in summary.criticalSilent {
+                    logger.error("critical source silent", metadata: ["source": "\(silent.source.id)"])
+                }
+            } catch {
+                // A broken sources file or rules file is fixed by an editor; keep going.
+                logger.error("round failed", metadata: ["error": "\(error)"])
+            }
+            roundsDone.add(1, ordering: .relaxed)
+            sleepUntilSomethingIsDue()
+        }
+        logger.notice("daemon stopped")
+    }
+
+    private func sleepUntilSomethingIsDue() {
+        let nextDue = (try? environment.store.sourceStates().values.compactMap(\.nextDueAt).min()) ?? nil
+        let wait = min(max(nextDue.map { $0.timeIntervalSinceNow } ?? maxSleep, 1), maxSleep)
+        let deadline = Date().addingTimeInterval(wait)
+        while Date() < deadline && !stopRequested.load(ordering: .relaxed) && !wakeRequested.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: min(0.2, max(0, deadline.timeIntervalSinceNow)))
+        }
+    }
+}
