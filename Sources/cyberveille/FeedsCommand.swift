@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import FeedParsing
 import Foundation
 import Model
 import Pipeline
@@ -8,7 +9,8 @@ import Pipeline
 struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds", abstract: "List the sources, show their health, enable a disabled one.",
-        subcommands: [FeedsList.self, FeedsHealth.self, FeedsEnable.self])
+        subcommands: [FeedsList.self, FeedsHealth.self, FeedsEnable.self, FeedsAdd.self, FeedsRemove.self, FeedsImport.self,
+                      FeedsExport.self])
 }
 
 struct FeedsList: ParsableCommand {
@@ -75,6 +77,101 @@ struct FeedsEnable: ParsableCommand {
                 guard try environment.store.enableSource(id) else { throw ValidationError("no source \"\(id)\" in the database") }
                 print("\(id): enabled; polled at the next run")
             }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct FeedsAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a source to the sources file.")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "The feed's http(s) URL.") var url: String
+    @Option(help: "Its id ([a-z0-9-]+); made from the title when absent.") var id: String?
+    @Option(help: "Its title.") var title: String?
+    @Option(help: "Language of its items (fr, en…).") var language: String?
+    @Option(help: "Poll interval: 30m, 2h, 1d.") var interval: String = "1h"
+    @Flag(help: "A source whose silence must be reported (national CERTs).") var critical = false
+
+    func run() throws {
+        do {
+            let path = try options.settings().sourcesPath
+            guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
+            let taken = Set(try SourcesFile.load(path: path).map(\.id))
+            let name = title ?? URL(string: url)?.host ?? url
+            let source = Source(id: id ?? SourcesFileEditing.identifier(for: name, taken: taken), title: name, url: url,
+                                language: language, interval: seconds, critical: critical)
+            try SourcesFileEditing.append([source], to: path)
+            print("\(source.id): added to \(path)")
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct FeedsRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a source from the sources file (its stored items stay).")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "Source ids.") var ids: [String]
+
+    func run() throws {
+        do {
+            let path = try options.settings().sourcesPath
+            for id in ids {
+                try SourcesFileEditing.remove(id: id, from: path)
+                print("\(id): removed from \(path)")
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct FeedsImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Add the subscriptions of an OPML file (from any feed reader) to the sources file.")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "An OPML 2.0 file.") var file: String
+    @Option(help: "Poll interval of the imported sources.") var interval: String = "1h"
+
+    func run() throws {
+        do {
+            let path = try options.settings().sourcesPath
+            guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
+            let outlines: [OPMLOutline]
+            do {
+                outlines = try OPMLReader.outlines(try Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch let error as FeedParseError {
+                throw ValidationError("\(file): \(error)")
+            }
+            let existing = try SourcesFile.load(path: path)
+            var taken = Set(existing.map(\.id))
+            let known = Set(existing.map(\.url))
+            var added: [Source] = []
+            for outline in outlines where !known.contains(outline.feedURL) && !added.contains(where: { $0.url == outline.feedURL }) {
+                let id = SourcesFileEditing.identifier(for: outline.title, taken: taken)
+                taken.insert(id)
+                added.append(Source(id: id, title: outline.title, url: outline.feedURL, language: outline.language,
+                                    interval: seconds, homepage: outline.siteURL))
+            }
+            if !added.isEmpty { try SourcesFileEditing.append(added, to: path) }
+            print("\(added.count) sources added to \(path), \(outlines.count - added.count) already there")
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct FeedsExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Print the sources as OPML 2.0, for any feed reader to import.")
+    @OptionGroup var options: CommonOptions
+
+    func run() throws {
+        do {
+            let settings = try options.settings()
+            print(OPMLWriter.document(try SourcesFile.load(path: settings.sourcesPath), title: settings.site.title), terminator: "")
         } catch {
             throw fail(error)
         }

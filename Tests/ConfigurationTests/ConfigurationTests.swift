@@ -107,3 +107,45 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         }
     }
 }
+
+@Suite struct SourcesFileEditingTests {
+    @Test func appendsAndRemovesKeepingWhatTheOperatorWrote() throws {
+        let path = try temporaryFile("sources.toml", """
+            # Our sources — keep this comment
+            [defaults]
+            interval = "2h"
+
+            [[source]]
+            id = "a"
+            url = "https://a.example/feed"
+
+            [[source]]
+            id = "b"  # the second
+            url = "https://b.example/feed"
+            """)
+        let title = "Santé \"quoted\" \\ news"
+        try SourcesFileEditing.append([Source(id: "c", title: title, url: "https://c.example/feed", language: "fr", interval: 1800)], to: path)
+        try SourcesFileEditing.remove(id: "b", from: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("# Our sources — keep this comment"))
+        let sources = try SourcesFile.load(path: path)
+        #expect(sources.map(\.id) == ["a", "c"])
+        #expect(sources[1].title == title)
+        #expect(sources[1].interval == 1800)
+        #expect(throws: ConfigurationError.self) { try SourcesFileEditing.remove(id: "zzz", from: path) }
+        #expect(throws: ConfigurationError.self) { try SourcesFileEditing.append([Source(id: "a", title: "A", url: "https://x")], to: path) }
+        #expect(try SourcesFile.load(path: path).count == 2, "a refused edit leaves the file as it was")
+    }
+
+    @Test func makesUniqueIdsFromTitles() {
+        #expect(SourcesFileEditing.identifier(for: "CERT-FR — Avis de sécurité", taken: []) == "cert-fr-avis-de-securite")
+        #expect(SourcesFileEditing.identifier(for: "CERT-FR — Avis de sécurité", taken: ["cert-fr-avis-de-securite"]) == "cert-fr-avis-de-securite-2")
+        #expect(SourcesFileEditing.identifier(for: "???", taken: []) == "source")
+    }
+
+    @Test func exportsOPMLThatEscapesEverything() {
+        let opml = OPMLWriter.document([Source(id: "a", title: "A & <B> \"C\"", url: "https://a.example/?x=1&y=2")], title: "T")
+        #expect(opml.contains("text=\"A &amp; &lt;B&gt; &quot;C&quot;\""))
+        #expect(opml.contains("xmlUrl=\"https://a.example/?x=1&amp;y=2\""))
+    }
+}

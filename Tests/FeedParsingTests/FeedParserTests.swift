@@ -244,3 +244,23 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(rdf.ttlSeconds == 21_600)
     }
 }
+
+@Suite struct OPMLTests {
+    @Test func readsNestedOutlinesAndSkipsNonHTTPOnes() throws {
+        let opml = """
+            <?xml version="1.0"?>
+            <opml version="2.0"><head><title>t</title></head><body>
+              <outline text="Sécurité">
+                <outline type="rss" text="CERT-FR" xmlUrl="https://www.cert.ssi.gouv.fr/avis/feed/" htmlUrl="https://www.cert.ssi.gouv.fr/" language="fr"/>
+                <outline type="rss" title="Local" text="x" xmlUrl="file:///etc/passwd"/>
+              </outline>
+              <outline type="rss" text="CISA &amp; co" xmlUrl="https://www.cisa.gov/cybersecurity-advisories/all.xml"/>
+            </body></opml>
+            """
+        let outlines = try OPMLReader.outlines(Data(opml.utf8))
+        #expect(outlines.map(\.title) == ["CERT-FR", "CISA & co"])
+        #expect(outlines[0].language == "fr")
+        #expect(outlines[0].siteURL == "https://www.cert.ssi.gouv.fr/")
+        #expect(throws: FeedParseError.self) { try OPMLReader.outlines(Data("<rss/>".utf8)) }
+    }
+}
