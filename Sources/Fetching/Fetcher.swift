@@ -85,7 +85,9 @@ public struct Fetcher: Sendable {
         easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytesPerSecond)
         easy.set(CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedSeconds)
         easy.setLarge(CURLOPT_MAXFILESIZE_LARGE, Int64(configuration.maxBodyBytes))
-        easy.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
+        easy.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes (gzip, deflate, br, zstd)
+        easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered, else 1.1
+        easy.set(CURLOPT_PIPEWAIT, 1)  // wait to multiplex on a host's HTTP/2 connection rather than open another
         easy.set(CURLOPT_USERAGENT, configuration.userAgent)
         if !configuration.allowPrivateNetworks && !request.allowsPrivateNetworks && !AddressPolicy.proxyInEnvironment {
             _ = cv_easy_setopt_opensocket(easy.handle, AddressPolicy.openSocket)
