@@ -106,7 +106,9 @@ struct FetchStep {
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: status,
                 result: .success(etag: response.etag, lastModified: response.lastModified),
-                nextDueAt: Schedule.nextAfterSuccess(source, now: now, serverMaxAge: response.maxAge, feedTTL: feed.ttlSeconds)))
+                nextDueAt: Schedule.nextAfterSuccess(
+                    source, now: now, serverMaxAge: response.maxAge, feedTTL: feed.ttlSeconds,
+                    publishingGap: Schedule.publishingGap(feed.items.compactMap { $0.published ?? $0.updated }))))
         }
     }
 }

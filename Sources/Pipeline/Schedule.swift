@@ -14,13 +14,28 @@ enum Schedule {
         return next <= now
     }
 
-    /// The configured interval, stretched to what the server (Cache-Control max-age) or the feed
-    /// (ttl, sy:updatePeriod) asks — at most a day — plus a little jitter so that the polls of
-    /// one host do not all fall on the same second.
-    static func nextAfterSuccess(_ source: Source, now: Date, serverMaxAge: Int? = nil, feedTTL: Int? = nil) -> Date {
-        let asked = min(max(serverMaxAge ?? 0, feedTTL ?? 0), 86_400)
-        let interval = TimeInterval(max(source.interval, asked))
+    /// The interval, adapted to how often the feed really publishes (`publishingGap`: busy feeds
+    /// sooner, quiet ones later, between a quarter and four times the configured interval),
+    /// stretched to what the server (Cache-Control max-age) or the feed (ttl, sy:updatePeriod)
+    /// asks — at most a day — plus a little jitter so that one host's polls spread out.
+    static func nextAfterSuccess(_ source: Source, now: Date, serverMaxAge: Int? = nil, feedTTL: Int? = nil,
+                                 publishingGap: TimeInterval? = nil) -> Date {
+        var interval = TimeInterval(source.interval)
+        if let publishingGap {
+            let lower = max(interval / 4, 300), upper = min(interval * 4, 86_400)
+            interval = min(max(publishingGap, lower), max(upper, lower))
+        }
+        let asked = TimeInterval(min(max(serverMaxAge ?? 0, feedTTL ?? 0), 86_400))
+        interval = max(interval, asked)
         return now.addingTimeInterval(interval + jitter(interval))
+    }
+
+    /// The median gap between the newest items' dates (up to 10), if the feed dates them.
+    static func publishingGap(_ dates: [Date]) -> TimeInterval? {
+        let recent = dates.sorted(by: >).prefix(11)
+        guard recent.count >= 3 else { return nil }
+        let gaps = zip(recent, recent.dropFirst()).map { $0.timeIntervalSince($1) }.sorted()
+        return gaps[gaps.count / 2]
     }
 
     /// Up to 5 % of the interval, at most 5 minutes.

@@ -17,6 +17,17 @@ import Testing
         #expect(capped <= 86_400 + 300)
     }
 
+    @Test func busyFeedsArePolledSoonerAndQuietOnesLaterWithinBounds() {
+        let busy = (0..<10).map { now.addingTimeInterval(-Double($0) * 600) }  // every 10 minutes
+        let gap = Schedule.publishingGap(busy)
+        #expect(gap == 600)
+        let sooner = Schedule.nextAfterSuccess(source, now: now, publishingGap: gap).timeIntervalSince(now)
+        #expect(sooner >= 900 && sooner < 1000, "a quarter of the hour, not the 10 minutes")
+        let quiet = Schedule.nextAfterSuccess(source, now: now, publishingGap: 7 * 86_400).timeIntervalSince(now)
+        #expect(quiet >= 4 * 3600 && quiet <= 4 * 3600 + 300, "at most four times the interval")
+        #expect(Schedule.publishingGap([now, now]) == nil)
+    }
+
     @Test func failuresBackOffExponentiallyUpToADayAndNeverStop() {
         let delays = (1...8).map { Schedule.nextAfterFailure(source, failures: $0, retryAfter: nil, now: now).timeIntervalSince(now) }
         #expect(delays == [7200, 14_400, 28_800, 57_600, 86_400, 86_400, 86_400, 86_400])
