@@ -22,6 +22,28 @@ enum EncodingSniffer {
         return nil
     }
 
+    /// UTF-16 documents (with a BOM, or starting "<\0" / "\0<") as UTF-8, so that the byte-level
+    /// passes (ampersand repair, attribute floods) see characters, not halves of code units.
+    /// nil when the document is not UTF-16.
+    static func utf8FromUTF16(_ data: Data) -> Data? {
+        let head = Array(data.prefix(2))
+        guard head.count == 2 else { return nil }
+        let bigEndian: Bool
+        var body = data
+        switch (head[0], head[1]) {
+        case (0xFE, 0xFF): bigEndian = true; body = data.dropFirst(2)
+        case (0xFF, 0xFE): bigEndian = false; body = data.dropFirst(2)
+        case (0x00, 0x3C): bigEndian = true
+        case (0x3C, 0x00): bigEndian = false
+        default: return nil
+        }
+        let units = stride(from: body.startIndex, to: body.endIndex - 1, by: 2).map { index -> UInt16 in
+            let first = UInt16(body[index]), second = UInt16(body[index + 1])
+            return bigEndian ? first << 8 | second : second << 8 | first
+        }
+        return Data(String(decoding: units, as: UTF16.self).utf8)
+    }
+
     static func charset(fromContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
         for parameter in contentType.split(separator: ";").dropFirst() {

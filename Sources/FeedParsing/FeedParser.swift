@@ -38,14 +38,17 @@ public struct FeedParser: Sendable {
             }
             return feed
         }
-        let trimmed = Self.droppingLeadingWhitespace(data)
+        // UTF-16 is read as the UTF-8 it becomes, whatever its declaration says.
+        let utf16 = EncodingSniffer.utf8FromUTF16(data)
+        let trimmed = Self.droppingLeadingWhitespace(utf16 ?? data)
         guard Self.startsLikeXML(trimmed) else {
             throw FeedParseError(.notAFeed, "not a feed: the document is neither XML nor JSON")
         }
-        if trimmed.withUnsafeBytes(AttributeFlood.isPresent) {
+        if trimmed.withUnsafeBytes({ AttributeFlood.isPresent($0, skipSections: true) }) {
             throw FeedParseError(.malformedXML, "an element has more than \(AttributeFlood.limit) attributes: refused as hostile")
         }
-        let encoding = EncodingSniffer.encodingOverride(trimmed, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
+        let encoding = utf16 != nil ? "UTF-8"
+            : EncodingSniffer.encodingOverride(trimmed, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
         do {
             return try trimmed.withUnsafeBytes { try parseXML($0, url: url, encoding: encoding, onItem: onItem) }
         } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {

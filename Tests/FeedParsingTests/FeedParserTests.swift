@@ -264,3 +264,16 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(throws: FeedParseError.self) { try OPMLReader.outlines(Data("<rss/>".utf8)) }
     }
 }
+
+@Suite struct UTF16Tests {
+    @Test(arguments: [true, false])
+    func readsUTF16WithItsAmpersandsIntact(bigEndian: Bool) throws {
+        // "Ц" is U+0426: in UTF-16LE its bytes are 26 04, and 0x26 is "&".
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>Ц &amp; Я&nbsp;!</title></channel></rss>"
+        var data = Data(bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE])
+        for unit in xml.utf16 {
+            data.append(contentsOf: bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)])
+        }
+        #expect(try FeedParser().parse(data).title == "Ц & Я !")
+    }
+}

@@ -128,4 +128,28 @@ import TestSupport
         #expect(HTMLSanitizer.sanitize("<p\(Self.flood)>x</p>", base: nil) == "")
         #expect(HTMLSanitizer.sanitize("<p a=\"1\" b c='d'>x</p>", base: nil) == "<p>x</p>")
     }
+
+    @Test(arguments: [
+        "<_x", "<:x", "<é",  // names that do not start with an ASCII letter
+    ])
+    func floodsUnderOtherTagNamesAreSeen(opening: String) {
+        let flood = (0..<1000).map { " a\($0)=\"x\"" }.joined()
+        let xml = "<rss version=\"2.0\"><channel>\(opening)\(flood)/></channel></rss>"
+        #expect(throws: FeedParseError.self) { try FeedParser().parse(Data(xml.utf8)) }
+    }
+
+    @Test func floodsWithoutSpacesOrAfterAStrayQuoteAreSeen() {
+        let glued = "<p" + (0..<1000).map { " a\($0)=\"x\"" }.joined().replacingOccurrences(of: "\" a", with: "\"a") + ">x</p>"
+        #expect(HTMLSanitizer.sanitize(glued, base: nil) == "")
+        let afterStrayQuote = "<description><![CDATA[<b t='x]]></description><item\(Self.flood)/>"
+        let xml = "<rss version=\"2.0\"><channel>\(afterStrayQuote)</channel></rss>"
+        #expect(throws: FeedParseError.self) { try FeedParser().parse(Data(xml.utf8)) }
+    }
+
+    @Test func aStrayQuoteInsideCDATADoesNotMakeALongTag() throws {
+        let long = String(repeating: "<p>texte </p>", count: 10_000)  // 130 KB after the stray quote
+        let xml = "<rss version=\"2.0\"><channel><item><description><![CDATA[<a href='x>lien</a>]]></description></item>"
+            + "<item><description><![CDATA[\(long)]]></description></item></channel></rss>"
+        #expect(try FeedParser().parse(Data(xml.utf8)).items.count == 2)
+    }
 }
