@@ -36,6 +36,8 @@ enum AddressPolicy {
         case a == 10, a == 172 && (16...31).contains(b), a == 192 && b == 168: return "private address \(text)"
         case a == 169 && b == 254: return "link-local address \(text)"
         case a == 100 && (64...127).contains(b): return "shared (CGNAT) address \(text)"
+        case a == 198 && (b == 18 || b == 19): return "benchmarking address \(text)"
+        case a == 192 && b == 0 && (value >> 8) & 0xFF == 0: return "IETF protocol address \(text)"
         case a == 0: return "unspecified address \(text)"
         case a >= 224: return "multicast or reserved address \(text)"
         default: return nil
@@ -50,17 +52,66 @@ enum AddressPolicy {
         if bytes[0..<15].allSatisfy({ $0 == 0 }) {
             return bytes[15] == 1 ? "loopback address ::1" : "unspecified address ::"
         }
+        if bytes[0..<12].allSatisfy({ $0 == 0 }) {  // IPv4-compatible ::a.b.c.d
+            return refusal(ipv4: bytes[12..<16].reduce(0) { $0 << 8 | UInt32($1) }) ?? "IPv4-compatible IPv6 address"
+        }
+        if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B {  // NAT64 64:ff9b::/96, /48
+            return refusal(ipv4: bytes[12..<16].reduce(0) { $0 << 8 | UInt32($1) }).map { "NAT64 \($0)" }
+        }
+        if bytes[0] == 0x20 && bytes[1] == 0x02 {  // 6to4 2002:a.b.c.d::/48
+            return refusal(ipv4: bytes[2..<6].reduce(0) { $0 << 8 | UInt32($1) }).map { "6to4 \($0)" }
+        }
+        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return "site-local IPv6 address" }
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return "link-local IPv6 address" }
         if bytes[0] & 0xFE == 0xFC { return "private (unique local) IPv6 address" }
         if bytes[0] == 0xFF { return "multicast IPv6 address" }
         return nil
     }
 
-    /// With a proxy from the environment, curl connects to the proxy, which may well be on a
-    /// private network; the proxy is then where outbound policy is enforced.
-    static var proxyInEnvironment: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        return ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].contains { !(environment[$0] ?? "").isEmpty }
+    /// With a proxy from the environment (which libcurl honours), curl connects to the proxy,
+    /// often on a private network: the proxy's own addresses are allowed, and nothing else
+    /// private — hosts in no_proxy, or an https URL when only http_proxy is set, still go direct
+    /// and are still checked.
+    static func proxyAddresses(environment: [String: String] = ProcessInfo.processInfo.environment) -> Set<String> {
+        var addresses = Set<String>()
+        for name in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
+            guard let value = environment[name], !value.isEmpty else { continue }
+            let url = value.contains("://") ? value : "http://" + value
+            guard let host = URLComponents(string: url)?.host, !host.isEmpty else { continue }
+            addresses.formUnion(resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))))
+        }
+        return addresses
+    }
+
+    private static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
+        defer { freeaddrinfo(list) }
+        var found: [String] = []
+        var entry = list
+        while let current = entry {
+            if let address = current.pointee.ai_addr, let text = numericHost(address) { found.append(text) }
+            entry = current.pointee.ai_next
+        }
+        return found
+    }
+
+    /// The address as text ("10.0.0.1", "fd00::1").
+    static func numericHost(_ address: UnsafePointer<sockaddr>) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            var ipv4 = UnsafeRawPointer(address).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_addr
+            guard inet_ntop(AF_INET, &ipv4, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        case AF_INET6:
+            var ipv6 = UnsafeRawPointer(address).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_addr
+            guard inet_ntop(AF_INET6, &ipv6, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        default:
+            return nil
+        }
+        return String(cString: buffer)
     }
 
     /// CURLOPT_OPENSOCKETFUNCTION: opens the socket only for allowed addresses.
@@ -68,8 +119,14 @@ enum AddressPolicy {
         guard let context, let address else { return CURL_SOCKET_BAD }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
         let family = address.pointee.family
-        let refused = withUnsafePointer(to: &address.pointee.addr) { refusal($0) }
-        if let refused {
+        // The sockaddr curl hands over is at the start of its `addr` field, addrlen bytes long.
+        let length = Int(address.pointee.addrlen)
+        let minimum = family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size
+        guard length >= minimum else { return CURL_SOCKET_BAD }
+        let sockaddrPointer = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr)!)
+            .assumingMemoryBound(to: sockaddr.self)
+        if let refused = refusal(sockaddrPointer),
+           !(numericHost(sockaddrPointer).map { transfer.allowedProxyAddresses.contains($0) } ?? false) {
             transfer.refusedAddress = refused
             return CURL_SOCKET_BAD
         }

@@ -21,6 +21,7 @@ public struct Fetcher: Sendable {
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxConnections)
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
 
+        let proxyAddresses = AddressPolicy.proxyAddresses()
         var responses: [FetchResponse?] = Array(repeating: nil, count: requests.count)
         var transfers: [Int: Transfer] = [:]  // keeps each Transfer alive while C holds its pointer
         for (index, request) in requests.enumerated() {
@@ -29,6 +30,7 @@ public struct Fetcher: Sendable {
                 continue
             }
             let transfer = Transfer(request: request, easy: easy, maxBodyBytes: configuration.maxBodyBytes)
+            transfer.allowedProxyAddresses = proxyAddresses
             configure(transfer, index: index)
             transfers[index] = transfer
             curl_multi_add_handle(multi, easy.handle)
@@ -89,10 +91,15 @@ public struct Fetcher: Sendable {
         easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered, else 1.1
         easy.set(CURLOPT_PIPEWAIT, 1)  // wait to multiplex on a host's HTTP/2 connection rather than open another
         easy.set(CURLOPT_USERAGENT, configuration.userAgent)
-        if !configuration.allowPrivateNetworks && !request.allowsPrivateNetworks && !AddressPolicy.proxyInEnvironment {
+        if !configuration.allowPrivateNetworks && !request.allowsPrivateNetworks {
             _ = cv_easy_setopt_opensocket(easy.handle, AddressPolicy.openSocket)
             easy.set(CURLOPT_OPENSOCKETDATA, pointer: context)
+        } else if !configuration.allowPrivateNetworks {
+            // A local source's connection, maybe to a private address, must not be reused by a
+            // guarded transfer of the same round (the connection cache is shared).
+            easy.set(CURLOPT_FORBID_REUSE, 1)
         }
+        easy.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // a proxy's CONNECT reply is not a redirect
         easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         var headers = ["Accept: application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]

@@ -15,6 +15,8 @@ final class Transfer {
     var statuses: [Int] = []
     /// Set when AddressPolicy refused to connect, in words.
     var refusedAddress: String?
+    /// The proxy's addresses, which AddressPolicy lets through.
+    var allowedProxyAddresses: Set<String> = []
     let started = DispatchTime.now()
 
     init(request: FetchRequest, easy: CurlEasy, maxBodyBytes: Int) {

@@ -155,12 +155,21 @@ private let configuration = FetcherConfiguration(
         #expect((AddressPolicy.refusal(ipv4: value) != nil) == refused)
     }
 
+    @Test func theProxysOwnAddressesAreTheOnlyPrivateOnesAllowed() {
+        #expect(AddressPolicy.proxyAddresses(environment: ["https_proxy": "http://127.0.0.1:3128"]) == ["127.0.0.1"])
+        #expect(AddressPolicy.proxyAddresses(environment: ["HTTP_PROXY": "10.1.2.3:8080", "no_proxy": "169.254.169.254"]) == ["10.1.2.3"])
+        #expect(AddressPolicy.proxyAddresses(environment: [:]).isEmpty)
+    }
+
     @Test func classifiesIPv6() {
         #expect(AddressPolicy.refusal(ipv6: Array(repeating: 0, count: 15) + [1]) != nil)  // ::1
         #expect(AddressPolicy.refusal(ipv6: [0xFE, 0x80] + Array(repeating: 0, count: 14)) != nil)
         #expect(AddressPolicy.refusal(ipv6: [0xFD, 0x12] + Array(repeating: 0, count: 14)) != nil)
         #expect(AddressPolicy.refusal(ipv6: Array(repeating: 0, count: 10) + [0xFF, 0xFF, 127, 0, 0, 1]) != nil)
         #expect(AddressPolicy.refusal(ipv6: [0x2A, 0x01, 0x0E, 0x0C] + Array(repeating: 0, count: 11) + [1]) == nil)
+        #expect(AddressPolicy.refusal(ipv6: [0, 0x64, 0xFF, 0x9B] + Array(repeating: 0, count: 8) + [10, 0, 0, 1]) != nil)  // NAT64 of 10.0.0.1
+        #expect(AddressPolicy.refusal(ipv6: [0x20, 0x02, 192, 168, 0, 1] + Array(repeating: 0, count: 10)) != nil)  // 6to4 of 192.168.0.1
+        #expect(AddressPolicy.refusal(ipv6: Array(repeating: 0, count: 12) + [127, 0, 0, 1]) != nil)  // ::127.0.0.1
     }
 }
 
