@@ -34,12 +34,17 @@ public struct FeedParserLimits: Sendable {
     public var maxDocumentBytes: Int
     /// Most items read from one document; the rest are ignored.
     public var maxItems: Int
-    /// Wall-clock budget for one document, in seconds.
+    /// Wall-clock budget for one document, all passes together, in seconds.
     public var maxSeconds: Double
+    /// Documents from this size on are translated on a second thread while libxml2 reads; smaller
+    /// ones on the reading thread (a second thread costs more than it saves).
+    public var concurrentTranslationBytes: Int
 
-    public init(maxDocumentBytes: Int = 32 << 20, maxItems: Int = 100_000, maxSeconds: Double = 20) {
+    public init(maxDocumentBytes: Int = 32 << 20, maxItems: Int = 100_000, maxSeconds: Double = 20,
+                concurrentTranslationBytes: Int = 128 << 10) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxItems = maxItems
         self.maxSeconds = maxSeconds
+        self.concurrentTranslationBytes = concurrentTranslationBytes
     }
 }

@@ -1,4 +1,5 @@
 import CLibXML2
+import Dispatch
 import Foundation
 import Model
 
@@ -49,19 +50,23 @@ public struct FeedParser: Sendable {
         }
         let encoding = utf16 != nil ? "UTF-8"
             : EncodingSniffer.encodingOverride(trimmed, httpCharset: EncodingSniffer.charset(fromContentType: contentType))
+        // One time budget and one delivery count for every pass over the document.
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, limits.maxSeconds) * 1e9)
+        let ledger = DeliveryLedger()
         do {
-            return try trimmed.withUnsafeBytes { try parseXML($0, url: url, encoding: encoding, onItem: onItem) }
+            return try trimmed.withUnsafeBytes {
+                try parseXML($0, url: url, encoding: encoding, deadline: deadline, ledger: ledger, onItem: onItem)
+            }
         } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {
             // Latin-1 or windows-1252 text served without a declaration, or declared UTF-8 by mistake:
             // windows-1252 is the superset browsers read such documents as.
-            var feed = try trimmed.withUnsafeBytes { try parseXML($0, url: url, encoding: "windows-1252", onItem: onItem) }
+            var feed = try trimmed.withUnsafeBytes {
+                try parseXML($0, url: url, encoding: "windows-1252", deadline: deadline, ledger: ledger, onItem: onItem)
+            }
             feed.recovered = true
             return feed
         }
     }
-
-    /// Smaller documents are translated on the reading thread: a second thread costs more than it saves.
-    static let concurrentTranslationBytes = 128 << 10
 
     /// Whitespace before the XML declaration is a fatal error for libxml2 and common in the wild.
     private static func droppingLeadingWhitespace(_ data: Data) -> Data {
@@ -80,23 +85,28 @@ public struct FeedParser: Sendable {
         return head.first == UInt8(ascii: "<")
     }
 
-    private func parseXML(_ bytes: UnsafeRawBufferPointer, url: String?, encoding: String?,
-                          onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
+    private func parseXML(_ bytes: UnsafeRawBufferPointer, url: String?, encoding: String?, deadline: UInt64,
+                          ledger: DeliveryLedger, onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
         var dialect: Dialect?
         var translation: ItemTranslation?
-        let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding)
-        let outcome = try reader.read(bytes, onRoot: { name, namespace in
-            let detected = try Dialect.detect(rootName: name, namespace: namespace)
-            dialect = detected
-            translation?.cancel()  // a recovery pass starts over
-            translation = ItemTranslation(maxItems: limits.maxItems, concurrent: bytes.count >= Self.concurrentTranslationBytes,
-                                          deliver: onItem) {
-                detected.item($0)
-            }
-            return detected.isRecord
-        }, onRecord: { node in
-            translation?.add(node)
-        })
+        let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding, deadline: deadline)
+        let outcome: XMLStreamReader.Outcome
+        do {
+            outcome = try reader.read(bytes, onRoot: { name, namespace in
+                let detected = try Dialect.detect(rootName: name, namespace: namespace)
+                dialect = detected
+                translation?.cancel()  // a recovery pass starts over
+                translation = ItemTranslation(
+                    maxItems: limits.maxItems, concurrent: bytes.count >= limits.concurrentTranslationBytes, ledger: ledger,
+                    deliver: onItem) { detected.item($0) }
+                return detected.isRecord
+            }, onRecord: { node in
+                translation?.add(node)
+            })
+        } catch {
+            translation?.cancel()  // nothing more is delivered for a pass that failed
+            throw error
+        }
         guard let dialect, let translation else { throw FeedParseError(.notAFeed, "no root element") }
         let items = translation.finish()
         return dialect.feed(root: outcome.root, items: items, recovered: outcome.recovered)

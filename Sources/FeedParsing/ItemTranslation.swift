@@ -2,6 +2,7 @@ import CLibXML2
 import Dispatch
 import Foundation
 import Model
+import Synchronization
 
 /// Turns item element trees into items, on a second thread for large documents: libxml2 reads
 /// the XML on the calling thread while items already read are translated (HTML sanitizing,
@@ -17,15 +18,20 @@ final class ItemTranslation: @unchecked Sendable {
     private let maxItems: Int
     private let queue: DispatchQueue?
     private let slots = DispatchSemaphore(value: ItemTranslation.maxBatchesInFlight)
+    private let cancelled = Atomic<Bool>(false)
+    /// Counts delivered items across the passes over one document, so that a second pass
+    /// (recovery, another encoding) does not deliver again what the first one did.
+    private let ledger: DeliveryLedger
     /// Touched by the worker only (or by the reader when there is no worker), read after `finish`.
     private var items: [ParsedItem] = []
+    private var emitted = 0
     private var pending: [XMLElementNode] = []
     private var accepted = 0
-    private var cancelled = false
 
-    init(maxItems: Int, concurrent: Bool, deliver: (@Sendable (ParsedItem) -> Void)?,
+    init(maxItems: Int, concurrent: Bool, ledger: DeliveryLedger, deliver: (@Sendable (ParsedItem) -> Void)?,
          translate: @escaping @Sendable (XMLElementNode) -> ParsedItem) {
         self.maxItems = maxItems
+        self.ledger = ledger
         self.deliver = deliver
         self.translate = translate
         queue = concurrent ? DispatchQueue(label: "cyberveille.item-translation") : nil
@@ -43,7 +49,7 @@ final class ItemTranslation: @unchecked Sendable {
         if pending.count == Self.batchSize { dispatchPending() }
     }
 
-    /// All items, in document order.
+    /// All items, in document order (none when they were delivered as they came).
     func finish() -> [ParsedItem] {
         if let queue {
             dispatchPending()
@@ -52,14 +58,25 @@ final class ItemTranslation: @unchecked Sendable {
         return items
     }
 
-    /// The reader gave up on this pass: drop what is queued.
+    /// The reader gave up on this pass: what is queued is dropped, and nothing more is delivered
+    /// once this returns.
     func cancel() {
-        guard let queue else { return }
-        queue.sync { cancelled = true }
+        cancelled.store(true, ordering: .relaxed)
+        pending = []
+        queue?.sync {}
     }
 
     private func emit(_ item: ParsedItem) {
-        if let deliver { deliver(item) } else { items.append(item) }
+        emitted += 1
+        if let deliver {
+            // Items before `ledger.delivered` came already, in an earlier pass over the same bytes.
+            if emitted > ledger.delivered {
+                deliver(item)
+                ledger.delivered = emitted
+            }
+        } else {
+            items.append(item)
+        }
     }
 
     private func dispatchPending() {
@@ -69,11 +86,19 @@ final class ItemTranslation: @unchecked Sendable {
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
-            guard !cancelled else { return }
             cv_silence_generic_errors()  // libxml2's error handlers are per thread
-            for node in batch.nodes { emit(translate(node)) }
+            for node in batch.nodes {
+                guard !cancelled.load(ordering: .relaxed) else { return }
+                emit(translate(node))
+            }
         }
     }
+}
+
+/// How many items of a document were delivered so far, across passes. Written by one
+/// translation at a time (the previous one is cancelled and drained before the next starts).
+final class DeliveryLedger: @unchecked Sendable {
+    var delivered = 0
 }
 
 /// Element trees moving from the reader to the worker. Not Sendable in general; here ownership

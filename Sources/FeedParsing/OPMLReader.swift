@@ -17,7 +17,8 @@ public enum OPMLReader {
             throw FeedParseError(.tooLarge(limit: limits.maxDocumentBytes), "the OPML file is over the \(limits.maxDocumentBytes)-byte limit")
         }
         var outlines: [OPMLOutline] = []
-        let reader = XMLStreamReader(documentURL: nil, limits: limits)
+        let reader = XMLStreamReader(documentURL: nil, limits: limits,
+                                     deadline: DispatchTime.now().uptimeNanoseconds + UInt64(limits.maxSeconds * 1e9))
         _ = try data.withUnsafeBytes { bytes in
             try reader.read(bytes, onRoot: { name, _ in
                 guard name == "opml" else { throw FeedParseError(.notAFeed, "not an OPML file: the root element is <\(name)>") }

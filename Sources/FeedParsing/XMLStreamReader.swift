@@ -19,6 +19,8 @@ struct XMLStreamReader {
     var limits: FeedParserLimits
     /// Overrides the document's own encoding declaration (nil: declaration, BOM, else UTF-8).
     var encoding: String?
+    /// DispatchTime uptime, in nanoseconds, past which reading stops (`limits.maxSeconds` for all passes).
+    var deadline: UInt64
 
     /// - Parameters:
     ///   - onRoot: sees the root element's name and namespace, returns the predicate that tells
@@ -62,6 +64,7 @@ struct XMLStreamReader {
         if recover { options |= XML_PARSE_RECOVER.rawValue }
         // Ampersands that XML would reject are repaired on the way in, chunk by chunk.
         let repair = AmpersandRepair.isNeeded(bytes) ? AmpersandRepair(bytes) : nil
+        let errors = ErrorCollector()
         let reader: xmlTextReaderPtr?
         if let repair {
             reader = xmlReaderForIO({ context, buffer, length in
@@ -76,10 +79,10 @@ struct XMLStreamReader {
         guard let reader else { throw FeedParseError(.malformedXML, "cannot create the XML reader") }
         defer {
             xmlFreeTextReader(reader)
+            // libxml2 holds both unretained until the reader is freed.
             withExtendedLifetime(repair) {}
+            withExtendedLifetime(errors) {}
         }
-
-        let errors = ErrorCollector()  // kept alive by its uses below, after the last read
         let context = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
             guard let ctx, let error else { return }
@@ -91,7 +94,6 @@ struct XMLStreamReader {
         var root: XMLElementNode?
         var rootClosed = false
         var isRecord: (String, String) -> Bool = { _, _ in false }
-        let started = DispatchTime.now().uptimeNanoseconds
         var nodesRead = 0
         var expandedBytes = 0
         var names = InternedNames()
@@ -106,8 +108,7 @@ struct XMLStreamReader {
                 throw errors.parseError(fallback: "the document is not well-formed XML")
             }
             nodesRead += 1
-            if nodesRead & 1023 == 0,
-               Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > limits.maxSeconds {
+            if nodesRead & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline {
                 throw FeedParseError(.timeLimit, "parsing took longer than \(limits.maxSeconds) s")
             }
             switch xmlTextReaderNodeType(reader) {

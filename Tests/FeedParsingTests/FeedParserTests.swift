@@ -277,3 +277,56 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(try FeedParser().parse(data).title == "Ц & Я !")
     }
 }
+
+@Suite struct ConcurrentTranslationTests {
+    private final class Collector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ids: [String] = []
+        func add(_ item: ParsedItem) { lock.withLock { ids.append(item.id ?? "?") } }
+        var all: [String] { lock.withLock { ids } }
+    }
+
+    /// Every document on the second thread.
+    private let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: 0))
+
+    private func feed(items: Int, brokenAt: Int? = nil) -> Data {
+        let body = (0..<items).map { index in
+            index == brokenAt ? "<item><guid>\(index)</guid><title>x</titl></item>"
+                : "<item><guid>\(index)</guid><title>t\(index)</title><description>&lt;p&gt;d&lt;/p&gt;</description></item>"
+        }.joined()
+        return Data("<rss version=\"2.0\"><channel>\(body)</channel></rss>".utf8)
+    }
+
+    @Test func itemsComeInDocumentOrder() throws {
+        let expected = (0..<500).map(String.init)
+        #expect(try parser.parse(feed(items: 500)).items.compactMap(\.id) == expected)
+        let collector = Collector()
+        let streamed = try parser.parse(feed(items: 500), onItem: collector.add)
+        #expect(streamed.items.isEmpty)
+        #expect(collector.all == expected)
+    }
+
+    @Test func aSecondPassDeliversNothingTwice() throws {
+        // A windows-1252 byte in item 200 of a document without declaration: the UTF-8 pass stops
+        // there, the windows-1252 pass reads it all again.
+        var data = Data("<rss version=\"2.0\"><channel>".utf8)
+        for index in 0..<300 {
+            data.append(contentsOf: Data("<item><guid>\(index)</guid><title>t".utf8))
+            if index == 200 { data.append(0x92) }  // ’ in windows-1252, invalid UTF-8
+            data.append(contentsOf: Data("</title><description>&lt;p&gt;d&lt;/p&gt;</description></item>".utf8))
+        }
+        data.append(contentsOf: Data("</channel></rss>".utf8))
+        let collector = Collector()
+        let result = try parser.parse(data, onItem: collector.add)
+        #expect(result.recovered)
+        #expect(collector.all == (0..<300).map(String.init), "each item once, in order")
+    }
+
+    @Test func aFailedDocumentStopsDelivering() throws {
+        let collector = Collector()
+        #expect(throws: FeedParseError.self) { try parser.parse(feed(items: 300, brokenAt: 200), onItem: collector.add) }
+        let ids = collector.all
+        #expect(ids.count == Set(ids).count, "no item delivered twice")
+        #expect(ids == Array((0..<200).map(String.init).prefix(ids.count)), "in order, and only items before the error")
+    }
+}
