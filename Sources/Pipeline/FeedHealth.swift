@@ -29,8 +29,12 @@ public struct FeedHealth: Sendable, Equatable {
             } else {
                 status = .ok
             }
+            // Silent: no success for longer than allowed, while failing or overdue (a source
+            // that is merely waiting for its next poll is not silent).
             let lastGood = state?.lastSuccessAt
+            let overdue = state?.nextDueAt.map { $0 <= now } ?? true
             let silent = source.critical && status != .disabled && state?.lastAttemptAt != nil
+                && (status == .failing || overdue)
                 && (lastGood.map { now.timeIntervalSince($0) > criticalSilence } ?? true)
             return FeedHealth(source: source, state: state, status: status, criticalSilent: silent)
         }

@@ -50,6 +50,7 @@ struct FetchStep {
         func fail(_ message: String) throws {
             summary.feedsFailed += 1
             summary.failures.append(.init(sourceID: source.id, message: message))
+            try notePermanentRedirect(good: false)
             environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
             let retryAfter = response.retryAfter.flatMap { Schedule.retryAfterSeconds($0, now: now) }.map { now.addingTimeInterval(min($0, 7 * 86_400)) }
             try store.recordFetch(sourceID: source.id, FetchRecord(
@@ -57,13 +58,17 @@ struct FetchStep {
                 nextDueAt: Schedule.nextAfterFailure(source, failures: failures, retryAfter: response.retryAfter, now: now),
                 notBefore: retryAfter))
         }
-        if response.outcome == .ok || response.outcome == .notModified,
-           try store.recordPermanentRedirect(sourceID: source.id, to: response.permanentRedirect) {
-            environment.logger.warning("feed moved permanently: now polled at its new URL; update the sources file", metadata: [
-                "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(response.permanentRedirect ?? "")"])
+        /// Counts the poll's permanent redirect once the poll is known good (a document read, or
+        /// a 304); any other outcome breaks the run of consecutive polls.
+        func notePermanentRedirect(good: Bool) throws {
+            if try store.recordPermanentRedirect(sourceID: source.id, to: good ? response.permanentRedirect : nil) {
+                environment.logger.warning("feed moved permanently: now polled at its new URL; update the sources file", metadata: [
+                    "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(response.permanentRedirect ?? "")"])
+            }
         }
         switch response.outcome {
         case .notModified:
+            try notePermanentRedirect(good: true)
             summary.feedsOK += 1
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: response.summary, result: .notModified,
@@ -92,6 +97,7 @@ struct FetchStep {
                 environment.logger.notice("feed format differs from its declared kind", metadata: [
                     "source": "\(source.id)", "kind": "\(source.kind.rawValue)", "format": "\(feed.format.rawValue)"])
             }
+            try notePermanentRedirect(good: true)
             let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
             summary.feedsOK += 1
             summary.itemsNew += result.newItemIDs.count

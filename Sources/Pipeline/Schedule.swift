@@ -27,6 +27,8 @@ enum Schedule {
         }
         let asked = TimeInterval(min(max(serverMaxAge ?? 0, feedTTL ?? 0), 86_400))
         interval = max(interval, asked)
+        // A critical source (national CERT alerts) is never polled less often than configured.
+        if source.critical { interval = min(interval, TimeInterval(source.interval)) }
         return now.addingTimeInterval(interval + jitter(interval))
     }
 

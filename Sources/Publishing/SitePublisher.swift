@@ -82,7 +82,7 @@ public struct SitePublisher: Sendable {
             dayHuman: dates.day(item.listedAt),
             updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
-            summaryHTML: item.summary ?? item.content,
+            summaryHTML: Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content),
             health: item.health,
             score: String(format: "%.2f", item.healthScore),
             tags: tags, hasTags: !tags.isEmpty,
@@ -94,6 +94,11 @@ public struct SitePublisher: Sendable {
         "fr": ["title": "titre", "summary": "résumé", "content": "contenu"],
         "en": ["title": "title", "summary": "summary", "content": "content"],
     ]
+
+    private static func nonEmpty(_ html: String?) -> String? {
+        guard let html, !html.allSatisfy(\.isWhitespace) else { return nil }
+        return html
+    }
 
     /// Links from feeds are untrusted: only http(s) ones are published.
     static func isPublishableLink(_ link: String) -> Bool {

@@ -68,7 +68,9 @@ struct StagingDirectory {
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
         let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
-        guard isDirectory.boolValue, contents.isEmpty || contents.contains(Self.marker) else {
+        // A site from before the marker existed holds only what we write.
+        let ours: Set<String> = ["index.html", "atom.xml", "assets"]
+        guard isDirectory.boolValue, contents.isEmpty || contents.contains(Self.marker) || Set(contents).isSubset(of: ours) else {
             throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(Self.marker) in it); "
                                + "empty it or choose another --output")
         }

@@ -17,6 +17,7 @@ enum ContentHash {
     static func identity(of item: ParsedItem) -> String {
         if let id = item.id, !id.isEmpty { return id }
         if let link = item.link, !link.isEmpty { return link }
-        return "hash:" + of([item.title, item.summary, item.content, item.published.map(ISO8601UTC.string)])
+        // Without the date: servers that re-date items must not make them new items.
+        return "hash:" + of([item.title, item.summary, item.content])
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Model
 
 /// The schema, as an ordered list of migrations. Never edit a shipped migration: add one.
 enum Migrations {
@@ -105,6 +107,25 @@ enum Migrations {
                 ALTER TABLE source ADD COLUMN moved_count INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE source ADD COLUMN fetch_url TEXT;
                 """)
+        }
+        migrator.registerMigration("v4-hashes-without-dates") { db in
+            // Content hashes and hash identities no longer include dates (a re-dated item is not
+            // news). Recompute them, so that the next poll sees stored items as unchanged rather
+            // than as revised or new.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, identity, guid, title, link, summary, content, authors, categories, enclosures FROM item
+                """)
+            let decoder = JSONDecoder()
+            for row in rows {
+                let item = ParsedItem(
+                    id: row["guid"], title: row["title"], link: row["link"], summary: row["summary"], content: row["content"],
+                    authors: (try? decoder.decode([String].self, from: Data((row["authors"] as String).utf8))) ?? [],
+                    categories: (try? decoder.decode([String].self, from: Data((row["categories"] as String).utf8))) ?? [],
+                    enclosures: (try? decoder.decode([Enclosure].self, from: Data((row["enclosures"] as String).utf8))) ?? [])
+                let identity: String = row["identity"]
+                try db.execute(sql: "UPDATE OR IGNORE item SET content_hash = ?, identity = ? WHERE id = ?", arguments: [
+                    ContentHash.of(item), identity.hasPrefix("hash:") ? ContentHash.identity(of: item) : identity, row["id"] as Int64])
+            }
         }
         return migrator
     }
