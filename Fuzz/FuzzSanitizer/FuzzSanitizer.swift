@@ -3,28 +3,32 @@
 @testable import FeedParsing
 import Foundation
 
-private let forbidden = ["<script", "<iframe", "<object", "<embed", "<form", "<style", "<svg", "<math", " on", "javascript:", "data:"]
+private let allowedAttributes: Set<String> = ["href", "src", "alt", "title", "rel", "width", "height", "hreflang", "cite",
+                                               "datetime", "colspan", "rowspan", "headers", "scope", "abbr", "span", "start",
+                                               "reversed", "value"]
+private let forbiddenElements: Set<String> = ["script", "iframe", "object", "embed", "form", "style", "svg", "math", "input",
+                                              "meta", "base", "link", "template", "noscript"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSanitizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let html = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let clean = HTMLSanitizer.sanitize(html, base: "https://fuzz.example/a/")
-    // Text is escaped, so a forbidden string can only appear inside a tag we wrote.
-    var inTag = false
-    var tag = ""
-    for character in clean.lowercased() {
-        if character == "<" { inTag = true; tag = "<"; continue }
-        guard inTag else { continue }
-        if character == ">" {
-            for pattern in forbidden where tag.contains(pattern) && !(pattern == " on" && !tag.contains("=")) {
-                if pattern == " on", !tag.split(separator: " ").dropFirst().contains(where: { $0.hasPrefix("on") }) { continue }
-                fatalError("sanitizer let \(pattern) through: \(tag)> from \(html.debugDescription)")
+    // Our output is regular: <name attr="value" …>. Check every tag we wrote.
+    for tag in clean.matches(of: #/<([a-zA-Z0-9]+)((?: [a-z]+="[^"]*")*)>/#) {
+        let name = String(tag.output.1).lowercased()
+        if forbiddenElements.contains(name) { fatalError("sanitizer let <\(name)> through from \(html.debugDescription)") }
+        for attribute in String(tag.output.2).matches(of: #/ ([a-z]+)="([^"]*)"/#) {
+            let key = String(attribute.output.1), value = String(attribute.output.2)
+            if !allowedAttributes.contains(key) { fatalError("sanitizer let \(key)= through from \(html.debugDescription)") }
+            if (key == "href" || key == "src" || key == "cite") && !(value.hasPrefix("https://") || value.hasPrefix("http://")
+                || (key == "href" && value.hasPrefix("mailto:"))) {
+                fatalError("sanitizer let \(key)=\"\(value)\" through from \(html.debugDescription)")
             }
-            inTag = false
-        } else {
-            tag.append(character)
         }
     }
+    // Text is escaped: a "<" that starts no tag of ours means markup slipped through unparsed.
+    let stripped = clean.replacing(#/<\/?[a-zA-Z0-9]+(?: [a-z]+="[^"]*")*>/#, with: "")
+    if stripped.contains("<") { fatalError("unescaped < in \(clean.debugDescription) from \(html.debugDescription)") }
     _ = HTMLSanitizer.plainText(html)
     return 0
 }

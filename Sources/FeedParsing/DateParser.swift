@@ -164,7 +164,9 @@ enum DateParser {
         var trimmed = token
         while trimmed.first == 0x2E { trimmed = trimmed.dropFirst() }
         while trimmed.last == 0x2E { trimmed = trimmed.dropLast() }
-        return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self).lowercased()
+        // ASCII by hand (the common case), then the accented capitals of "Déc." or "AOÛT".
+        let ascii = String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return trimmed.allSatisfy { $0 < 0x80 } ? ascii : ascii.lowercased()
     }
 
     private static func zoneOffset(_ token: String) -> Int64? {

@@ -92,8 +92,8 @@ public struct FeedParser: Sendable {
         let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding, deadline: deadline)
         let outcome: XMLStreamReader.Outcome
         do {
-            outcome = try reader.read(bytes, onRoot: { name, namespace in
-                let detected = try Dialect.detect(rootName: name, namespace: namespace)
+            outcome = try reader.read(bytes, onRoot: { root in
+                let detected = try Dialect.detect(root)
                 dialect = detected
                 translation?.cancel()  // a recovery pass starts over
                 translation = ItemTranslation(
@@ -120,18 +120,24 @@ private enum Dialect: Sendable {
     case rss(RSSTranslator)
     case atom(AtomTranslator)
 
-    static func detect(rootName: String, namespace: String) throws -> Dialect {
-        switch rootName {
+    static func detect(_ root: XMLElementNode) throws -> Dialect {
+        let namespace = root.namespace
+        switch root.name {
         case "rss", "channel":
-            return .rss(RSSTranslator(format: .rss20, namespace: namespace))  // version is refined in feed(root:)
+            let version = root.attribute("version") ?? "2.0"
+            return .rss(RSSTranslator(format: version.hasPrefix("0.9") ? .rss09x : .rss20, namespace: namespace))
         case "RDF":
-            return .rss(RSSTranslator(format: .rss10, namespace: NS.rss10))
+            // RSS 0.90 is RDF too, told apart by its namespace.
+            let declaresRSS090 = root.attributes.contains { $0.value == NS.rss090 }
+            return .rss(RSSTranslator(format: declaresRSS090 ? .rss09x : .rss10, namespace: NS.rss10))
         case "feed":
-            return .atom(AtomTranslator(format: namespace == NS.atom10 ? .atom10 : .atom03, namespace: namespace))
+            // version="0.3" marks Atom 0.3 under any namespace; the 1.0 namespace, or none, marks 1.0.
+            let isAtom03 = namespace == NS.atom03 || (namespace != NS.atom10 && root.attribute("version") != nil)
+            return .atom(AtomTranslator(format: isAtom03 ? .atom03 : .atom10, namespace: namespace))
         case "html", "HTML":
             throw FeedParseError(.notAFeed, "not a feed: an HTML page (a login page, a bot wall, or a feed that moved?)")
         default:
-            let shown = namespace.isEmpty ? "<\(rootName)>" : "<\(rootName)> in namespace \(namespace)"
+            let shown = namespace.isEmpty ? "<\(root.name)>" : "<\(root.name)> in namespace \(namespace)"
             throw FeedParseError(.notAFeed, "not a feed: the root element is \(shown), not <rss>, <rdf:RDF> or <feed>")
         }
     }
@@ -153,24 +159,12 @@ private enum Dialect: Sendable {
     func feed(root: XMLElementNode, items: [ParsedItem], recovered: Bool) -> ParsedFeed {
         switch self {
         case .rss(let translator):
-            let format: FeedFormat
-            if translator.format == .rss10 {
-                // RSS 0.90 is RDF too, told apart by its namespace.
-                let declaresRSS090 = root.attributes.contains { $0.value == NS.rss090 }
-                    || root.elements.contains { $0.namespace == NS.rss090 }
-                format = declaresRSS090 ? .rss09x : .rss10
-            } else {
-                let version = root.attribute("version") ?? "2.0"
-                format = version.hasPrefix("0.9") ? .rss09x : .rss20
-            }
-            return RSSTranslator(format: format, namespace: translator.namespace)
-                .feed(root: root, items: items, recovered: recovered)
+            var feed = translator.feed(root: root, items: items, recovered: recovered)
+            // RSS 0.90's channel may only reveal its namespace in the channel element.
+            if feed.format == .rss10, root.elements.contains(where: { $0.namespace == NS.rss090 }) { feed.format = .rss09x }
+            return feed
         case .atom(let translator):
-            // version="0.3" marks Atom 0.3 under any namespace; the 1.0 namespace marks 1.0.
-            let format: FeedFormat = translator.namespace == NS.atom10 || root.attribute("version") == nil && translator.namespace != NS.atom03
-                ? .atom10 : .atom03
-            return AtomTranslator(format: format, namespace: translator.namespace)
-                .feed(root: root, items: items, recovered: recovered)
+            return translator.feed(root: root, items: items, recovered: recovered)
         }
     }
 }

@@ -20,8 +20,8 @@ public enum OPMLReader {
         let reader = XMLStreamReader(documentURL: nil, limits: limits,
                                      deadline: DispatchTime.now().uptimeNanoseconds + UInt64(limits.maxSeconds * 1e9))
         _ = try data.withUnsafeBytes { bytes in
-            try reader.read(bytes, onRoot: { name, _ in
-                guard name == "opml" else { throw FeedParseError(.notAFeed, "not an OPML file: the root element is <\(name)>") }
+            try reader.read(bytes, onRoot: { root in
+                guard root.name == "opml" else { throw FeedParseError(.notAFeed, "not an OPML file: the root element is <\(root.name)>") }
                 return { name, _ in name == "outline" }
             }, onRecord: { node in
                 guard let url = FieldReading.nonEmpty(node.attribute("xmlUrl")), URLResolver.isSafeLink(url) else { return }

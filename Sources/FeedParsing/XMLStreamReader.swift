@@ -23,12 +23,12 @@ struct XMLStreamReader {
     var deadline: UInt64
 
     /// - Parameters:
-    ///   - onRoot: sees the root element's name and namespace, returns the predicate that tells
+    ///   - onRoot: sees the root element (name, namespace, attributes), returns the predicate that tells
     ///     which elements are records; throws to reject the document (not a feed).
     ///   - onRecord: receives each record element when it closes.
     func read(
         _ bytes: UnsafeRawBufferPointer,
-        onRoot: (_ name: String, _ namespace: String) throws -> (_ name: String, _ namespace: String) -> Bool,
+        onRoot: (_ root: XMLElementNode) throws -> (_ name: String, _ namespace: String) -> Bool,
         onRecord: (XMLElementNode) throws -> Void
     ) throws -> Outcome {
         do {
@@ -53,7 +53,7 @@ struct XMLStreamReader {
 
     private func pass(
         _ bytes: UnsafeRawBufferPointer, recover: Bool,
-        onRoot: (_ name: String, _ namespace: String) throws -> (_ name: String, _ namespace: String) -> Bool,
+        onRoot: (_ root: XMLElementNode) throws -> (_ name: String, _ namespace: String) -> Bool,
         onRecord: (XMLElementNode) throws -> Void
     ) throws -> Outcome {
         guard bytes.count <= Int(Int32.max), let base = bytes.baseAddress else {
@@ -133,7 +133,7 @@ struct XMLStreamReader {
                 let node = XMLElementNode(name: name, namespace: namespace, attributes: attributes, base: base, language: language)
                 if root == nil {
                     root = node
-                    isRecord = try onRoot(name, namespace)
+                    isRecord = try onRoot(node)
                 } else if let parent {
                     if !isRecord(name, namespace) { parent.children.append(.element(node)) }
                 }
@@ -219,11 +219,6 @@ struct XMLStreamReader {
             last = byte
         }
         return last == 0x0A ? lines - 1 : lines
-    }
-
-    static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        guard let pointer else { return "" }
-        return String(cString: pointer)
     }
 
     /// Text content, with its encoding accidents repaired (TextRepair), decoded once.

@@ -16,6 +16,7 @@ struct StagingDirectory {
         url = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(Self.uniqueSuffix)")
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            Self.removeLeftovers(of: output, in: parent)
             if fileManager.fileExists(atPath: url.path) { try fileManager.removeItem(at: url) }
             try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
             try Data("Written by cyberveille; this folder is replaced whole on each publication.\n".utf8)
@@ -73,6 +74,16 @@ struct StagingDirectory {
         guard isDirectory.boolValue, contents.isEmpty || contents.contains(Self.marker) || Set(contents).isSubset(of: ours) else {
             throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(Self.marker) in it); "
                                + "empty it or choose another --output")
+        }
+    }
+
+    /// Staging and previous copies left by a run that crashed (runs hold the database lock, so
+    /// none of these belongs to a run in progress).
+    private static func removeLeftovers(of output: URL, in parent: URL) {
+        let prefixes = [".\(output.lastPathComponent).staging-", ".\(output.lastPathComponent).previous-"]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        where prefixes.contains(where: { name.hasPrefix($0) }) {
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
         }
     }
 
