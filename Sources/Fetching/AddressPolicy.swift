@@ -111,7 +111,7 @@ enum AddressPolicy {
         default:
             return nil
         }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// CURLOPT_OPENSOCKETFUNCTION: opens the socket only for allowed addresses.
