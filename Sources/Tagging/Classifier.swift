@@ -20,10 +20,11 @@ public struct Classifier: Sendable {
         var cves: [String] = []
         for (field, text) in [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
         where !text.isEmpty {
+            let utf8 = Array(text.utf8)
             for match in matcher.matches(in: text) where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
                 // Negative rules set no tag (empty tag id) but their evidence still explains the score.
-                evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(text[match.range]), field: field))
+                evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
             }
             cves.append(contentsOf: CVEExtractor.ids(in: text))
         }
@@ -43,25 +44,38 @@ public struct Classifier: Sendable {
 }
 
 /// Text of the sanitized HTML that Storage keeps: tags dropped, the entities our sanitizer
-/// writes decoded. Not a general HTML parser, and does not need to be.
+/// writes decoded. Not a general HTML parser, and does not need to be. One pass over the bytes.
 enum PlainText {
+    private static let entities: [(pattern: [UInt8], replacement: UInt8)] = [
+        (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")), (Array("&amp;".utf8), UInt8(ascii: "&")),
+        (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&#39;".utf8), UInt8(ascii: "'")),
+    ]
+
     static func from(html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return html }
-        var out = ""
-        out.reserveCapacity(html.utf8.count)
+        let bytes = Array(html.utf8)
+        guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return html }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
         var inTag = false
-        for character in html {
+        while index < bytes.count {
+            let byte = bytes[index]
             if inTag {
-                if character == ">" { inTag = false; out.append(" ") }
-            } else if character == "<" {
+                if byte == UInt8(ascii: ">") { inTag = false; out.append(0x20) }
+                index += 1
+            } else if byte == UInt8(ascii: "<") {
                 inTag = true
+                index += 1
+            } else if byte == UInt8(ascii: "&"),
+                      let entity = entities.first(where: { bytes[index...].starts(with: $0.pattern) }) {
+                out.append(entity.replacement)
+                index += entity.pattern.count
             } else {
-                out.append(character)
+                out.append(byte)
+                index += 1
             }
         }
-        return out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

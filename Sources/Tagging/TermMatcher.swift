@@ -4,7 +4,8 @@
 struct TermMatcher: Sendable {
     struct Match {
         var ruleIndex: Int
-        var range: Range<String.Index>
+        /// Byte offsets in the text's UTF-8.
+        var range: Range<Int>
     }
 
     private struct Terminal: Sendable {
@@ -35,14 +36,18 @@ struct TermMatcher: Sendable {
                         node = nodes.count - 1
                     }
                 }
+                let termBytes = Array(term.utf8)
                 nodes[node].terminals.append(Terminal(
-                    ruleIndex: ruleIndex, exactWords: rule.caseSensitive ? words.map(\.unaccented) : nil))
+                    ruleIndex: ruleIndex,
+                    exactWords: rule.caseSensitive
+                        ? words.map { WordTokenizer.unaccented(Substring(String(decoding: termBytes[$0.range], as: UTF8.self))) } : nil))
             }
         }
     }
 
     func matches(in text: String) -> [Match] {
         let words = WordTokenizer.words(in: text)
+        let utf8 = Array(text.utf8)
         var matches: [Match] = []
         var position = 0
         while position < words.count {
@@ -53,8 +58,13 @@ struct TermMatcher: Sendable {
                 node = next
                 cursor += 1
                 for terminal in nodes[node].terminals {
-                    if let exact = terminal.exactWords,
-                       !zip(exact, words[position..<cursor]).allSatisfy({ $0 == $1.unaccented }) { continue }
+                    if let exact = terminal.exactWords {
+                        // Case-sensitive rules (acronyms): the text's words, accents removed, as written.
+                        let written = words[position..<cursor].map {
+                            WordTokenizer.unaccented(Substring(String(decoding: utf8[$0.range], as: UTF8.self)))
+                        }
+                        guard written == exact else { continue }
+                    }
                     best = (terminal.ruleIndex, cursor)
                     break
                 }
