@@ -99,34 +99,19 @@ final class XMLElementNode {
     }
 }
 
+/// Escaping for the markup the parser rebuilds (fed to the sanitizer, never published as is).
 enum MarkupEscaping {
     static func escapeText(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&") }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        return escaped(s, attribute: false)
     }
 
-    static func escapeAttribute(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
-        for c in s.unicodeScalars {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+    static func escapeAttribute(_ s: String) -> String { escaped(s, attribute: true) }
+
+    private static func escaped(_ s: String, attribute: Bool) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(s.utf8.count + 16)
+        ByteText.appendEscaped(s, attribute: attribute, to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 }
