@@ -61,7 +61,9 @@ struct FetchStep {
         /// Counts the poll's permanent redirect once the poll is known good (a document read, or
         /// a 304); any other outcome breaks the run of consecutive polls.
         func notePermanentRedirect(good: Bool) throws {
-            if try store.recordPermanentRedirect(sourceID: source.id, to: good ? response.permanentRedirect : nil) {
+            let target = good ? response.permanentRedirect : nil
+            guard target != nil || state?.movedTo != nil else { return }  // nothing to count, nothing to reset
+            if try store.recordPermanentRedirect(sourceID: source.id, to: target) {
                 environment.logger.warning("feed moved permanently: now polled at its new URL; update the sources file", metadata: [
                     "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(response.permanentRedirect ?? "")"])
             }

@@ -60,7 +60,7 @@ public final class Store: Sendable {
                     lastStatus: row["last_status"], consecutiveFailures: row["consecutive_failures"],
                     lastError: row["last_error"], nextDueAt: Self.date(row["next_due_at"]),
                     disabledAt: Self.date(row["disabled_at"]), disabledReason: row["disabled_reason"],
-                    notBefore: Self.date(row["not_before"]), fetchURL: row["fetch_url"])
+                    notBefore: Self.date(row["not_before"]), fetchURL: row["fetch_url"], movedTo: row["moved_to"])
             }
             return states
         }

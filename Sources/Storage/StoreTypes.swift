@@ -17,6 +17,8 @@ public struct SourceState: Sendable, Equatable {
     public var notBefore: Date?
     /// Where the source is polled after repeated permanent redirects (else its configured URL).
     public var fetchURL: String?
+    /// The target of the permanent redirects seen on the last consecutive polls, if any.
+    public var movedTo: String?
 }
 
 /// The outcome of one fetch, as the source's health row records it.
