@@ -7,6 +7,7 @@ public struct TOMLFile {
     public let path: String
     public let root: TOMLTable
     private let lines: [Substring]
+    private let arrayHeaderLines: [String: [Int]]
 
     public init(path: String) throws {
         let text: String
@@ -21,6 +22,7 @@ public struct TOMLFile {
     public init(path: String, text: String) throws {
         self.path = path
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.arrayHeaderLines = Self.arrayHeaders(lines)
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -30,13 +32,20 @@ public struct TOMLFile {
 
     /// Line of the `index`-th `[[name]]` header, for error messages about array-of-tables entries.
     public func lineOfArrayEntry(_ name: String, index: Int) -> Int? {
-        var seen = -1
-        for (number, line) in lines.enumerated()
-        where line.trimmingCharacters(in: .whitespaces).hasPrefix("[[\(name)]]") {
-            seen += 1
-            if seen == index { return number + 1 }
+        let lines = arrayHeaderLines[name] ?? []
+        return index < lines.count ? lines[index] : nil
+    }
+
+    /// The 1-based line of every `[[name]]` header, by name, found in one pass.
+    private static func arrayHeaders(_ lines: [Substring]) -> [String: [Int]] {
+        var headers: [String: [Int]] = [:]
+        for (number, line) in lines.enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix("[["), let close = trimmed.range(of: "]]") else { continue }
+            let name = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            headers[name, default: []].append(number + 1)
         }
-        return nil
+        return headers
     }
 
     /// The entries of an array of tables (`[[name]]`), each with its line.
