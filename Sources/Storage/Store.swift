@@ -33,7 +33,7 @@ public final class Store: Sendable {
     public func syncSources(_ sources: [Source]) throws {
         try pool.write { db in
             for source in sources {
-                try db.execute(sql: """
+                try db.cached("""
                     INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, kind = excluded.kind,
                         language = excluded.language, homepage = excluded.homepage,
@@ -152,11 +152,11 @@ public final class Store: Sendable {
                         result.unchanged += 1
                         continue
                     }
-                    try db.execute(sql: """
+                    try db.cached("""
                         INSERT INTO item_revision (item_id, replaced_at, title, link, summary, content, published_at, updated_at, content_hash)
                         SELECT id, ?, title, link, summary, content, published_at, updated_at, content_hash FROM item WHERE id = ?
                         """, arguments: [now.timeIntervalSince1970, id])
-                    try db.execute(sql: """
+                    try db.cached("""
                         UPDATE item SET guid = ?, title = ?, link = ?, summary = ?, content = ?, authors = ?, categories = ?,
                             enclosures = ?, language = ?, published_at = ?, updated_at = ?, changed_at = ?,
                             sort_at = min(coalesce(?, first_seen_at), first_seen_at), content_hash = ?
@@ -167,7 +167,7 @@ public final class Store: Sendable {
                                          now.timeIntervalSince1970, (item.published ?? item.updated)?.timeIntervalSince1970, hash, id])
                     result.updatedItemIDs.append(id)
                 } else {
-                    try db.execute(sql: """
+                    try db.cached("""
                         INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
                             language, published_at, updated_at, first_seen_at, sort_at, content_hash)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -203,17 +203,17 @@ public final class Store: Sendable {
     public func saveClassifications(_ classifications: [(item: ItemText, classification: Classification)]) throws {
         try pool.write { db in
             for (item, classification) in classifications {
-                try db.execute(sql: "DELETE FROM item_tag WHERE item_id = ?", arguments: [item.id])
-                try db.execute(sql: "DELETE FROM item_cve WHERE item_id = ?", arguments: [item.id])
+                try db.cached("DELETE FROM item_tag WHERE item_id = ?", arguments: [item.id])
+                try db.cached("DELETE FROM item_cve WHERE item_id = ?", arguments: [item.id])
                 for evidence in classification.evidence {
-                    try db.execute(sql: """
+                    try db.cached("""
                         INSERT OR IGNORE INTO item_tag (item_id, tag_id, rule_id, matched_text, field) VALUES (?, ?, ?, ?, ?)
                         """, arguments: [item.id, evidence.tagID, evidence.ruleID, evidence.matchedText, evidence.field])
                 }
                 for cve in classification.cves {
-                    try db.execute(sql: "INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
+                    try db.cached("INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
                 }
-                try db.execute(sql: "UPDATE item SET health_score = ?, health = ?, tagged_hash = ? WHERE id = ?",
+                try db.cached("UPDATE item SET health_score = ?, health = ?, tagged_hash = ? WHERE id = ?",
                                arguments: [classification.score, classification.health, item.contentHash, item.id])
             }
         }
@@ -296,6 +296,14 @@ public final class Store: Sendable {
     private static func decode(_ text: String?) -> [String]? {
         guard let text else { return nil }
         return try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+}
+
+extension Database {
+    /// Runs a statement compiled once per connection: the write loops run the same few
+    /// statements for every item of every feed.
+    func cached(_ sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
 
