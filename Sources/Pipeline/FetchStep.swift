@@ -1,3 +1,4 @@
+import Dispatch
 import FeedParsing
 import Fetching
 import Foundation
@@ -29,21 +30,35 @@ struct FetchStep {
                          lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
         }
         let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests, shouldStop: shouldStop)
-        let parser = FeedParser()
-        for (source, response) in zip(due, responses) where response.outcome != .interrupted {
-            do {
-                try record(response, of: source, state: states[source.id], parser: parser, into: &summary, now: now)
-            } catch {
-                // A database error on one feed is that feed's failure: the others, and the
-                // publication, go on.
-                summary.feedsFailed += 1
-                summary.failures.append(.init(sourceID: source.id, message: "\(error)"))
-                environment.logger.error("feed not stored", metadata: ["source": "\(source.id)", "error": "\(error)"])
+        let received = zip(due, responses).filter { $0.1.outcome != .interrupted }
+        // Documents are parsed a batch at a time on every core (each on one thread), then stored
+        // one after the other: the database has one writer.
+        let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: .max))
+        for start in stride(from: 0, to: received.count, by: Self.parseBatch) {
+            let batch = Array(received[start..<min(start + Self.parseBatch, received.count)])
+            let parsed = ParseResults(count: batch.count)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                let response = batch[index].1
+                guard response.outcome == .ok, response.botWall == nil else { return }
+                parsed.set(index, Result { try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType) })
+            }
+            for (index, (source, response)) in batch.enumerated() {
+                do {
+                    try record(response, parsed: parsed.get(index), of: source, state: states[source.id], into: &summary, now: now)
+                } catch {
+                    // A database error on one feed is that feed's failure: the others, and the
+                    // publication, go on.
+                    summary.feedsFailed += 1
+                    summary.failures.append(.init(sourceID: source.id, message: "\(error)"))
+                    environment.logger.error("feed not stored", metadata: ["source": "\(source.id)", "error": "\(error)"])
+                }
             }
         }
     }
 
-    private func record(_ response: FetchResponse, of source: Source, state: SourceState?, parser: FeedParser,
+    private static let parseBatch = 16
+
+    private func record(_ response: FetchResponse, parsed: Result<ParsedFeed, Error>?, of source: Source, state: SourceState?,
                         into summary: inout RunSummary, now: Date) throws {
         let store = environment.store
         let failures = (state?.consecutiveFailures ?? 0) + 1
@@ -89,10 +104,14 @@ struct FetchStep {
             try fail("the server answered with \(response.botWall ?? "a challenge") instead of the feed")
         case .ok:
             let feed: ParsedFeed
-            do {
-                feed = try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType)
-            } catch let error as FeedParseError {
+            switch parsed {
+            case .success(let document)?:
+                feed = document
+            case .failure(let error)?:
                 try fail("parse error: \(error)")
+                return
+            case nil:
+                try fail("the document was not parsed")
                 return
             }
             if !source.kind.accepts(feed.format) {
@@ -119,4 +138,15 @@ struct FetchStep {
                     publishingGap: Schedule.publishingGap(feed.items.compactMap { $0.published ?? $0.updated }))))
         }
     }
+}
+
+/// One slot per document of a batch, each written by exactly one worker of `concurrentPerform`.
+private final class ParseResults: @unchecked Sendable {
+    private var slots: [Result<ParsedFeed, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<ParsedFeed, Error>) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> Result<ParsedFeed, Error>? { lock.withLock { slots[index] } }
 }
