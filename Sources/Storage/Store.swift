@@ -268,6 +268,30 @@ public final class Store: Sendable {
         }
     }
 
+    /// A consistent copy of the live database (VACUUM INTO: online, compact, no lock held for
+    /// long), refused if `destination` exists.
+    public func backup(to destination: String) throws {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw StoreError("\(destination): already exists; choose a new file")
+        }
+        let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
+        }
+    }
+
+    /// Problems SQLite finds in the database (integrity, foreign keys); empty when sound.
+    public func check() throws -> [String] {
+        try pool.read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                problems.append("foreign key: row \(row[1] as Int64? ?? 0) of \(row[0] as String? ?? "?") points to a missing \(row[2] as String? ?? "?")")
+            }
+            return problems
+        }
+    }
+
     public func recordRun(startedAt: Date, finishedAt: Date, feedsOK: Int, feedsFailed: Int, itemsNew: Int,
                           itemsUpdated: Int, pagesWritten: Int) throws {
         try pool.write { db in

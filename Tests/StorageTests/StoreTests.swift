@@ -82,3 +82,34 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(state.lastError == nil)
     }
 }
+
+@Suite struct MaintenanceTests {
+    @Test func backupIsAConsistentCopyAndRefusesToOverwrite() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "a", title: "A"), ParsedItem(id: "b", title: "B")])
+        let copyPath = URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("backup/copy.sqlite").path
+        try store.backup(to: copyPath)
+        let copy = try Store(path: copyPath)
+        #expect(try copy.counts() == store.counts())
+        #expect(try copy.check().isEmpty)
+        #expect(throws: StoreError.self) { try store.backup(to: copyPath) }
+    }
+
+    @Test func checkReportsACorruptedFile() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", (0..<500).map { ParsedItem(id: "\($0)", title: String(repeating: "x", count: 200)) })
+        let copyPath = URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("damaged.sqlite").path
+        try store.backup(to: copyPath)
+        // Scribble over the b-tree page headers of the copy (pages 2 to 20, 4 KiB each).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: copyPath))
+        for page in 1..<20 {
+            try handle.seek(toOffset: UInt64(page * 4096))
+            handle.write(Data(repeating: 0xAB, count: 12))
+        }
+        try handle.close()
+        let problems = (try? Store(path: copyPath).check()) ?? ["cannot open"]
+        #expect(!problems.isEmpty)
+    }
+}
