@@ -127,6 +127,18 @@ enum Migrations {
                     ContentHash.of(item), identity.hasPrefix("hash:") ? ContentHash.identity(of: item) : identity, row["id"] as Int64])
             }
         }
+        migrator.registerMigration("v5-full-text-search") { db in
+            // Title and text of every item, for `items search`: case- and accent-insensitive
+            // (unicode61, remove_diacritics 2), ranked by bm25. Kept in step by the store's upserts.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE item_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, title, summary, content FROM item") {
+                try db.execute(sql: "INSERT INTO item_search (rowid, title, body) VALUES (?, ?, ?)", arguments: [
+                    row["id"] as Int64, row["title"] as String? ?? "",
+                    SearchText.body(summary: row["summary"], content: row["content"])])
+            }
+        }
         return migrator
     }
 }

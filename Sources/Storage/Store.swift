@@ -165,6 +165,9 @@ public final class Store: Sendable {
                                          Self.json(item.categories), Self.json(item.enclosures), item.language,
                                          item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
                                          now.timeIntervalSince1970, (item.published ?? item.updated)?.timeIntervalSince1970, hash, id])
+                    try db.cached("DELETE FROM item_search WHERE rowid = ?", arguments: [id])
+                    try db.cached("INSERT INTO item_search (rowid, title, body) VALUES (?, ?, ?)", arguments: [
+                        id, item.title ?? "", SearchText.body(summary: item.summary, content: item.content)])
                     result.updatedItemIDs.append(id)
                 } else {
                     try db.cached("""
@@ -176,7 +179,10 @@ public final class Store: Sendable {
                                          item.language, item.published?.timeIntervalSince1970,
                                          item.updated?.timeIntervalSince1970, now.timeIntervalSince1970,
                                          Self.sortDate(item, firstSeen: now), hash])
-                    result.newItemIDs.append(db.lastInsertedRowID)
+                    let id = db.lastInsertedRowID
+                    try db.cached("INSERT INTO item_search (rowid, title, body) VALUES (?, ?, ?)", arguments: [
+                        id, item.title ?? "", SearchText.body(summary: item.summary, content: item.content)])
+                    result.newItemIDs.append(id)
                 }
             }
             return result
@@ -265,6 +271,22 @@ public final class Store: Sendable {
                 healthItems: try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE health = 1") ?? 0,
                 revisions: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_revision") ?? 0,
                 tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tag") ?? 0)
+        }
+    }
+
+    /// Items matching every word of `query` (case and accents ignored), best first.
+    public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
+        guard let match = SearchText.matchExpression(query) else { return [] }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item.id, item.title, item.link, source.title AS source_title, item.sort_at,
+                       snippet(item_search, -1, '[', ']', '…', 12) AS snippet, bm25(item_search, 5.0, 1.0) AS rank
+                FROM item_search JOIN item ON item.id = item_search.rowid JOIN source ON source.id = item.source_id
+                WHERE item_search MATCH ? ORDER BY rank LIMIT ?
+                """, arguments: [match, limit]).map { row in
+                SearchHit(id: row["id"], title: row["title"] ?? "", link: row["link"], sourceTitle: row["source_title"],
+                          date: Date(timeIntervalSince1970: row["sort_at"]), snippet: row["snippet"] ?? "", score: -(row["rank"] as Double))
+            }
         }
     }
 

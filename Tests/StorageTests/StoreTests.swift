@@ -113,3 +113,36 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(!problems.isEmpty)
     }
 }
+
+@Suite struct SearchTests {
+    @Test func findsWordsWhateverTheirCaseAndAccentsTitleFirst() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [
+            ParsedItem(id: "1", title: "Un rançongiciel frappe un hôpital", summary: "<p>Le centre hospitalier est touché.</p>"),
+            ParsedItem(id: "2", title: "Bulletin", summary: "<p>Un <b>rançongiciel</b> vise les hôpitaux et l'HÔPITAL de Caen</p>"),
+            ParsedItem(id: "3", title: "Sans rapport", summary: "Pare-feu"),
+        ])
+        let hits = try store.search("RANCONGICIEL hopital")
+        #expect(hits.map(\.title) == ["Un rançongiciel frappe un hôpital", "Bulletin"])
+        #expect(hits[1].snippet.contains("[rançongiciel]"))
+        #expect(try store.search("pare feu").map(\.title) == ["Sans rapport"])
+    }
+
+    @Test func queriesAreWordsNeverSyntax() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "1", title: "NEAR OR AND")])
+        #expect(try store.search("\")) OR * NEAR(").map(\.title) == ["NEAR OR AND"])
+        #expect(try store.search("  ").isEmpty)
+    }
+
+    @Test func anUpdatedItemIsFoundByItsNewText() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "1", title: "Avis", summary: "ancien texte")])
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "1", title: "Avis", summary: "nouveau texte")])
+        #expect(try store.search("ancien").isEmpty)
+        #expect(try store.search("nouveau").count == 1)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Model
+
+/// One result of `Store.search`.
+public struct SearchHit: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var link: String?
+    public var sourceTitle: String
+    public var date: Date
+    /// The best passage, matched words in [brackets].
+    public var snippet: String
+    /// Higher is better (bm25, title words counting five times).
+    public var score: Double
+}
+
+/// What the full-text index holds of an item, and how a reader's query becomes an FTS5 one.
+enum SearchText {
+    static func body(summary: String?, content: String?) -> String {
+        [summary, content].compactMap { $0.map(PlainText.from(html:)) }.joined(separator: "\n")
+    }
+
+    /// Every word of the query, each quoted (so that FTS5 operators and punctuation typed by a
+    /// reader are words, never syntax), all required. nil when there is no word.
+    static func matchExpression(_ query: String) -> String? {
+        let words = query.split { !($0.isLetter || $0.isNumber) }.prefix(16)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"" }.joined(separator: " ")
+    }
+}
