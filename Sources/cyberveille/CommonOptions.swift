@@ -50,6 +50,17 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Runs a command's work: any error becomes one line on stderr and a non-zero exit.
+func reportingFailure<T>(_ work: () throws -> T) throws -> T {
+    do {
+        return try work()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        throw fail(error)
+    }
+}
+
 /// Prints one line on stderr and exits non-zero: how every command reports what stopped it.
 func fail(_ message: Any) -> ExitCode {
     FileHandle.standardError.write(Data("cyberveille: \(message)\n".utf8))

@@ -15,11 +15,9 @@ struct DatabaseBackup: ParsableCommand {
     @Argument(help: "The new file.") var path: String
 
     func run() throws {
-        do {
+        try reportingFailure {
             try options.environment().store.backup(to: path)
             print("\(path): backup written")
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -55,7 +53,7 @@ struct StatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
+        try reportingFailure {
             let counts = try options.environment().store.counts()
             if json {
                 let object = ["feeds": counts.feeds, "items": counts.items, "health_items": counts.healthItems,
@@ -65,8 +63,6 @@ struct StatsCommand: ParsableCommand {
                 print("feeds: \(counts.feeds)\nitems: \(counts.items) (\(counts.healthItems) about health)\n"
                       + "revisions: \(counts.revisions)\ntags: \(counts.tags)")
             }
-        } catch {
-            throw fail(error)
         }
     }
 }

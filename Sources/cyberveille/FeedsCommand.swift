@@ -18,15 +18,13 @@ struct FeedsList: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        do {
+        try reportingFailure {
             let settings = try options.settings()
             for source in try SourcesFile.load(path: settings.sourcesPath) {
                 print([source.id, source.kind.rawValue, source.language ?? "-", "every \(source.interval / 60) min",
                        source.critical ? "critical" : "", source.enabled ? "" : "disabled", source.url]
                     .filter { !$0.isEmpty }.joined(separator: "  "))
             }
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -71,14 +69,12 @@ struct FeedsEnable: ParsableCommand {
     @Argument(help: "Source ids.") var ids: [String]
 
     func run() throws {
-        do {
+        try reportingFailure {
             let environment = try options.environment()
             for id in ids {
                 guard try environment.store.enableSource(id) else { throw ValidationError("no source \"\(id)\" in the database") }
                 print("\(id): enabled; polled at the next run")
             }
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -94,7 +90,7 @@ struct FeedsAdd: ParsableCommand {
     @Flag(help: "A source whose silence must be reported (national CERTs).") var critical = false
 
     func run() throws {
-        do {
+        try reportingFailure {
             let path = try options.settings().sourcesPath
             guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
             let taken = Set(try SourcesFile.load(path: path).map(\.id))
@@ -103,8 +99,6 @@ struct FeedsAdd: ParsableCommand {
                                 language: language, interval: seconds, critical: critical)
             try SourcesFileEditing.append([source], to: path)
             print("\(source.id): added to \(path)")
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -116,14 +110,12 @@ struct FeedsRemove: ParsableCommand {
     @Argument(help: "Source ids.") var ids: [String]
 
     func run() throws {
-        do {
+        try reportingFailure {
             let path = try options.settings().sourcesPath
             for id in ids {
                 try SourcesFileEditing.remove(id: id, from: path)
                 print("\(id): removed from \(path)")
             }
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -136,7 +128,7 @@ struct FeedsImport: ParsableCommand {
     @Option(help: "Poll interval of the imported sources.") var interval: String = "1h"
 
     func run() throws {
-        do {
+        try reportingFailure {
             let path = try options.settings().sourcesPath
             guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
             let outlines: [OPMLOutline]
@@ -157,8 +149,6 @@ struct FeedsImport: ParsableCommand {
             }
             if !added.isEmpty { try SourcesFileEditing.append(added, to: path) }
             print("\(added.count) sources added to \(path), \(outlines.count - added.count) already there")
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -169,11 +159,9 @@ struct FeedsExport: ParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() throws {
-        do {
+        try reportingFailure {
             let settings = try options.settings()
             print(OPMLWriter.document(try SourcesFile.load(path: settings.sourcesPath), title: settings.site.title), terminator: "")
-        } catch {
-            throw fail(error)
         }
     }
 }
