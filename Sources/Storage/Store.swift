@@ -227,12 +227,17 @@ public final class Store: Sendable {
 
     /// The most recent items, newest first, with their source and tags.
     public func latestItems(limit: Int) throws -> [PublishedItem] {
+        try items(where: "1", arguments: [], limit: limit)
+    }
+
+    private func items(where condition: String, arguments: StatementArguments, limit: Int) throws -> [PublishedItem] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.*, source.title AS source_title, coalesce(item.language, source.language) AS item_language
                 FROM item JOIN source ON source.id = item.source_id
+                WHERE \(condition)
                 ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
-                """, arguments: [limit])
+                """, arguments: arguments + [limit])
             let ids = rows.map { $0["id"] as Int64 }
             var tags: [Int64: [TagEvidence]] = [:]
             var cves: [Int64: [String]] = [:]
@@ -272,6 +277,11 @@ public final class Store: Sendable {
                 revisions: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_revision") ?? 0,
                 tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tag") ?? 0)
         }
+    }
+
+    /// One item as the site shows it, or nil.
+    public func item(id: Int64) throws -> PublishedItem? {
+        try items(where: "item.id = ?", arguments: [id], limit: 1).first
     }
 
     /// Items matching every word of `query` (case and accents ignored), best first.
