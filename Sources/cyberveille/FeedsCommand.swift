@@ -92,7 +92,7 @@ struct FeedsAdd: ParsableCommand {
     func run() throws {
         try reportingFailure {
             let path = try options.settings().sourcesPath
-            guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
+            let seconds = try pollInterval(interval)
             let taken = Set(try SourcesFile.load(path: path).map(\.id))
             let name = title ?? URL(string: url)?.host ?? url
             let source = Source(id: id ?? SourcesFileEditing.identifier(for: name, taken: taken), title: name, url: url,
@@ -130,7 +130,7 @@ struct FeedsImport: ParsableCommand {
     func run() throws {
         try reportingFailure {
             let path = try options.settings().sourcesPath
-            guard let seconds = ConfigDuration.seconds(interval) else { throw ValidationError("interval \"\(interval)\" is not a duration such as 30m, 2h or 1d") }
+            let seconds = try pollInterval(interval)
             let outlines: [OPMLOutline]
             do {
                 outlines = try OPMLReader.outlines(try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -164,4 +164,12 @@ struct FeedsExport: ParsableCommand {
             print(OPMLWriter.document(try SourcesFile.load(path: settings.sourcesPath), title: settings.site.title), terminator: "")
         }
     }
+}
+
+/// A poll interval given on the command line ("30m", "2h", "1d"), in seconds.
+private func pollInterval(_ text: String) throws -> Int {
+    guard let seconds = ConfigDuration.seconds(text) else {
+        throw ValidationError("interval \"\(text)\" is not a duration such as 30m, 2h or 1d")
+    }
+    return seconds
 }

@@ -4,12 +4,8 @@ import Pipeline
 
 /// Runs some stages of the publication and prints the summary.
 private func runStages(_ stages: PublicationRun.Stages, options: CommonOptions, force: Bool, json: Bool) throws {
-    let summary: RunSummary
-    do {
-        let environment = try options.environment()
-        summary = try PublicationRun(environment: environment, force: force).execute(stages)
-    } catch {
-        throw fail(error)
+    let summary = try reportingFailure {
+        try PublicationRun(environment: try options.environment(), force: force).execute(stages)
     }
     print(summary.text)
     if json { print(summary.json) }
