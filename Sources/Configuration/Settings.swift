@@ -9,6 +9,9 @@ public struct Settings: Sendable, Equatable {
     public var rulesPath: String
     public var site: SiteSettings
     public var fetch: FetchSettings
+    /// Never-curated, not health-relevant items listed longer ago than this are purged by the
+    /// daily run and by `db purge` (nil: never).
+    public var purgeAfterSeconds: Int? = 365 * 86_400
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -111,7 +114,7 @@ extension Settings {
         } else {
             config = nil
         }
-        try config?.rootEntry.checkKeys(["paths", "site", "fetch"])
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
@@ -162,8 +165,11 @@ extension Settings {
             maxConnectionsPerHost: try positive(fetch, "max_connections_per_host", 2),
             allowPrivateNetworks: try overrides.allowPrivateNetworks || (fetch?.bool("allow_private_networks") ?? false))
         fetchSettings.criticalSilenceSeconds = try seconds(fetch, "critical_silence", 24 * 3600)
+        let retention = try config?.table("retention")
+        try retention?.checkKeys(["purge_after"])
+        let purgeAfter: Int? = try retention?.string("purge_after") == "never" ? nil : try seconds(retention, "purge_after", 365 * 86_400)
 
-        return Settings(
+        var settings = Settings(
             databasePath: database,
             outputDirectory: output,
             sourcesPath: sources,
@@ -178,5 +184,7 @@ extension Settings {
                 itemsOnHome: try positive(site, "items_on_home", 50),
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: fetchSettings)
+        settings.purgeAfterSeconds = purgeAfter
+        return settings
     }
 }

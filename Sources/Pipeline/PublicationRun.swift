@@ -45,6 +45,12 @@ public struct PublicationRun: Sendable {
                     "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
             }
             try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
+            // Stories after tagging: CVE sets are among their keys.
+            summary.itemsGrouped += try environment.store.groupStories(now: now).joined
+            if stages == .all, let purgeAfter = settings.purgeAfterSeconds {
+                summary.itemsPurged = try environment.store.purge(
+                    listedBefore: now.addingTimeInterval(-TimeInterval(purgeAfter)), now: now).itemsPurged
+            }
         }
         if stages != .fetchOnly {
             try PublishStep(environment: environment, taxonomy: taxonomy).run(into: &summary, now: now)

@@ -14,6 +14,9 @@ public struct RunSummary: Sendable, Equatable {
     public var itemsNew = 0
     public var itemsUpdated = 0
     public var itemsTagged = 0
+    /// Items that joined a story already told by another item.
+    public var itemsGrouped = 0
+    public var itemsPurged = 0
     public var pagesWritten = 0
     public var failures: [FeedFailure] = []
     /// Critical sources (national CERTs) that have not succeeded for too long.
@@ -27,6 +30,7 @@ public struct RunSummary: Sendable, Equatable {
         let object: [String: Int] = [
             "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
             "items_updated": itemsUpdated, "pages_written": pagesWritten, "critical_silent": criticalSilent.count,
+            "items_grouped": itemsGrouped, "items_purged": itemsPurged,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
@@ -35,7 +39,9 @@ public struct RunSummary: Sendable, Equatable {
     /// Lines for a person reading the terminal or the cron mail.
     public var text: String {
         var lines = ["feeds: \(feedsOK) ok, \(feedsFailed) failed" + (feedsSkipped > 0 ? ", \(feedsSkipped) not due" : ""),
-                     "items: \(itemsNew) new, \(itemsUpdated) updated" + (itemsTagged > 0 ? ", \(itemsTagged) tagged" : "")]
+                     "items: \(itemsNew) new, \(itemsUpdated) updated" + (itemsTagged > 0 ? ", \(itemsTagged) tagged" : "")
+                        + (itemsGrouped > 0 ? ", \(itemsGrouped) joined a story" : "")
+                        + (itemsPurged > 0 ? ", \(itemsPurged) purged" : "")]
         if let outputDirectory { lines.append("pages: \(pagesWritten) written to \(outputDirectory)") }
         for failure in failures { lines.append("  failed \(failure.sourceID): \(failure.message)") }
         for silent in criticalSilent {

@@ -139,6 +139,39 @@ enum Migrations {
                     SearchText.body(summary: row["summary"], content: row["content"])])
             }
         }
+        migrator.registerMigration("v6-stories-tombstones-revision-changes") { db in
+            // story: one story told by several items (sources). story_key: the keys an item is
+            // grouped by (canonical URL, CVE set, title MinHash bands), looked up by kind and key
+            // within a time window (`at` is the item's listing date); title_tokens: the hashed words
+            // of the title, to confirm a title match exactly. An item is grouped once; editors move it.
+            // item_tombstone: what retention purged, so that a feed still carrying it does not bring
+            // it back as new. changed_fields: what a revision changed, for its history.
+            try db.execute(sql: """
+                CREATE TABLE story (
+                    id INTEGER PRIMARY KEY,
+                    created_at REAL NOT NULL
+                );
+                ALTER TABLE item ADD COLUMN story_id INTEGER REFERENCES story(id);
+                ALTER TABLE item ADD COLUMN title_tokens BLOB;
+                CREATE INDEX item_by_story ON item(story_id);
+                CREATE INDEX item_unstoried ON item(id) WHERE story_id IS NULL;
+                CREATE TABLE story_key (
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    PRIMARY KEY (kind, key, at, item_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX story_key_by_item ON story_key(item_id);
+                CREATE TABLE item_tombstone (
+                    source_id TEXT NOT NULL,
+                    identity TEXT NOT NULL,
+                    purged_at REAL NOT NULL,
+                    PRIMARY KEY (source_id, identity)
+                ) WITHOUT ROWID;
+                ALTER TABLE item_revision ADD COLUMN changed_fields TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 }

@@ -141,6 +141,7 @@ public final class Store: Sendable {
             var result = UpsertResult()
             var seenIdentities = Set<String>()
             let select = try db.cachedStatement(sql: "SELECT id, content_hash FROM item WHERE source_id = ? AND identity = ?")
+            let tombstone = try db.cachedStatement(sql: "SELECT 1 FROM item_tombstone WHERE source_id = ? AND identity = ?")
             for item in items {
                 let identity = ContentHash.identity(of: item)
                 guard seenIdentities.insert(identity).inserted else { continue }  // repeated in the same document
@@ -152,10 +153,12 @@ public final class Store: Sendable {
                         result.unchanged += 1
                         continue
                     }
+                    let changed = try Self.changedFields(db, itemID: id, newVersion: item)
                     try db.cached("""
-                        INSERT INTO item_revision (item_id, replaced_at, title, link, summary, content, published_at, updated_at, content_hash)
-                        SELECT id, ?, title, link, summary, content, published_at, updated_at, content_hash FROM item WHERE id = ?
-                        """, arguments: [now.timeIntervalSince1970, id])
+                        INSERT INTO item_revision (item_id, replaced_at, title, link, summary, content, published_at, updated_at,
+                            content_hash, changed_fields)
+                        SELECT id, ?, title, link, summary, content, published_at, updated_at, content_hash, ? FROM item WHERE id = ?
+                        """, arguments: [now.timeIntervalSince1970, changed.joined(separator: ","), id])
                     try db.cached("""
                         UPDATE item SET guid = ?, title = ?, link = ?, summary = ?, content = ?, authors = ?, categories = ?,
                             enclosures = ?, language = ?, published_at = ?, updated_at = ?, changed_at = ?,
@@ -169,6 +172,8 @@ public final class Store: Sendable {
                     try db.cached("INSERT INTO item_search (rowid, title, body) VALUES (?, ?, ?)", arguments: [
                         id, item.title ?? "", SearchText.body(summary: item.summary, content: item.content)])
                     result.updatedItemIDs.append(id)
+                } else if try Row.fetchOne(tombstone, arguments: [sourceID, identity]) != nil {
+                    result.purged += 1  // retention removed it; a feed that still carries it does not make it new
                 } else {
                     try db.cached("""
                         INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
@@ -275,7 +280,9 @@ public final class Store: Sendable {
                 items: try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0,
                 healthItems: try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE health = 1") ?? 0,
                 revisions: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_revision") ?? 0,
-                tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tag") ?? 0)
+                tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tag") ?? 0,
+                stories: try Int.fetchOne(db, sql: "SELECT count(*) FROM story") ?? 0,
+                tombstones: try Int.fetchOne(db, sql: "SELECT count(*) FROM item_tombstone") ?? 0)
         }
     }
 
@@ -337,6 +344,22 @@ public final class Store: Sendable {
 
     // MARK: Helpers
 
+    /// The names of the fields a new version of an item changes, for its revision history.
+    private static func changedFields(_ db: Database, itemID: Int64, newVersion item: ParsedItem) throws -> [String] {
+        guard let old = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT title, link, summary, content, authors, categories, enclosures FROM item WHERE id = ?
+            """), arguments: [itemID]) else { return [] }
+        var changed: [String] = []
+        if old["title"] != item.title { changed.append("title") }
+        if old["link"] != item.link { changed.append("link") }
+        if old["summary"] != item.summary { changed.append("summary") }
+        if old["content"] != item.content { changed.append("content") }
+        if old["authors"] != json(item.authors) { changed.append("authors") }
+        if old["categories"] != json(item.categories) { changed.append("categories") }
+        if old["enclosures"] != json(item.enclosures) { changed.append("enclosures") }
+        return changed
+    }
+
     /// An item is listed under its own date, but never later than when we first saw it:
     /// future dates (bad clocks, scheduled posts) and re-dated items must not stick to the top.
     private static func sortDate(_ item: ParsedItem, firstSeen: Date) -> Double {
@@ -345,8 +368,10 @@ public final class Store: Sendable {
 
     static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
 
-    private static func json<T: Encodable>(_ value: T) -> String {
-        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+    /// Most items have no authors, categories or enclosures: skip the encoder for those.
+    static func json<Element: Encodable>(_ values: [Element]) -> String {
+        guard !values.isEmpty else { return "[]" }
+        return (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "[]"
     }
 
     private static func decode(_ text: String?) -> [String]? {

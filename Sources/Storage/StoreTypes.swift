@@ -51,6 +51,8 @@ public struct UpsertResult: Sendable, Equatable {
     public var newItemIDs: [Int64] = []
     public var updatedItemIDs: [Int64] = []
     public var unchanged = 0
+    /// Items that retention purged (their tombstone matched): not brought back.
+    public var purged = 0
 
     public init() {}
 }
@@ -73,4 +75,6 @@ public struct StoreCounts: Sendable, Equatable, Codable {
     public var healthItems: Int
     public var revisions: Int
     public var tags: Int
+    public var stories: Int
+    public var tombstones: Int
 }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Model
 import Pipeline
 
 /// `cyberveille db backup|check`: what an operator does to the database.
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Back up or check the database.", subcommands: [DatabaseBackup.self, DatabaseCheck.self])
+        commandName: "db", abstract: "Back up, check or purge the database.", subcommands: [DatabaseBackup.self, DatabaseCheck.self, DatabasePurge.self])
 }
 
 struct DatabaseBackup: ParsableCommand {
@@ -49,19 +50,50 @@ struct DatabaseCheck: ParsableCommand {
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts of what the database holds.")
     @OptionGroup var options: CommonOptions
-    @Flag(help: "Print one JSON object: {\"feeds\": n, \"items\": n, \"health_items\": n, \"revisions\": n, \"tags\": n}.")
+    @Flag(help: "Print one JSON object: {\"feeds\": n, \"items\": n, \"stories\": n, \"health_items\": n, \"revisions\": n, \"tags\": n, \"tombstones\": n}.")
     var json = false
 
     func run() throws {
         try reportingFailure {
             let counts = try options.environment().store.counts()
             if json {
-                let object = ["feeds": counts.feeds, "items": counts.items, "health_items": counts.healthItems,
-                              "revisions": counts.revisions, "tags": counts.tags]
+                let object = ["feeds": counts.feeds, "items": counts.items, "stories": counts.stories,
+                              "health_items": counts.healthItems, "revisions": counts.revisions, "tags": counts.tags,
+                              "tombstones": counts.tombstones]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 print("feeds: \(counts.feeds)\nitems: \(counts.items) (\(counts.healthItems) about health)\n"
-                      + "revisions: \(counts.revisions)\ntags: \(counts.tags)")
+                      + "stories: \(counts.stories)\nrevisions: \(counts.revisions)\ntags: \(counts.tags)\n"
+                      + "tombstones: \(counts.tombstones)")
+            }
+        }
+    }
+}
+
+/// `cyberveille db purge [--dry-run] [--json]`: the retention policy, now (the daily run applies it too).
+struct DatabasePurge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Purge items older than retention.purge_after that are not health-relevant (see docs/retention.md).",
+        discussion: "Each purged item leaves a tombstone, so a feed that still carries it does not bring it back.")
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Count what would be purged; change nothing.") var dryRun = false
+    @Flag(help: "Print one JSON object: {\"items_purged\": n, \"stories_removed\": n, \"dry_run\": bool}.") var json = false
+
+    func run() throws {
+        try reportingFailure {
+            let environment = try options.environment()
+            guard let purgeAfter = environment.settings.purgeAfterSeconds else {
+                print(json ? #"{"dry_run":\#(dryRun),"items_purged":0,"stories_removed":0}"# : "retention.purge_after is \"never\": nothing purged")
+                return
+            }
+            let cutoff = Date().addingTimeInterval(-TimeInterval(purgeAfter))
+            let result = try environment.store.purge(listedBefore: cutoff, dryRun: dryRun)
+            if json {
+                print(#"{"dry_run":\#(dryRun),"items_purged":\#(result.itemsPurged),"stories_removed":\#(result.storiesRemoved)}"#)
+            } else {
+                print("\(dryRun ? "would purge" : "purged") \(result.itemsPurged) items listed before \(ISO8601UTC.day(from: cutoff))"
+                      + " (\(result.storiesRemoved) stories emptied)")
             }
         }
     }

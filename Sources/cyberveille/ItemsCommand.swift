@@ -6,8 +6,9 @@ import Storage
 
 /// `cyberveille items …`: the stored items.
 struct ItemsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "items", abstract: "Search the stored items.",
-                                                    subcommands: [ItemsSearch.self])
+    static let configuration = CommandConfiguration(
+        commandName: "items", abstract: "Search, show and group the stored items.",
+        subcommands: [ItemsSearch.self, ItemsShow.self, ItemsMerge.self, ItemsSplit.self])
 }
 
 struct ItemsSearch: ParsableCommand {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Storage
 
-private func temporaryStore() throws -> Store {
+func temporaryStore() throws -> Store {
     try Store(path: FileManager.default.temporaryDirectory
         .appendingPathComponent("cv-store-\(UUID().uuidString)/db.sqlite").path)
 }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Model
+import Pipeline
+import Storage
+
+/// `cyberveille items show ID [--json]`: one item, its tags, its story's sources and its history.
+struct ItemsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show an item: text, tags, every source of its story, earlier versions.")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "The item's id (as `items search` shows it).") var item: Int64
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        try reportingFailure {
+            let store = try options.environment().store
+            guard let shown = try store.item(id: item) else { throw ValidationError("no item \(item)") }
+            let story = try store.storyMembers(of: item)
+            let revisions = try store.revisions(of: item)
+            if json {
+                let object: [String: Any] = [
+                    "id": shown.id, "title": shown.title, "link": shown.link ?? NSNull(), "source": shown.sourceID,
+                    "date": ISO8601UTC.string(from: shown.listedAt), "health": shown.health,
+                    "score": (shown.healthScore * 1000).rounded() / 1000, "tags": Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted(),
+                    "cves": shown.cves,
+                    "story": story.map { ["id": $0.itemID, "source": $0.sourceID, "title": $0.title, "link": $0.link ?? NSNull()] as [String: Any] },
+                    "revisions": revisions.map { ["replaced_at": ISO8601UTC.string(from: $0.replacedAt), "title": $0.title ?? NSNull(),
+                                                  "changed": $0.changedFields] as [String: Any] },
+                ]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print("\(shown.id)  \(shown.title)")
+            print("source: \(shown.sourceTitle)  \(ISO8601UTC.day(from: shown.listedAt))  \(shown.link ?? "")")
+            print("health: \(shown.health ? "yes" : "no") (score \(String(format: "%.3f", shown.healthScore)))"
+                  + (shown.tags.isEmpty ? "" : "  tags: " + Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted().joined(separator: ", ")))
+            if !shown.cves.isEmpty { print("CVE: \(shown.cves.joined(separator: ", "))") }
+            if story.count > 1 {
+                print("story told by \(story.count) items:")
+                for member in story {
+                    print("  \(member.itemID)  \(ISO8601UTC.day(from: member.listedAt))  \(member.sourceTitle)  \(member.title)")
+                }
+            }
+            if !revisions.isEmpty {
+                print("earlier versions:")
+                for revision in revisions {
+                    print("  until \(ISO8601UTC.string(from: revision.replacedAt)): \(revision.title ?? "")"
+                          + " — then changed: \(revision.changedFields.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+}
+
+/// `cyberveille items merge A B`: B's story is the same as A's.
+struct ItemsMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge", abstract: "Put every item of B's story into A's story.")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "An item of the story to keep.") var item: Int64
+    @Argument(help: "An item of the story merged into it.") var other: Int64
+
+    func run() throws {
+        try reportingFailure {
+            let store = try options.environment().store
+            let story = try store.mergeStories(item: item, other: other)
+            print("story \(story): \(try store.storyMembers(of: item).count) items")
+        }
+    }
+}
+
+/// `cyberveille items split ID`: the item tells a story of its own.
+struct ItemsSplit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split", abstract: "Take an item out of its story into a story of its own.")
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "The item.") var item: Int64
+
+    func run() throws {
+        try reportingFailure {
+            let story = try options.environment().store.splitStory(item: item)
+            print("item \(item) now in story \(story)")
+        }
+    }
+}
