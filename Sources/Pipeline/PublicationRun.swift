@@ -47,6 +47,7 @@ public struct PublicationRun: Sendable {
             try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
             // Stories after tagging: CVE sets are among their keys.
             summary.itemsGrouped += try environment.store.groupStories(now: now).joined
+            try environment.store.indexForSearch()
             if stages == .all, let purgeAfter = settings.purgeAfterSeconds {
                 summary.itemsPurged = try environment.store.purge(
                     listedBefore: now.addingTimeInterval(-TimeInterval(purgeAfter)), now: now).itemsPurged

@@ -146,6 +146,8 @@ enum Migrations {
             // of the title, to confirm a title match exactly. An item is grouped once; editors move it.
             // item_tombstone: what retention purged, so that a feed still carrying it does not bring
             // it back as new. changed_fields: what a revision changed, for its history.
+            // item_search_pending: items stored or changed since the full-text index was last
+            // brought up to date (in bulk, once per round: far cheaper than item by item).
             try db.execute(sql: """
                 CREATE TABLE story (
                     id INTEGER PRIMARY KEY,
@@ -154,12 +156,13 @@ enum Migrations {
                 ALTER TABLE item ADD COLUMN story_id INTEGER REFERENCES story(id);
                 ALTER TABLE item ADD COLUMN title_tokens BLOB;
                 CREATE INDEX item_by_story ON item(story_id);
-                CREATE INDEX item_unstoried ON item(id) WHERE story_id IS NULL;
+                CREATE INDEX item_unstoried ON item(sort_at, id) WHERE story_id IS NULL;
                 CREATE TABLE story_key (
                     kind TEXT NOT NULL,
                     key TEXT NOT NULL,
                     at REAL NOT NULL,
                     item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    source_id TEXT NOT NULL,
                     PRIMARY KEY (kind, key, at, item_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX story_key_by_item ON story_key(item_id);
@@ -170,6 +173,9 @@ enum Migrations {
                     PRIMARY KEY (source_id, identity)
                 ) WITHOUT ROWID;
                 ALTER TABLE item_revision ADD COLUMN changed_fields TEXT NOT NULL DEFAULT '';
+                CREATE TABLE item_search_pending (
+                    item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE
+                );
                 """)
         }
         return migrator

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Model
 
 /// One result of `Store.search`.
@@ -18,6 +19,11 @@ public struct SearchHit: Sendable, Equatable {
 enum SearchText {
     static func body(summary: String?, content: String?) -> String {
         [summary, content].compactMap { $0.map(PlainText.from(html:)) }.joined(separator: "\n")
+    }
+
+    /// `body` as an SQL function, so that the index is filled by one INSERT … SELECT.
+    static let bodyFunction = DatabaseFunction("cv_search_body", argumentCount: 2, pure: true) { values in
+        body(summary: String.fromDatabaseValue(values[0]), content: String.fromDatabaseValue(values[1]))
     }
 
     /// Every word of the query, each quoted (so that FTS5 operators and punctuation typed by a

@@ -28,6 +28,10 @@ extension Store {
     static let cveWindow: TimeInterval = 30 * 86_400
     static let titleWindow: TimeInterval = 7 * 86_400
     private static let groupingBatch = 2000
+    /// A band shared by very many titles is made of the commonest words; past this many
+    /// candidates per band (the nearest in time kept), the other bands still find a real match,
+    /// and the cost per item stays bounded.
+    private static let titleCandidatesPerBand = 32
 
     /// Puts every item not yet in a story into one: the oldest story it shares a canonical URL,
     /// a CVE set or a near-identical title with (titles only across sources: a source does not
@@ -39,7 +43,7 @@ extension Store {
         while true {
             let done = try pool.write { db -> Bool in
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, source_id, link, title, sort_at FROM item WHERE story_id IS NULL
+                    SELECT id, source_id, link, title, sort_at FROM item INDEXED BY item_unstoried WHERE story_id IS NULL
                     ORDER BY sort_at, id LIMIT \(Self.groupingBatch)
                     """)
                 for row in rows {
@@ -65,17 +69,19 @@ extension Store {
         }
         let bands = keys.titleBands
         if !bands.isEmpty {
-            var candidates = Set<Int64>()
+            var bandsShared: [Int64: Int] = [:]
             let lookup = try db.cachedStatement(sql: """
-                SELECT story_key.item_id FROM story_key JOIN item ON item.id = story_key.item_id
-                WHERE story_key.kind = 'title' AND story_key.key = ? AND story_key.at BETWEEN ? AND ?
-                    AND item.source_id != ? AND item.story_id IS NOT NULL
+                SELECT item_id FROM story_key
+                WHERE kind = 'title' AND key = ? AND at BETWEEN ? AND ? AND source_id != ?
+                ORDER BY at DESC LIMIT \(Self.titleCandidatesPerBand)
                 """)
             for band in bands {
-                candidates.formUnion(try Int64.fetchAll(lookup, arguments: [band, at - titleWindow, at + titleWindow, sourceID]))
+                for candidate in try Int64.fetchAll(lookup, arguments: [band, at - titleWindow, at + titleWindow, sourceID]) {
+                    bandsShared[candidate, default: 0] += 1
+                }
             }
             let read = try db.cachedStatement(sql: "SELECT story_id, title_tokens FROM item WHERE id = ?")
-            for candidate in candidates {
+            for (candidate, shared) in bandsShared where shared >= StoryKeys.bandsToConfirm {
                 guard let row = try Row.fetchOne(read, arguments: [candidate]) else { continue }
                 let words = Self.words(from: row["title_tokens"] as Data?)
                 if StoryKeys.titleSimilarity(keys.titleWords, words) >= StoryKeys.titleSimilarityThreshold {
@@ -94,10 +100,12 @@ extension Store {
         }
         try db.cached("UPDATE item SET story_id = ?, title_tokens = ? WHERE id = ?",
                       arguments: [story, Self.data(from: keys.titleWords), item])
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO story_key (kind, key, at, item_id) VALUES (?, ?, ?, ?)")
-        if let url = keys.canonicalURL { try insert.execute(arguments: ["url", url, at, item]) }
-        if let cveSet = keys.cveSet { try insert.execute(arguments: ["cve", cveSet, at, item]) }
-        for band in bands { try insert.execute(arguments: ["title", band, at, item]) }
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO story_key (kind, key, at, item_id, source_id) VALUES (?, ?, ?, ?, ?)
+            """)
+        if let url = keys.canonicalURL { try insert.execute(arguments: ["url", url, at, item, sourceID]) }
+        if let cveSet = keys.cveSet { try insert.execute(arguments: ["cve", cveSet, at, item, sourceID]) }
+        for band in bands { try insert.execute(arguments: ["title", band, at, item, sourceID]) }
     }
 
     private static func storiesWithKey(_ db: Database, kind: String, key: String, around at: Double,

@@ -10,9 +10,12 @@ struct StoryKeys: Equatable {
     static let titleSimilarityThreshold = 0.7
     /// Titles with fewer distinct words than this say too little to be matched on.
     static let minimumTitleWords = 3
-    /// MinHash bands: 8 bands of 2 hashes find a pair at Jaccard 0.7 with probability
-    /// 1 − (1 − 0.7²)⁸ ≈ 0.995, at 0.8 with ≈ 0.9997; candidates are then confirmed exactly.
-    static let bands = 8
+    /// MinHash bands of 2 hashes; a candidate must share at least `bandsToConfirm` of them
+    /// before its words are read and compared exactly. A pair at Jaccard 0.7 shares a band with
+    /// probability 0.49, so 10 bands find it with P(≥ 2 of 10) ≈ 0.987 (0.996 at 0.75), while
+    /// pairs that share a single common word are dismissed without a read.
+    static let bands = 10
+    static let bandsToConfirm = 2
     static let rowsPerBand = 2
 
     var canonicalURL: String?
