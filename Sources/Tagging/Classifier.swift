@@ -3,8 +3,11 @@ import Model
 /// Scores and tags one item's text against the taxonomy.
 ///
 /// score = clamp(1 − Π(1 − wᵢ) − Σ|wⱼ|, 0, 1) over the positive rules i and negative rules j
-/// matched (each rule counted once); `health` is `score >= threshold`.
+/// matched (each rule counted once), the incident bonus joining the wᵢ when it applies;
+/// `health` is `score >= threshold`.
 public struct Classifier: Sendable {
+    /// The evidence that says the incident bonus was applied (no tag, no matched text).
+    public static let incidentBonusRuleID = "bonus.incident"
     public let taxonomy: Taxonomy
     private let matcher: TermMatcher
 
@@ -30,9 +33,15 @@ public struct Classifier: Sendable {
         }
         var keep = 1.0
         var penalty = 0.0
+        var reportsIncident = false
         for index in matchedRules {
-            let weight = taxonomy.rules[index].weight
-            if weight > 0 { keep *= 1 - weight } else { penalty += -weight }
+            let rule = taxonomy.rules[index]
+            if rule.weight > 0 { keep *= 1 - rule.weight } else { penalty += -rule.weight }
+            if let tag = rule.tagID, taxonomy.incidentTags.contains(tag) { reportsIncident = true }
+        }
+        if reportsIncident, taxonomy.incidentBonus > 0, keep < 1, 1 - keep < taxonomy.threshold {
+            keep *= 1 - taxonomy.incidentBonus
+            evidence.append(TagEvidence(tagID: "", ruleID: Classifier.incidentBonusRuleID, matchedText: "", field: "score"))
         }
         let score = min(1, max(0, 1 - keep - penalty))
         let rounded = (score * 1000).rounded() / 1000

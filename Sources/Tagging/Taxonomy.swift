@@ -12,6 +12,11 @@ public struct Taxonomy: Sendable {
     }
 
     public var threshold: Double
+    /// Added (noisy-OR) to a health score that is above 0 but below the threshold when the item
+    /// also reports an incident (one of `incidentTags`): a weak health cue in an incident report
+    /// ("… santé … rançongiciel") is worth reading; either alone is not.
+    public var incidentBonus: Double = 0
+    public var incidentTags: Set<String> = []
     public var tags: [TagDefinition]
     public var rules: [Rule]
     /// Changes whenever the rules do, so that stored items are tagged again.
@@ -26,7 +31,7 @@ public struct Taxonomy: Sendable {
 
     public static func load(path: String) throws -> Taxonomy {
         let file = try TOMLFile(path: path)
-        try file.rootEntry.checkKeys(["threshold", "tag", "rule"])
+        try file.rootEntry.checkKeys(["threshold", "incident_bonus", "incident_tags", "tag", "rule"])
         let threshold = try file.rootEntry.double("threshold") ?? 0.5
         guard (0...1).contains(threshold) else {
             throw ConfigurationError(file: path, "threshold \(threshold) must be between 0 and 1")
@@ -59,6 +64,16 @@ public struct Taxonomy: Sendable {
             rules.append(Rule(id: id, tagID: tagID, weight: weight, terms: terms,
                               caseSensitive: try entry.bool("case_sensitive") ?? false))
         }
-        return Taxonomy(threshold: threshold, tags: tags, rules: rules)
+        var taxonomy = Taxonomy(threshold: threshold, tags: tags, rules: rules)
+        let bonus = try file.rootEntry.double("incident_bonus") ?? 0
+        guard (0...1).contains(bonus) else { throw ConfigurationError(file: path, "incident_bonus \(bonus) must be between 0 and 1") }
+        let incidentTags = try file.rootEntry.strings("incident_tags") ?? []
+        for tag in incidentTags where !tagIDs.contains(tag) {
+            throw ConfigurationError(file: path, "incident_tags names \"\(tag)\", which no [[tag]] declares")
+        }
+        taxonomy.incidentBonus = bonus
+        taxonomy.incidentTags = Set(incidentTags)
+        taxonomy.fingerprint = StableHash.hex([taxonomy.fingerprint, "\(bonus)"] + incidentTags.sorted())
+        return taxonomy
     }
 }

@@ -25,7 +25,10 @@ struct TagsExplain: ParsableCommand {
             print("\(stored.id)  \(stored.title)  (\(stored.sourceTitle))")
             print("health: \(stored.health ? "yes" : "no"), score \(String(format: "%.3f", stored.healthScore)) (threshold \(taxonomy.threshold))")
             if stored.tags.isEmpty { print("no tag: no rule matched") }
-            for evidence in stored.tags {
+            for evidence in stored.tags where evidence.ruleID == Classifier.incidentBonusRuleID {
+                print("  incident bonus (+\(taxonomy.incidentBonus)): a weak health cue in an item that reports an incident")
+            }
+            for evidence in stored.tags where evidence.ruleID != Classifier.incidentBonusRuleID {
                 let tag = evidence.tagID.isEmpty ? "(no tag: false friend)" : "\(evidence.tagID) — \(labels[evidence.tagID] ?? "?")"
                 let weight = weights[evidence.ruleID].map { String(format: "%+.2f", $0) } ?? "rule no longer in the rules file"
                 print("  \(tag): rule \(evidence.ruleID) (\(weight)) matched « \(evidence.matchedText) » in the \(evidence.field)")

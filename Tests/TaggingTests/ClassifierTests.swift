@@ -54,6 +54,24 @@ private let taxonomy = Taxonomy(
         #expect(classifier.classify(title: "du ris de veau", summary: "", content: "").tagIDs.isEmpty)
     }
 
+    @Test func aWeakHealthCueInAnIncidentReportGetsTheIncidentBonus() {
+        var withBonus = taxonomy
+        withBonus.incidentBonus = 0.25
+        withBonus.incidentTags = ["rancongiciel"]
+        let classifier = Classifier(taxonomy: withBonus)
+        let weakCueAndIncident = classifier.classify(title: "Rançongiciel : un acteur de la santé visé", summary: "", content: "")
+        #expect(abs(weakCueAndIncident.score - (1 - 0.65 * 0.75)) < 0.001)
+        #expect(weakCueAndIncident.health)
+        #expect(weakCueAndIncident.evidence.contains { $0.ruleID == Classifier.incidentBonusRuleID })
+        #expect(!weakCueAndIncident.tagIDs.contains(""))
+        #expect(!classifier.classify(title: "Un rançongiciel frappe un éditeur", summary: "", content: "").health, "an incident alone is not health")
+        #expect(!classifier.classify(title: "La santé des réseaux", summary: "", content: "").health, "a weak cue alone is not either")
+        let strong = classifier.classify(title: "Rançongiciel dans un hôpital", summary: "", content: "")
+        #expect(strong.score == 0.7, "no bonus above the threshold")
+        #expect(!self.classifier.classify(title: "Rançongiciel : un acteur de la santé visé", summary: "", content: "").health,
+                "no bonus unless the rules file asks for it")
+    }
+
     @Test func extractsAndNormalisesCVEs() {
         let result = classifier.classify(title: "cve-2026-41872 et CVE-2026-41872", summary: "voir CVE-2025-1234567, pas XCVE-2025-1111",
                                          content: "")
@@ -73,6 +91,12 @@ private let taxonomy = Taxonomy(
         let error = #expect(throws: ConfigurationError.self) { try Taxonomy.load(path: path) }
         #expect(error?.line == 6)
         #expect(error?.description.contains("\"b\"") == true)
+    }
+
+    @Test func rejectsAnIncidentTagNoTagDeclares() throws {
+        let path = try write("threshold = 0.5\nincident_bonus = 0.2\nincident_tags = [\"nope\"]\n\n[[tag]]\nid = \"a\"\n")
+        let error = #expect(throws: ConfigurationError.self) { try Taxonomy.load(path: path) }
+        #expect(error?.description.contains("\"nope\"") == true)
     }
 
     @Test func theBundledRulesLoadAndSortTheDemoFalseFriends() throws {
