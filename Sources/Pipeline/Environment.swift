@@ -13,8 +13,12 @@ public struct RunEnvironment: Sendable {
     public let logger: Logger
 
     public init(settings: Settings, logger: Logger) throws {
+        try self.init(settings: settings, store: try Store(path: settings.databasePath), logger: logger)
+    }
+
+    public init(settings: Settings, store: Store, logger: Logger) throws {
         self.settings = settings
-        self.store = try Store(path: settings.databasePath)
+        self.store = store
         self.logger = logger
     }
 

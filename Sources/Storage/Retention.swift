@@ -34,7 +34,7 @@ extension Store {
                 return PurgeResult(itemsPurged: items, storiesRemoved: stories)
             }
         }
-        return try pool.write { db in
+        return try write { db in
             let arguments: StatementArguments = [cutoff.timeIntervalSince1970]
             try db.execute(sql: """
                 INSERT OR REPLACE INTO item_tombstone (source_id, identity, purged_at)

@@ -5,15 +5,19 @@ import Model
 /// The database of one cyberveille installation.
 public final class Store: Sendable {
     let pool: DatabasePool
+    let writerLock: WriterLock
     public let path: String
 
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
-    public init(path: String) throws {
+    /// `busyTimeout`: how long a statement waits for SQLite's own locks (writers queue on
+    /// `WriterLock` first, so that this is seldom reached).
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        writerLock = try WriterLock(databasePath: path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -35,7 +39,7 @@ public final class Store: Sendable {
     /// Makes the source table match the sources file; fetch state of known sources is kept,
     /// and sources no longer listed keep their rows (their items stay published).
     public func syncSources(_ sources: [Source]) throws {
-        try pool.write { db in
+        try write { db in
             for source in sources {
                 try db.cached("""
                     INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
@@ -71,7 +75,7 @@ public final class Store: Sendable {
     }
 
     public func recordFetch(sourceID: String, _ record: FetchRecord) throws {
-        try pool.write { db in
+        try write { db in
             switch record.result {
             case .success(let etag, let lastModified):
                 try db.execute(sql: """
@@ -98,7 +102,7 @@ public final class Store: Sendable {
     /// Counts consecutive polls that ended in the same permanent redirect (nil: none this time).
     /// At `threshold` the source is polled at the new URL from then on; returns true then.
     public func recordPermanentRedirect(sourceID: String, to target: String?, threshold: Int = 3) throws -> Bool {
-        try pool.write { db in
+        try write { db in
             guard let target else {
                 try db.execute(sql: "UPDATE source SET moved_to = NULL, moved_count = 0 WHERE id = ?", arguments: [sourceID])
                 return false
@@ -117,7 +121,7 @@ public final class Store: Sendable {
 
     /// Stops polling a source, keeping why; its items stay.
     public func disableSource(_ id: String, reason: String, at date: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE source SET disabled_at = ?, disabled_reason = ? WHERE id = ?",
                            arguments: [date.timeIntervalSince1970, reason, id])
         }
@@ -126,7 +130,7 @@ public final class Store: Sendable {
     /// Polls a disabled source again, from the next run. False when there is no such source.
     @discardableResult
     public func enableSource(_ id: String) throws -> Bool {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 UPDATE source SET disabled_at = NULL, disabled_reason = NULL, next_due_at = NULL, consecutive_failures = 0
                 WHERE id = ?
@@ -141,7 +145,7 @@ public final class Store: Sendable {
     /// and skips unchanged ones by content hash. One transaction per call: a feed's items land
     /// together or not at all.
     public func upsertItems(sourceID: String, _ items: [ParsedItem], at now: Date = Date()) throws -> UpsertResult {
-        try pool.write { db in
+        try write { db in
             var result = UpsertResult()
             var seenIdentities = Set<String>()
             let select = try db.cachedStatement(sql: "SELECT id, content_hash FROM item WHERE source_id = ? AND identity = ?")
@@ -215,7 +219,7 @@ public final class Store: Sendable {
 
     /// Replaces the automatic tags of items; all in one transaction.
     public func saveClassifications(_ classifications: [(item: ItemText, classification: Classification)]) throws {
-        try pool.write { db in
+        try write { db in
             for (item, classification) in classifications {
                 try db.cached("DELETE FROM item_tag WHERE item_id = ?", arguments: [item.id])
                 try db.cached("DELETE FROM item_cve WHERE item_id = ?", arguments: [item.id])
@@ -299,7 +303,7 @@ public final class Store: Sendable {
     /// a search): indexing in bulk costs a fraction of indexing item by item.
     @discardableResult
     public func indexForSearch() throws -> Int {
-        try pool.write { db in
+        try write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item_search_pending)") == true else { return 0 }
             try db.execute(sql: "DELETE FROM item_search WHERE rowid IN (SELECT item_id FROM item_search_pending)")
             try db.execute(sql: """
@@ -339,7 +343,7 @@ public final class Store: Sendable {
         }
         let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try pool.writeWithoutTransaction { db in
+        try writeOutsideTransaction { db in
             try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
         }
     }
@@ -357,7 +361,7 @@ public final class Store: Sendable {
 
     public func recordRun(startedAt: Date, finishedAt: Date, feedsOK: Int, feedsFailed: Int, itemsNew: Int,
                           itemsUpdated: Int, pagesWritten: Int) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO run (started_at, finished_at, feeds_ok, feeds_failed, items_new, items_updated, pages_written)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

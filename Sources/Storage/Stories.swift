@@ -41,7 +41,7 @@ extension Store {
     public func groupStories(now: Date = Date()) throws -> StoryGrouping {
         var grouping = StoryGrouping()
         while true {
-            let done = try pool.write { db -> Bool in
+            let done = try write { db -> Bool in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT id, source_id, link, title, sort_at FROM item INDEXED BY item_unstoried WHERE story_id IS NULL
                     ORDER BY sort_at, id LIMIT \(Self.groupingBatch)
@@ -124,7 +124,7 @@ extension Store {
     /// story is removed.
     @discardableResult
     public func mergeStories(item: Int64, other: Int64) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             let target = try storyOf(db, item: item)
             let source = try storyOf(db, item: other)
             guard target != source else { return target }
@@ -137,7 +137,7 @@ extension Store {
     /// Takes an item out of its story into a story of its own; returns the new story.
     @discardableResult
     public func splitStory(item: Int64, now: Date = Date()) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             let story = try storyOf(db, item: item)
             let members = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE story_id = ?", arguments: [story]) ?? 0
             guard members > 1 else { return story }
