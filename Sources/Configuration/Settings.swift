@@ -12,6 +12,10 @@ public struct Settings: Sendable, Equatable {
     /// Never-curated, not health-relevant items listed longer ago than this are purged by the
     /// daily run and by `db purge` (nil: never).
     public var purgeAfterSeconds: Int? = 365 * 86_400
+    /// CISA's KEV catalog (JSON) and FIRST's EPSS scores (CSV): a path or an http(s) URL each,
+    /// or nil when not configured.
+    public var kevCatalog: String?
+    public var epssScores: String?
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -102,6 +106,8 @@ extension Settings {
     public static let defaultDatabase = "var/cyberveille.sqlite"
     public static let demoDatabase = "var/demo.sqlite"
     public static let demoSources = "Feeds/demo/sources.toml"
+    /// Fictitious KEV entries for the demo feeds' CVEs, so that the demo shows the badges offline.
+    public static let demoKEVCatalog = "Feeds/demo/known_exploited_vulnerabilities.json"
 
     /// Precedence: flag, then environment (`CYBERVEILLE_*`), then the config file, then defaults.
     /// Relative paths are taken from the working directory, like those of any command.
@@ -114,7 +120,7 @@ extension Settings {
         } else {
             config = nil
         }
-        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention"])
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
@@ -185,6 +191,11 @@ extension Settings {
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: fetchSettings)
         settings.purgeAfterSeconds = purgeAfter
+        let enrichment = try config?.table("enrichment")
+        try enrichment?.checkKeys(["kev", "epss"])
+        settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
+            ?? (demo ? demoKEVCatalog : nil)
+        settings.epssScores = try enrichment?.string("epss").flatMap { $0.isEmpty ? nil : $0 }
         return settings
     }
 }

@@ -22,11 +22,16 @@ public struct PublishedItem: Sendable, Equatable {
     public var health: Bool
     public var tags: [TagEvidence]
     public var cves: [String]
+    /// The same CVEs with what the KEV catalog and EPSS say of them.
+    public var cveDetails: [CVEDetail]
+    /// The highest CVSS base score the item's text gives.
+    public var cvss: Double?
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,
         content: String?, authors: [String], published: Date?, updated: Date?, firstSeen: Date,
-        listedAt: Date, language: String?, healthScore: Double, health: Bool, tags: [TagEvidence], cves: [String]
+        listedAt: Date, language: String?, healthScore: Double, health: Bool, tags: [TagEvidence], cves: [String],
+        cveDetails: [CVEDetail] = [], cvss: Double? = nil
     ) {
         self.id = id
         self.stableKey = stableKey
@@ -46,6 +51,8 @@ public struct PublishedItem: Sendable, Equatable {
         self.health = health
         self.tags = tags
         self.cves = cves
+        self.cveDetails = cveDetails.isEmpty ? cves.map { CVEDetail(cve: $0) } : cveDetails
+        self.cvss = cvss
     }
 
     /// The date the item is listed under: published, else updated, else first seen.

@@ -25,12 +25,19 @@ public struct Classification: Sendable, Equatable {
     public var health: Bool
     public var evidence: [TagEvidence]
     public var cves: [String]
+    /// The highest CVSS base score the text gives, if any.
+    public var cvss: Double?
+    /// The language detected from the text, when one clearly leads.
+    public var detectedLanguage: String?
 
-    public init(score: Double, health: Bool, evidence: [TagEvidence], cves: [String]) {
+    public init(score: Double, health: Bool, evidence: [TagEvidence], cves: [String], cvss: Double? = nil,
+                detectedLanguage: String? = nil) {
         self.score = score
         self.health = health
         self.evidence = evidence
         self.cves = cves
+        self.cvss = cvss
+        self.detectedLanguage = detectedLanguage
     }
 
     /// Distinct tag ids, in order of first evidence.

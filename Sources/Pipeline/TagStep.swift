@@ -23,7 +23,9 @@ struct TagStep {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 for index in stride(from: chunk, to: batch.count, by: chunks) {
                     let item = batch[index]
-                    results.set(index, classifier.classify(title: item.title, summary: item.summary, content: item.content))
+                    var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content)
+                    classification.detectedLanguage = LanguageDetector.detect(item.title + "\n" + PlainText.from(html: item.summary))
+                    results.set(index, classification)
                 }
             }
             try environment.store.saveClassifications(zip(batch, results.all).map { (item: $0, classification: $1) })

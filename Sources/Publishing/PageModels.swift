@@ -30,9 +30,20 @@ struct ItemView {
     var score: String
     var tags: [TagView]
     var hasTags: Bool
-    var cves: [String]
+    var cves: [CVEView]
     var hasCVEs: Bool
+    /// The highest CVSS base score the item gives, e.g. "9.8".
+    var cvss: String?
     var language: String?
+}
+
+struct CVEView {
+    var id: String
+    var knownExploited: Bool
+    /// Day the CVE entered CISA's KEV catalog, and the remediation due date it sets.
+    var since: String?
+    var due: String?
+    var epss: String?
 }
 
 struct TagView {

@@ -86,7 +86,12 @@ public struct SitePublisher: Sendable {
             health: item.health,
             score: String(format: "%.2f", item.healthScore),
             tags: tags, hasTags: !tags.isEmpty,
-            cves: item.cves, hasCVEs: !item.cves.isEmpty,
+            cves: item.cveDetails.map {
+                CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
+                        epss: $0.epss.map { String(format: "%.2f", $0) })
+            },
+            hasCVEs: !item.cves.isEmpty,
+            cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language)
     }
 

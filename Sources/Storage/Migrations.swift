@@ -148,6 +148,10 @@ enum Migrations {
             // it back as new. changed_fields: what a revision changed, for its history.
             // item_search_pending: items stored or changed since the full-text index was last
             // brought up to date (in bulk, once per round: far cheaper than item by item).
+            // cvss / detected_language: what tagging reads in the text. cve_info: the KEV catalog
+            // and EPSS scores, joined to items' CVEs when shown; enrichment_state: the version of
+            // each enrichment file last loaded (validators and digest), so that an unchanged file
+            // is not loaded again.
             try db.execute(sql: """
                 CREATE TABLE story (
                     id INTEGER PRIMARY KEY,
@@ -175,6 +179,26 @@ enum Migrations {
                 ALTER TABLE item_revision ADD COLUMN changed_fields TEXT NOT NULL DEFAULT '';
                 CREATE TABLE item_search_pending (
                     item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE
+                );
+                ALTER TABLE item ADD COLUMN cvss REAL;
+                ALTER TABLE item ADD COLUMN detected_language TEXT;
+                CREATE TABLE cve_info (
+                    cve TEXT PRIMARY KEY,
+                    kev_added TEXT,
+                    kev_due TEXT,
+                    kev_ransomware INTEGER NOT NULL DEFAULT 0,
+                    kev_name TEXT,
+                    epss REAL,
+                    epss_percentile REAL
+                ) WITHOUT ROWID;
+                CREATE TABLE enrichment_state (
+                    name TEXT PRIMARY KEY,
+                    origin TEXT NOT NULL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    digest TEXT,
+                    entries INTEGER NOT NULL,
+                    updated_at REAL NOT NULL
                 );
                 """)
         }

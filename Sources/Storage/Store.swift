@@ -147,23 +147,27 @@ public final class Store: Sendable {
     public func upsertItems(sourceID: String, _ items: [ParsedItem], at now: Date = Date()) throws -> UpsertResult {
         try write { db in
             var result = UpsertResult()
+            // Identities first, each once (a document may repeat an item), then what is stored of
+            // them in a few queries rather than one per item: re-reading an unchanged feed is
+            // mostly this lookup.
             var seenIdentities = Set<String>()
-            let select = try db.cachedStatement(sql: "SELECT id, content_hash FROM item WHERE source_id = ? AND identity = ?")
-            let tombstone = try db.cachedStatement(sql: "SELECT 1 FROM item_tombstone WHERE source_id = ? AND identity = ?")
+            let unique = items.compactMap { item -> (ParsedItem, String)? in
+                let identity = ContentHash.identity(of: item)
+                return seenIdentities.insert(identity).inserted ? (item, identity) : nil
+            }
+            let stored = try Self.storedVersions(db, sourceID: sourceID, identities: unique.map(\.1))
+            let purged = try Self.tombstones(db, sourceID: sourceID, identities: unique.map(\.1).filter { stored[$0] == nil })
             let pending = try db.cachedStatement(sql: "INSERT OR IGNORE INTO item_search_pending (item_id) VALUES (?)")
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
                     language, published_at, updated_at, first_seen_at, sort_at, content_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for item in items {
-                let identity = ContentHash.identity(of: item)
-                guard seenIdentities.insert(identity).inserted else { continue }  // repeated in the same document
+            for (item, identity) in unique {
                 let hash = ContentHash.of(item)
-                let existing = try Row.fetchOne(select, arguments: [sourceID, identity])
-                if let existing {
-                    let id: Int64 = existing["id"]
-                    guard (existing["content_hash"] as String) != hash else {
+                if let existing = stored[identity] {
+                    let id = existing.id
+                    guard existing.hash != hash else {
                         result.unchanged += 1
                         continue
                     }
@@ -184,7 +188,7 @@ public final class Store: Sendable {
                                          now.timeIntervalSince1970, (item.published ?? item.updated)?.timeIntervalSince1970, hash, id])
                     try pending.execute(arguments: [id])
                     result.updatedItemIDs.append(id)
-                } else if try Row.fetchOne(tombstone, arguments: [sourceID, identity]) != nil {
+                } else if purged.contains(identity) {
                     result.purged += 1  // retention removed it; a feed that still carries it does not make it new
                 } else {
                     try insert.execute(arguments: [sourceID, identity, item.id, item.title, item.link, item.summary, item.content,
@@ -231,8 +235,10 @@ public final class Store: Sendable {
                 for cve in classification.cves {
                     try db.cached("INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
                 }
-                try db.cached("UPDATE item SET health_score = ?, health = ?, tagged_hash = ? WHERE id = ?",
-                               arguments: [classification.score, classification.health, item.contentHash, item.id])
+                try db.cached("""
+                    UPDATE item SET health_score = ?, health = ?, tagged_hash = ?, cvss = ?, detected_language = ? WHERE id = ?
+                    """, arguments: [classification.score, classification.health, item.contentHash, classification.cvss,
+                                     classification.detectedLanguage, item.id])
             }
         }
     }
@@ -245,14 +251,15 @@ public final class Store: Sendable {
     private func items(where condition: String, arguments: StatementArguments, limit: Int) throws -> [PublishedItem] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT item.*, source.title AS source_title, coalesce(item.language, source.language) AS item_language
+                SELECT item.*, source.title AS source_title,
+                    coalesce(item.language, item.detected_language, source.language) AS item_language
                 FROM item JOIN source ON source.id = item.source_id
                 WHERE \(condition)
                 ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
                 """, arguments: arguments + [limit])
             let ids = rows.map { $0["id"] as Int64 }
             var tags: [Int64: [TagEvidence]] = [:]
-            var cves: [Int64: [String]] = [:]
+            var cves: [Int64: [CVEDetail]] = [:]
             if !ids.isEmpty {
                 let placeholders = databaseQuestionMarks(count: ids.count)
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(placeholders)) ORDER BY rowid",
@@ -260,9 +267,13 @@ public final class Store: Sendable {
                     tags[row["item_id"], default: []].append(TagEvidence(
                         tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_cve WHERE item_id IN (\(placeholders)) ORDER BY cve",
-                                            arguments: StatementArguments(ids)) {
-                    cves[row["item_id"], default: []].append(row["cve"])
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT item_cve.item_id, item_cve.cve, cve_info.* FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve
+                    WHERE item_cve.item_id IN (\(placeholders)) ORDER BY item_cve.cve
+                    """, arguments: StatementArguments(ids)) {
+                    cves[row["item_id"], default: []].append(CVEDetail(
+                        cve: row[1], knownExploitedSince: row["kev_added"], remediationDue: row["kev_due"],
+                        knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
                 }
             }
             return rows.map { row in
@@ -275,7 +286,7 @@ public final class Store: Sendable {
                     firstSeen: Self.date(row["first_seen_at"]) ?? Date(timeIntervalSince1970: 0),
                     listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
-                    tags: tags[id] ?? [], cves: cves[id] ?? [])
+                    tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
             }
         }
     }
@@ -317,6 +328,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// Ranking reads every match it ranks: words found in a large part of a big archive would
+    /// cost seconds. The most recent matches (by storage order) are ranked, which for a watch
+    /// is also what a reader looks for; narrower queries are ranked in full.
+    static let rankedMatches = 2000
+
     /// Items matching every word of `query` (case and accents ignored), best first. Items
     /// stored since the last round are indexed first, so that nothing stored is missed.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
@@ -327,8 +343,11 @@ public final class Store: Sendable {
                 SELECT item.id, item.title, item.link, source.title AS source_title, item.sort_at,
                        snippet(item_search, -1, '[', ']', '…', 12) AS snippet, bm25(item_search, 5.0, 1.0) AS rank
                 FROM item_search JOIN item ON item.id = item_search.rowid JOIN source ON source.id = item.source_id
-                WHERE item_search MATCH ? ORDER BY rank LIMIT ?
-                """, arguments: [match, limit]).map { row in
+                WHERE item_search MATCH ? AND item_search.rowid >= coalesce((
+                    SELECT min(rowid) FROM (
+                        SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.rankedMatches))), 0)
+                ORDER BY rank LIMIT ?
+                """, arguments: [match, match, limit]).map { row in
                 SearchHit(id: row["id"], title: row["title"] ?? "", link: row["link"], sourceTitle: row["source_title"],
                           date: Date(timeIntervalSince1970: row["sort_at"]), snippet: row["snippet"] ?? "", score: -(row["rank"] as Double))
             }
@@ -371,6 +390,34 @@ public final class Store: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Row id and content hash of the stored items of a source among `identities`.
+    private static func storedVersions(_ db: Database, sourceID: String, identities: [String]) throws -> [String: (id: Int64, hash: String)] {
+        var stored: [String: (id: Int64, hash: String)] = [:]
+        for start in stride(from: 0, to: identities.count, by: lookupChunk) {
+            let chunk = Array(identities[start..<min(start + lookupChunk, identities.count)])
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT identity, id, content_hash FROM item WHERE source_id = ? AND identity IN (\(databaseQuestionMarks(count: chunk.count)))
+                """, arguments: StatementArguments([sourceID] + chunk))
+            while let row = try rows.next() { stored[row[0]] = (row[1], row[2]) }
+        }
+        return stored
+    }
+
+    /// The identities among `identities` that retention purged from the source.
+    private static func tombstones(_ db: Database, sourceID: String, identities: [String]) throws -> Set<String> {
+        var purged = Set<String>()
+        for start in stride(from: 0, to: identities.count, by: lookupChunk) {
+            let chunk = Array(identities[start..<min(start + lookupChunk, identities.count)])
+            purged.formUnion(try String.fetchAll(db, sql: """
+                SELECT identity FROM item_tombstone WHERE source_id = ? AND identity IN (\(databaseQuestionMarks(count: chunk.count)))
+                """, arguments: StatementArguments([sourceID] + chunk)))
+        }
+        return purged
+    }
+
+    /// Identities per lookup query: well under SQLite's limit on bound parameters.
+    private static let lookupChunk = 500
 
     /// The names of the fields a new version of an item changes, for its revision history.
     private static func changedFields(_ db: Database, itemID: Int64, newVersion item: ParsedItem) throws -> [String] {

@@ -21,8 +21,9 @@ public struct Classifier: Sendable {
         var evidence: [TagEvidence] = []
         var matchedRules = Set<Int>()
         var cves: [String] = []
-        for (field, text) in [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
-        where !text.isEmpty {
+        var cvss: Double?
+        let fields = [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
+        for (field, text) in fields where !text.isEmpty {
             let utf8 = Array(text.utf8)
             for match in matcher.matches(in: text) where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
@@ -30,6 +31,7 @@ public struct Classifier: Sendable {
                 evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
             }
             cves.append(contentsOf: CVEExtractor.ids(in: text))
+            if let score = CVSSExtractor.highestScore(in: text) { cvss = max(cvss ?? 0, score) }
         }
         var keep = 1.0
         var penalty = 0.0
@@ -48,7 +50,7 @@ public struct Classifier: Sendable {
         var seen = Set<String>()
         return Classification(score: rounded, health: rounded >= taxonomy.threshold,
                               evidence: evidence,
-                              cves: cves.filter { seen.insert($0).inserted })
+                              cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
     }
 }
 

@@ -24,6 +24,8 @@ struct ItemsShow: ParsableCommand {
                     "date": ISO8601UTC.string(from: shown.listedAt), "health": shown.health,
                     "score": (shown.healthScore * 1000).rounded() / 1000, "tags": Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted(),
                     "cves": shown.cves,
+                    "known_exploited": shown.cveDetails.filter(\.knownExploited).map(\.cve),
+                    "cvss": shown.cvss ?? NSNull(), "language": shown.language ?? NSNull(),
                     "story": story.map { ["id": $0.itemID, "source": $0.sourceID, "title": $0.title, "link": $0.link ?? NSNull()] as [String: Any] },
                     "revisions": revisions.map { ["replaced_at": ISO8601UTC.string(from: $0.replacedAt), "title": $0.title ?? NSNull(),
                                                   "changed": $0.changedFields] as [String: Any] },
@@ -36,7 +38,8 @@ struct ItemsShow: ParsableCommand {
             print("source: \(shown.sourceTitle)  \(ISO8601UTC.day(from: shown.listedAt))  \(shown.link ?? "")")
             print("health: \(shown.health ? "yes" : "no") (score \(String(format: "%.3f", shown.healthScore)))"
                   + (shown.tags.isEmpty ? "" : "  tags: " + Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted().joined(separator: ", ")))
-            if !shown.cves.isEmpty { print("CVE: \(shown.cves.joined(separator: ", "))") }
+            if !shown.cves.isEmpty { print("CVE: \(shown.cveDetails.map(\.summary).joined(separator: ", "))") }
+            if let cvss = shown.cvss { print("CVSS (highest given): \(cvss)") }
             if story.count > 1 {
                 print("story told by \(story.count) items:")
                 for member in story {

@@ -33,7 +33,8 @@ struct TagsExplain: ParsableCommand {
                 let weight = weights[evidence.ruleID].map { String(format: "%+.2f", $0) } ?? "rule no longer in the rules file"
                 print("  \(tag): rule \(evidence.ruleID) (\(weight)) matched « \(evidence.matchedText) » in the \(evidence.field)")
             }
-            if !stored.cves.isEmpty { print("CVE: \(stored.cves.joined(separator: ", "))") }
+            if !stored.cves.isEmpty { print("CVE: \(stored.cveDetails.map(\.summary).joined(separator: ", "))") }
+            if let cvss = stored.cvss { print("CVSS (highest given): \(cvss)") }
         }
     }
 }
