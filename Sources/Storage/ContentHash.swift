@@ -8,9 +8,12 @@ enum ContentHash {
     /// Dates are left out: some servers re-date every item on every request, and a new date on
     /// the same text is not news (a real revision changes the text too).
     static func of(_ item: ParsedItem) -> String {
-        of([item.title, item.link, item.summary, item.content,
-            item.authors.joined(separator: "\u{1e}"), item.categories.joined(separator: "\u{1e}"),
-            item.enclosures.map(\.url).joined(separator: "\u{1e}")])
+        var hasher = StableHash.Hasher()
+        for field in [item.title, item.link, item.summary, item.content] { hasher.combine(field) }
+        hasher.combine(list: item.authors)
+        hasher.combine(list: item.categories)
+        hasher.combine(list: item.enclosures.map(\.url))
+        return hasher.hex
     }
 
     /// An item's identity within its source: its own id, else its link, else a hash of what it says.

@@ -146,3 +146,16 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(try store.search("nouveau").count == 1)
     }
 }
+
+@Suite struct ContentHashTests {
+    /// Stored hashes must stay valid: the streaming hash is the hash of the joined fields.
+    @Test func theStreamingHashIsTheHashOfTheJoinedFields() {
+        let item = ParsedItem(id: "x", title: "Titre é", link: nil, summary: "s", content: nil, authors: ["a", "b"], categories: [],
+                              enclosures: [Enclosure(url: "https://e/1"), Enclosure(url: "https://e/2")])
+        #expect(ContentHash.of(item) == StableHash.hex(["Titre é", nil, "s", nil, "a\u{1e}b", "", "https://e/1\u{1e}https://e/2"]))
+        // Values of the FNV-1a definition (computed independently): hashes already stored stay valid.
+        #expect(ContentHash.of(item) == "65f1a816e6b970f9")
+        #expect(StableHash.hex(["ab", "c"]) == "0ab11b2f87ef04a1")
+        #expect(StableHash.hex(["ab", "c"]) != StableHash.hex(["a", "bc"]))
+    }
+}
