@@ -25,13 +25,14 @@ public struct Classifier: Sendable {
         let fields = [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
         for (field, text) in fields where !text.isEmpty {
             let utf8 = Array(text.utf8)
-            for match in matcher.matches(in: text) where matchedRules.insert(match.ruleIndex).inserted {
+            let scanned = matcher.scan(text)
+            for match in scanned.matches where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
                 // Negative rules set no tag (empty tag id) but their evidence still explains the score.
                 evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
             }
-            cves.append(contentsOf: CVEExtractor.ids(in: text))
-            if let score = CVSSExtractor.highestScore(in: text) { cvss = max(cvss ?? 0, score) }
+            if scanned.mentionsCVE { cves.append(contentsOf: CVEExtractor.ids(in: text)) }
+            if scanned.mentionsCVSS, let score = CVSSExtractor.highestScore(in: text) { cvss = max(cvss ?? 0, score) }
         }
         var keep = 1.0
         var penalty = 0.0

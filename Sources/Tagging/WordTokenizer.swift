@@ -12,52 +12,78 @@ struct WordTokenizer {
     }
 
     static func words(in text: String) -> [Word] {
+        let scanned = scan(text)
+        return scanned.ranges.indices.map {
+            Word(range: scanned.ranges[$0], folded: String(decoding: scanned.folded[scanned.foldedRanges[$0]], as: UTF8.self))
+        }
+    }
+
+    /// A text's words: where each is in the text's UTF-8, and its folded form as a slice of one
+    /// shared buffer (the matcher looks words up by their bytes; no String per word).
+    struct ScannedWords {
+        var ranges: [Range<Int>] = []
+        var foldedRanges: [Range<Int>] = []
+        var folded: [UInt8] = []
+    }
+
+    static func scan(_ text: String) -> ScannedWords {
         var text = text
-        return text.withUTF8 { bytes in
-            var words: [Word] = []
+        // Plain local arrays while scanning (no exclusivity or uniqueness checks on a struct's
+        // fields in the hot loop), put together at the end.
+        var ranges: [Range<Int>] = []
+        var foldedRanges: [Range<Int>] = []
+        var folded: [UInt8] = []
+        text.withUTF8 { bytes in
+            folded.reserveCapacity(bytes.count)
+            ranges.reserveCapacity(bytes.count / 5)
+            foldedRanges.reserveCapacity(bytes.count / 5)
             var index = 0
-            var start: Int?
-            var folded: [UInt8] = []
+            var start = -1
+            var foldedStart = 0
             var needsFoundation = false
-            func close(at end: Int) {
-                guard let wordStart = start else { return }
-                let word = needsFoundation
-                    ? String(decoding: bytes[wordStart..<end], as: UTF8.self).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
-                    : String(decoding: folded, as: UTF8.self)
-                words.append(Word(range: wordStart..<end, folded: word))
-                start = nil
-                folded.removeAll(keepingCapacity: true)
-                needsFoundation = false
-            }
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    let lower = byte | 0x20
-                    if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                        if start == nil { start = index }
-                        folded.append(byte >= 0x41 && byte <= 0x5A ? lower : byte)
+            while index <= bytes.count {
+                var isWordByte = false
+                var length = 1
+                if index < bytes.count {
+                    let byte = bytes[index]
+                    if byte < 0x80 {
+                        let lower = byte | 0x20
+                        if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = folded.count }
+                            folded.append(byte >= 0x41 && byte <= 0x5A ? lower : byte)
+                        }
                     } else {
-                        close(at: index)
+                        let (scalar, scalarLength) = decode(bytes, at: index)
+                        length = scalarLength
+                        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = folded.count }
+                            if let base = LatinFolding.base(of: scalar) {
+                                folded.append(contentsOf: base.utf8)
+                            } else {
+                                needsFoundation = true
+                            }
+                        }
                     }
-                    index += 1
-                    continue
                 }
-                let (scalar, length) = decode(bytes, at: index)
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    if start == nil { start = index }
-                    if let base = LatinFolding.base(of: scalar) {
-                        folded.append(contentsOf: base.utf8)
-                    } else {
-                        needsFoundation = true
+                if !isWordByte && start >= 0 {
+                    if needsFoundation {
+                        // Rare scripts: Foundation folds the whole word instead.
+                        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+                        folded.removeSubrange(foldedStart...)
+                        folded.append(contentsOf: word.utf8)
                     }
-                } else {
-                    close(at: index)
+                    ranges.append(start..<index)
+                    foldedRanges.append(foldedStart..<folded.count)
+                    start = -1
+                    needsFoundation = false
                 }
                 index += length
             }
-            close(at: bytes.count)
-            return words
         }
+        return ScannedWords(ranges: ranges, foldedRanges: foldedRanges, folded: folded)
     }
 
     /// The text as case-sensitive rules compare it: accents removed, case kept.
