@@ -48,8 +48,9 @@ struct TermMatcher: Sendable {
         slots[slot] = entry
     }
 
-    private func lookup(_ folded: ArraySlice<UInt8>) -> Int32? {
-        let hash = Self.hash(folded)
+    private func lookup(_ folded: ArraySlice<UInt8>) -> Int32? { lookup(folded, hash: Self.hash(folded)) }
+
+    private func lookup(_ folded: ArraySlice<UInt8>, hash: UInt64) -> Int32? {
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot].id >= 0 {
             if slots[slot].hash == hash, vocabularyBytes[Int(slots[slot].id)].elementsEqual(folded) { return slots[slot].id }
@@ -66,11 +67,7 @@ struct TermMatcher: Sendable {
         return nodes[node].children[word]
     }
 
-    private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
-    }
+    private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 { WordTokenizer.fnv(bytes) }
 
     /// Numbers of the words "cve" and "cvss": a text without them has no CVE id or score to
     /// look for, and most texts are spared those scans.
@@ -127,7 +124,7 @@ struct TermMatcher: Sendable {
         var anyKnown = false
         var result = Result()
         for index in scanned.ranges.indices {
-            let id = lookup(scanned.folded[scanned.foldedRanges[index]]) ?? -1
+            let id = lookup(scanned.folded[scanned.foldedRanges[index]], hash: scanned.hashes[index]) ?? -1
             anyKnown = anyKnown || id >= 0
             if id == cveWord { result.mentionsCVE = true } else if id == cvssWord { result.mentionsCVSS = true }
             words.append((scanned.ranges[index], id))

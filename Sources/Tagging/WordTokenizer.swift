@@ -24,7 +24,18 @@ struct WordTokenizer {
         var ranges: [Range<Int>] = []
         var foldedRanges: [Range<Int>] = []
         var folded: [UInt8] = []
+        /// FNV-1a of each word's folded bytes, computed as they are written.
+        var hashes: [UInt64] = []
     }
+
+    static func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var hash: UInt64 = fnvBasis
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* fnvPrime }
+        return hash
+    }
+
+    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
 
     static func scan(_ text: String) -> ScannedWords {
         var text = text
@@ -33,6 +44,7 @@ struct WordTokenizer {
         var ranges: [Range<Int>] = []
         var foldedRanges: [Range<Int>] = []
         var folded: [UInt8] = []
+        var hashes: [UInt64] = []
         text.withUTF8 { bytes in
             folded.reserveCapacity(bytes.count)
             ranges.reserveCapacity(bytes.count / 5)
@@ -41,6 +53,7 @@ struct WordTokenizer {
             var start = -1
             var foldedStart = 0
             var needsFoundation = false
+            var hash = fnvBasis
             while index <= bytes.count {
                 var isWordByte = false
                 var length = 1
@@ -50,20 +63,29 @@ struct WordTokenizer {
                         let lower = byte | 0x20
                         if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
                             isWordByte = true
-                            if start < 0 { start = index; foldedStart = folded.count }
-                            folded.append(byte >= 0x41 && byte <= 0x5A ? lower : byte)
+                            if start < 0 { start = index; foldedStart = folded.count; hash = fnvBasis }
+                            let folding = byte >= 0x41 && byte <= 0x5A ? lower : byte
+                            folded.append(folding)
+                            hash = (hash ^ UInt64(folding)) &* fnvPrime
                         }
                     } else {
                         let (scalar, scalarLength) = decode(bytes, at: index)
                         length = scalarLength
-                        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                        let base = LatinFolding.packedBase(of: scalar.value)
+                        if base != 0 {
+                            // Accented Latin letters: by table, no Unicode property lookup.
                             isWordByte = true
-                            if start < 0 { start = index; foldedStart = folded.count }
-                            if let base = LatinFolding.base(of: scalar) {
-                                folded.append(contentsOf: base.utf8)
-                            } else {
-                                needsFoundation = true
+                            if start < 0 { start = index; foldedStart = folded.count; hash = fnvBasis }
+                            folded.append(UInt8(truncatingIfNeeded: base))
+                            hash = (hash ^ UInt64(base & 0xFF)) &* fnvPrime
+                            if base > 0xFF {
+                                folded.append(UInt8(truncatingIfNeeded: base >> 8))
+                                hash = (hash ^ UInt64(base >> 8)) &* fnvPrime
                             }
+                        } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = folded.count; hash = fnvBasis }
+                            needsFoundation = true
                         }
                     }
                 }
@@ -74,7 +96,9 @@ struct WordTokenizer {
                             .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
                         folded.removeSubrange(foldedStart...)
                         folded.append(contentsOf: word.utf8)
+                        hash = fnv(word.utf8)
                     }
+                    hashes.append(hash)
                     ranges.append(start..<index)
                     foldedRanges.append(foldedStart..<folded.count)
                     start = -1
@@ -83,7 +107,7 @@ struct WordTokenizer {
                 index += length
             }
         }
-        return ScannedWords(ranges: ranges, foldedRanges: foldedRanges, folded: folded)
+        return ScannedWords(ranges: ranges, foldedRanges: foldedRanges, folded: folded, hashes: hashes)
     }
 
     /// The text as case-sensitive rules compare it: accents removed, case kept.
@@ -117,4 +141,16 @@ enum LatinFolding {
     }()
 
     static func base(of scalar: Unicode.Scalar) -> String? { table[scalar.value] }
+
+    /// The same table for U+00C0–U+017F (every letter it holds), as an array: one or two ASCII
+    /// bytes packed low byte first, 0 for none. The tokenizer reads it for every accented letter.
+    private static let packed: [UInt16] = (0xC0..<0x180).map { value -> UInt16 in
+        guard let base = table[UInt32(value)] else { return 0 }
+        let bytes = Array(base.utf8)
+        return UInt16(bytes[0]) | (bytes.count > 1 ? UInt16(bytes[1]) << 8 : 0)
+    }
+
+    static func packedBase(of value: UInt32) -> UInt16 {
+        value >= 0xC0 && value < 0x180 ? packed[Int(value - 0xC0)] : 0
+    }
 }
