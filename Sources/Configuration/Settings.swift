@@ -37,8 +37,10 @@ public struct SiteSettings: Sendable, Equatable {
     /// Absolute URL the site is served from, ending in "/": every link in feeds is built on it.
     public var baseURL: String
     public var language: String
-    /// Items listed on the home page and in the Atom feed.
+    /// Items in the site's Atom and JSON feeds.
     public var itemsOnHome: Int
+    /// The most items the site publishes (newest first): its archive.
+    public var archiveItems: Int = 5000
     /// IANA time zone the site's days are counted in.
     public var timeZone: String
 
@@ -124,7 +126,7 @@ extension Settings {
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
-        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "time_zone"])
+        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
@@ -191,6 +193,7 @@ extension Settings {
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: fetchSettings)
         settings.purgeAfterSeconds = purgeAfter
+        settings.site.archiveItems = try positive(site, "archive_items", 5000)
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])
         settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }

@@ -131,6 +131,13 @@ public struct TOMLEntry {
         }
     }
 
+    /// Every key of the table, each a string (a flat table such as a locale file).
+    public func stringTable() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for key in table.keys { values[key] = try string(key) }
+        return values
+    }
+
     /// Rejects keys the format does not define: a typo must not be silently ignored.
     public func checkKeys(_ allowed: Set<String>) throws {
         for key in table.keys where !allowed.contains(key) {

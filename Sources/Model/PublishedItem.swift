@@ -26,6 +26,8 @@ public struct PublishedItem: Sendable, Equatable {
     public var cveDetails: [CVEDetail]
     /// The highest CVSS base score the item's text gives.
     public var cvss: Double?
+    /// The other items of its story: the same news from other sources.
+    public var alsoReportedBy: [StoryMention] = []
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,
@@ -57,4 +59,17 @@ public struct PublishedItem: Sendable, Equatable {
 
     /// The date the item is listed under: published, else updated, else first seen.
     public var displayDate: Date { published ?? updated ?? firstSeen }
+}
+
+/// Another item telling the same story, as an item's page lists it.
+public struct StoryMention: Sendable, Equatable {
+    public var sourceTitle: String
+    public var title: String
+    public var link: String?
+
+    public init(sourceTitle: String, title: String, link: String?) {
+        self.sourceTitle = sourceTitle
+        self.title = title
+        self.link = link
+    }
 }

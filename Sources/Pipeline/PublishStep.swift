@@ -12,7 +12,7 @@ struct PublishStep {
     func run(into summary: inout RunSummary, now: Date) throws {
         let settings = environment.settings
         let publisher = try SitePublisher(templatesDirectory: settings.templatesDirectory, site: settings.site, tags: taxonomy.tags)
-        let items = try environment.store.latestItems(limit: settings.site.itemsOnHome)
+        let items = try environment.store.publishableItems(limit: settings.site.archiveItems)
         let report = try publisher.publish(items: items, to: settings.outputDirectory, now: now)
         summary.pagesWritten = report.pagesWritten
         summary.outputDirectory = report.outputDirectory

@@ -24,6 +24,12 @@ struct HumanDates {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// "novembre 2026" / "November 2026".
+    func month(year: Int, month: Int) -> String {
+        guard (1...12).contains(month) else { return "\(year)-\(month)" }
+        return "\((language.hasPrefix("en") ? Self.englishMonths : Self.frenchMonths)[month - 1]) \(year)"
+    }
+
     func day(_ date: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         guard let year = parts.year, let month = parts.month, let day = parts.day else { return dayKey(date) }

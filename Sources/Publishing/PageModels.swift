@@ -8,14 +8,32 @@ struct SiteView {
     var baseURL: String
     var language: String
     var atomURL: String
+    var jsonFeedURL: String
     var generatedAt: String
     var generatedAtHuman: String
 }
 
+/// What every page has: the site, the interface strings, and its way back to the root.
+struct PageFrame {
+    var site: SiteView
+    /// `{{t.key}}`: interface strings in the site's language (Templates/locales).
+    var t: [String: String]
+    /// From this page to the site's root ("" at the root, "../" one level down): pages link to
+    /// each other relatively, so the site also works opened from disk or mounted anywhere.
+    var rootPath: String
+    /// This page's absolute URL (canonical link, sitemap).
+    var pageURL: String
+}
+
 struct ItemView {
     var entryID: String
+    /// The item's own page, relative to the site root ("items/0123abcd/").
+    var path: String
+    var url: String
     var title: String
     var link: String?
+    var sourceID: String
+    var sourcePath: String
     var sourceTitle: String
     var dateISO: String
     var dateHuman: String
@@ -26,15 +44,26 @@ struct ItemView {
     var authors: String?
     /// Sanitized HTML, rendered unescaped (`{{{summaryHTML}}}`).
     var summaryHTML: String?
+    /// Plain text of the summary, for JSON Feed and the search index.
+    var summaryText: String
     var health: Bool
     var score: String
     var tags: [TagView]
     var hasTags: Bool
     var cves: [CVEView]
     var hasCVEs: Bool
+    var knownExploited: Bool
     /// The highest CVSS base score the item gives, e.g. "9.8".
     var cvss: String?
     var language: String?
+    var alsoReportedBy: [MentionView]
+    var hasMentions: Bool
+}
+
+struct MentionView {
+    var sourceTitle: String
+    var title: String
+    var link: String?
 }
 
 struct CVEView {
@@ -50,8 +79,10 @@ struct TagView {
     var id: String
     var label: String
     var group: String
+    var groupLabel: String
     /// Why the tag was set, e.g. « hôpital » (titre).
     var evidence: String
+    var path: String
 }
 
 struct DayView {
@@ -60,20 +91,104 @@ struct DayView {
     var items: [ItemView]
 }
 
-struct HomePage {
-    var site: SiteView
-    /// From this page to the site's root ("" at the root, "../" one level down): pages link to
-    /// each other relatively, so the site also works opened from disk or mounted anywhere.
-    var rootPath: String
-    var days: [DayView]
+/// A section of an edition: items of one theme.
+struct ThemeView {
+    var id: String
+    var title: String
+    var items: [ItemView]
+}
+
+struct EditionLink {
+    var dateISO: String
+    var dateHuman: String
+    var path: String
+    var count: Int
+}
+
+struct EditionPage {
+    var frame: PageFrame
+    var dateISO: String
+    var dateHuman: String
+    var isHome: Bool
     var itemCount: Int
-    var healthCount: Int
+    var themes: [ThemeView]
     var isEmpty: Bool
+    var previousEditions: [EditionLink]
+    var hasPreviousEditions: Bool
+}
+
+struct ItemPage {
+    var frame: PageFrame
+    var item: ItemView
+}
+
+struct PageLink {
+    var number: Int
+    var path: String
+    var isCurrent: Bool
+}
+
+/// A paginated list of items: a tag's or a source's page.
+struct ListingPage {
+    var frame: PageFrame
+    var title: String
+    var lead: String?
+    var feedURL: String?
+    var items: [ItemView]
+    var pages: [PageLink]
+    var hasPages: Bool
+    var previousPath: String?
+    var nextPath: String?
+    var pageNumber: Int
+}
+
+struct IndexEntry {
+    var title: String
+    var path: String
+    var count: Int
+    var detail: String?
+}
+
+struct IndexGroup {
+    var title: String
+    var entries: [IndexEntry]
+}
+
+/// A page that lists other pages: archives, tags, sources.
+struct IndexPage {
+    var frame: PageFrame
+    var title: String
+    var lead: String
+    var groups: [IndexGroup]
+}
+
+struct StaticPage {
+    var frame: PageFrame
 }
 
 struct AtomFeedPage {
     var site: SiteView
     var feedID: String
+    var title: String
+    var selfURL: String
+    var alternateURL: String
     var updated: String
     var items: [ItemView]
+}
+
+struct EditionEntry {
+    var entryID: String
+    var url: String
+    var title: String
+    var dateISO: String
+    var summary: String
+}
+
+struct EditionsFeedPage {
+    var site: SiteView
+    var feedID: String
+    var title: String
+    var selfURL: String
+    var updated: String
+    var editions: [EditionEntry]
 }

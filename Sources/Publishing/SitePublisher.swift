@@ -3,7 +3,10 @@ import Foundation
 import Model
 import Mustache
 
-/// Renders the site into the output folder, all or nothing.
+/// Renders the site into the output folder, all or nothing: the daily editions (the home page
+/// is the latest), every item's page, tag, source and archive pages, the fixed pages, and the
+/// feeds (Atom for the site, each tag and the editions; JSON Feed), with a sitemap and a search
+/// index. Publishing is a list of steps over the same items, each writing its pages.
 public struct SitePublisher: Sendable {
     public struct Report: Sendable, Equatable {
         /// HTML pages and feeds written (assets not counted).
@@ -15,51 +18,68 @@ public struct SitePublisher: Sendable {
     let templatesDirectory: String
     let site: SiteSettings
     let tagsByID: [String: TagDefinition]
+    let tagOrder: [String]
     let dates: HumanDates
+    let strings: SiteStrings
+
+    /// Items per page of a tag's or a source's listing.
+    static let pageSize = 50
 
     public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
-        self.templates = try TemplateSet(directory: templatesDirectory, required: ["index", "atom"])
+        self.templates = try TemplateSet(directory: templatesDirectory,
+                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.tagOrder = tags.map(\.id)
         guard let timeZone = TimeZone(identifier: site.timeZone) else {
             throw PublishError("unknown time zone \"\(site.timeZone)\" (expected an IANA name such as Europe/Paris)")
         }
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
+        self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
     }
 
+    /// `items`: what may be published, newest first.
     public func publish(items: [PublishedItem], to outputDirectory: String, now: Date = Date()) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
-        var pages = 0
+        let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
         do {
-            let siteView = makeSiteView(now: now)
+            let siteView = makeSiteView(items: items, now: now)
             let views = items.map { itemView($0) }
-
-            let home = HomePage(site: siteView, rootPath: "", days: groupByDay(views), itemCount: views.count,
-                                healthCount: views.filter(\.health).count, isEmpty: views.isEmpty)
-            try staging.write(try templates.render(home, "index"), to: "index.html")
-            pages += 1
-
-            let feed = AtomFeedPage(site: siteView, feedID: site.baseURL, updated: views.map(\.updatedISO).max() ?? siteView.generatedAt,
-                                    items: views)
-            try staging.write(try templates.render(feed, "atom"), to: "atom.xml")
-            pages += 1
-
+            try writeEditions(views, site: siteView, to: writer)
+            try writeItemPages(views, site: siteView, to: writer)
+            try writeTagPages(views, site: siteView, to: writer)
+            try writeSourcePages(views, site: siteView, to: writer)
+            try writeStaticPages(site: siteView, to: writer)
+            try writeFeeds(views, site: siteView, to: writer)
+            try writeSitemapAndRobots(to: writer)
             try staging.copyAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
             try staging.commit()
         } catch {
             staging.discard()
             throw error
         }
-        return Report(pagesWritten: pages, outputDirectory: output.path)
+        return Report(pagesWritten: writer.pages, outputDirectory: output.path)
     }
 
-    private func makeSiteView(now: Date) -> SiteView {
-        SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
-                 atomURL: site.baseURL + "atom.xml", generatedAt: ISO8601UTC.string(from: now),
-                 generatedAtHuman: dates.day(now))
+    /// The generation date is that of the newest item, not the clock: the same database gives
+    /// the same site, byte for byte.
+    private func makeSiteView(items: [PublishedItem], now: Date) -> SiteView {
+        let newest = items.map { $0.updated ?? $0.listedAt }.max() ?? now
+        return SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
+                        atomURL: site.baseURL + "atom.xml", jsonFeedURL: site.baseURL + "feed.json",
+                        generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest))
     }
+
+    /// The frame of a page at `path` (relative to the root, "" or ending in "/").
+    func frame(_ site: SiteView, path: String) -> PageFrame {
+        let depth = path.split(separator: "/").count
+        return PageFrame(site: site, t: strings.values, rootPath: String(repeating: "../", count: depth),
+                         pageURL: self.site.baseURL + path)
+    }
+
+    func render(_ context: Any, _ template: String) throws -> String { try templates.render(context, template) }
 
     func itemView(_ item: PublishedItem) -> ItemView {
         var tags: [TagView] = []
@@ -67,38 +87,56 @@ public struct SitePublisher: Sendable {
             let definition = tagsByID[evidence.tagID]
             let label = site.language.hasPrefix("en") ? definition?.labelEN : definition?.labelFR
             let field = Self.fieldNames[site.language.hasPrefix("en") ? "en" : "fr"]?[evidence.field] ?? evidence.field
-            tags.append(TagView(id: evidence.tagID, label: label ?? evidence.tagID, group: definition?.group ?? "",
-                                evidence: "« \(evidence.matchedText) » (\(field))"))
+            let group = definition?.group ?? ""
+            tags.append(TagView(id: evidence.tagID, label: label ?? evidence.tagID, group: group,
+                                groupLabel: strings["group_\(group)"], evidence: "« \(evidence.matchedText) » (\(field))",
+                                path: Self.tagPath(evidence.tagID)))
         }
         let host = URL(string: site.baseURL)?.host ?? "cyberveille"
+        let path = "items/\(item.stableKey)/"
+        let cves = item.cveDetails.map {
+            CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
+                    epss: $0.epss.map { String(format: "%.2f", $0) })
+        }
+        let summary = Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)
+        let mentions = item.alsoReportedBy.map {
+            MentionView(sourceTitle: $0.sourceTitle, title: $0.title, link: $0.link.flatMap { Self.isPublishableLink($0) ? $0 : nil })
+        }
         return ItemView(
             entryID: "tag:\(host),2026:item/\(item.stableKey)",
+            path: path, url: site.baseURL + path,
             title: item.title.isEmpty ? (site.language.hasPrefix("en") ? "(untitled)" : "(sans titre)") : item.title,
             link: item.link.flatMap { Self.isPublishableLink($0) ? $0 : nil },
-            sourceTitle: item.sourceTitle,
+            sourceID: item.sourceID, sourcePath: Self.sourcePath(item.sourceID), sourceTitle: item.sourceTitle,
             dateISO: ISO8601UTC.string(from: item.displayDate),
             dateHuman: dates.day(item.displayDate),
             dayKey: dates.dayKey(item.listedAt),
             dayHuman: dates.day(item.listedAt),
             updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
-            summaryHTML: Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content),
+            summaryHTML: summary, summaryText: summary.map(PlainText.from(html:)) ?? "",
             health: item.health,
             score: String(format: "%.2f", item.healthScore),
             tags: tags, hasTags: !tags.isEmpty,
-            cves: item.cveDetails.map {
-                CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
-                        epss: $0.epss.map { String(format: "%.2f", $0) })
-            },
-            hasCVEs: !item.cves.isEmpty,
+            cves: cves, hasCVEs: !cves.isEmpty, knownExploited: cves.contains(where: \.knownExploited),
             cvss: item.cvss.map { String(format: "%.1f", $0) },
-            language: item.language)
+            language: item.language,
+            alsoReportedBy: mentions, hasMentions: !mentions.isEmpty)
     }
 
     private static let fieldNames = [
         "fr": ["title": "titre", "summary": "résumé", "content": "contenu"],
         "en": ["title": "title", "summary": "summary", "content": "content"],
     ]
+
+    static func tagPath(_ id: String) -> String { "tags/\(pathSegment(id))/" }
+    static func sourcePath(_ id: String) -> String { "sources/\(pathSegment(id))/" }
+
+    /// Ids from configuration files become folder names: anything but [a-z0-9._-] is replaced.
+    static func pathSegment(_ id: String) -> String {
+        let safe = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
+        return safe.isEmpty || safe.hasPrefix(".") ? "x" + safe : safe
+    }
 
     private static func nonEmpty(_ html: String?) -> String? {
         guard let html, !html.allSatisfy(\.isWhitespace) else { return nil }
@@ -110,19 +148,30 @@ public struct SitePublisher: Sendable {
         let lower = link.lowercased()
         return lower.hasPrefix("https://") || lower.hasPrefix("http://")
     }
+}
 
-    /// Items come newest first by the date they are listed at; each day of the site's time zone
-    /// gets one section.
-    private func groupByDay(_ items: [ItemView]) -> [DayView] {
-        var days: [DayView] = []
-        for item in items {
-            if days.last?.dateISO == item.dayKey {
-                days[days.count - 1].items.append(item)
-            } else {
-                days.append(DayView(dateISO: item.dayKey, dateHuman: item.dayHuman, items: [item]))
-            }
+/// Writes the pages of one publication into the staging folder, counting them and keeping the
+/// HTML pages' URLs for the sitemap.
+final class SiteWriter {
+    let staging: StagingDirectory
+    let baseURL: String
+    private(set) var pages = 0
+    private(set) var htmlPaths: [String] = []
+
+    init(staging: StagingDirectory, baseURL: String) {
+        self.staging = staging
+        self.baseURL = baseURL
+    }
+
+    /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml").
+    func write(_ text: String, at path: String) throws {
+        if path.isEmpty || path.hasSuffix("/") {
+            try staging.write(text, to: path + "index.html")
+            htmlPaths.append(path)
+        } else {
+            try staging.write(text, to: path)
         }
-        return days
+        pages += 1
     }
 }
 

@@ -7,6 +7,8 @@ import Mustache
 struct TemplateSet: Sendable {
     let library: MustacheLibrary
     let directory: String
+    /// Every template's name, sorted.
+    let allNames: [String]
 
     init(directory: String, required: [String]) throws {
         self.directory = directory
@@ -37,7 +39,11 @@ struct TemplateSet: Sendable {
             throw PublishError("\(directory)/\(name).mustache: required template is missing")
         }
         library = MustacheLibrary(templates: templates)
+        allNames = templates.keys.sorted()
     }
+
+    /// The templates in a subfolder, e.g. "pages/".
+    func names(under folder: String) -> [String] { allNames.filter { $0.hasPrefix(folder) } }
 
     func render(_ context: Any, _ name: String) throws -> String {
         guard let text = library.render(context, withTemplate: name) else {

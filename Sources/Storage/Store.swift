@@ -248,6 +248,29 @@ public final class Store: Sendable {
         try items(where: "1", arguments: [], limit: limit)
     }
 
+    /// What the portal publishes, newest first: the items about health.
+    public func publishableItems(limit: Int) throws -> [PublishedItem] {
+        try items(where: "item.health = 1", arguments: [], limit: limit)
+    }
+
+    /// The items of each story, oldest first, with their source.
+    private static func storyMentions(_ db: Database, stories: Set<Int64>) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
+        var mentions: [Int64: [(id: Int64, mention: StoryMention)]] = [:]
+        let all = Array(stories)
+        for start in stride(from: 0, to: all.count, by: lookupChunk) {
+            let chunk = Array(all[start..<min(start + lookupChunk, all.count)])
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item.story_id, item.id, source.title AS source_title, item.title, item.link
+                FROM item JOIN source ON source.id = item.source_id
+                WHERE item.story_id IN (\(databaseQuestionMarks(count: chunk.count))) ORDER BY item.sort_at, item.id
+                """, arguments: StatementArguments(chunk)) {
+                mentions[row["story_id"], default: []].append((row["id"], StoryMention(
+                    sourceTitle: row["source_title"], title: row["title"] ?? "", link: row["link"])))
+            }
+        }
+        return mentions
+    }
+
     private func items(where condition: String, arguments: StatementArguments, limit: Int) throws -> [PublishedItem] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -276,9 +299,10 @@ public final class Store: Sendable {
                         knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
                 }
             }
+            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }))
             return rows.map { row in
                 let id: Int64 = row["id"]
-                return PublishedItem(
+                var item = PublishedItem(
                     id: id, stableKey: ContentHash.of([row["source_id"], row["identity"]]), sourceID: row["source_id"], sourceTitle: row["source_title"], title: row["title"] ?? "",
                     link: row["link"], summary: row["summary"], content: row["content"],
                     authors: Self.decode(row["authors"]) ?? [], published: Self.date(row["published_at"]),
@@ -287,6 +311,10 @@ public final class Store: Sendable {
                     listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                     tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
+                if let story = row["story_id"] as Int64? {
+                    item.alsoReportedBy = (mentions[story] ?? []).filter { $0.id != id }.map(\.mention)
+                }
+                return item
             }
         }
     }

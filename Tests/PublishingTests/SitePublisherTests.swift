@@ -31,14 +31,20 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         let items = [item(1, title: "Un <script>hôpital</script>", link: "https://example.org/1", health: true),
                      item(2, title: "Autre", link: "javascript:alert(1)", health: false)]
         let report = try publisher.publish(items: items, to: output.path, now: Date(timeIntervalSince1970: 1_795_000_000))
-        #expect(report.pagesWritten == 2)
+        #expect(report.pagesWritten > 10)
+        for path in ["index.html", "editions/2026-11-17/index.html", "items/k1/index.html", "tags/hopital/index.html",
+                     "tags/hopital/atom.xml", "sources/certfr/index.html", "archives/index.html", "feed.json", "search.json",
+                     "sitemap.xml", "robots.txt", "a-propos/index.html", "accessibilite/index.html", "mentions-legales/index.html",
+                     "donnees-personnelles/index.html", "editions/atom.xml"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(path).path), "\(path)")
+        }
 
         let files = try FileManager.default.contentsOfDirectory(atPath: output.path)
         #expect(!files.contains("stale.html"))
         let siblings = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
         #expect(siblings == ["Output"])
 
-        let html = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        let html = try String(contentsOf: output.appendingPathComponent("items/k1/index.html"), encoding: .utf8)
         #expect(html.contains("<html lang=\"fr\">"))
         #expect(html.contains("Un &lt;script&gt;hôpital&lt;/script&gt;"))
         #expect(!html.contains("javascript:"))
@@ -52,9 +58,28 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(feed.items.count == 2)
         #expect(feed.items[0].title == "Un <script>hôpital</script>")
         #expect(feed.items[0].id == "tag:veille.example.org,2026:item/k1")
-        #expect(feed.items[0].link == "https://example.org/1")
-        #expect(feed.items[1].link == nil)
+        #expect(feed.items[0].link == "https://veille.example.org/items/k1/")
+        #expect(!String(decoding: atom, as: UTF8.self).contains("javascript:"))
+        #expect(String(decoding: atom, as: UTF8.self).contains("rel=\"related\" type=\"text/html\" href=\"https://example.org/1\""))
         #expect(feed.items[0].categories == ["hopital"])
+    }
+
+    /// The same items give the same site, byte for byte, whenever it is built.
+    @Test func publishingIsDeterministic() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cv-det-\(UUID().uuidString)")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site,
+                                          tags: [TagDefinition(id: "hopital", group: "secteur", labelFR: "Hôpitaux", labelEN: "Hospitals")])
+        let items = (1...120).map { item(Int64($0 % 7 + 1) * 1000 + Int64($0), title: "Élément \($0)", link: "https://example.org/\($0)", health: true) }
+        _ = try publisher.publish(items: items, to: base.appendingPathComponent("a").path, now: Date(timeIntervalSince1970: 1_795_000_000))
+        _ = try publisher.publish(items: items, to: base.appendingPathComponent("b").path, now: Date(timeIntervalSince1970: 1_796_000_000))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: base.appendingPathComponent("a").path).sorted()
+        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: base.appendingPathComponent("b").path).sorted()))
+        #expect(files.contains("tags/hopital/page/3/index.html"), "120 items, 50 a page")
+        for file in files {
+            let a = FileManager.default.contents(atPath: base.appendingPathComponent("a/" + file).path)
+            let b = FileManager.default.contents(atPath: base.appendingPathComponent("b/" + file).path)
+            #expect(a == b, "\(file)")
+        }
     }
 
     @Test func neverReplacesAFolderItDidNotWrite() throws {

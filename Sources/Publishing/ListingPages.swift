@@ -1,0 +1,79 @@
+import Foundation
+
+/// Tag and source pages: each a paginated listing of its items (newest first), with an index
+/// page of all tags and of all sources; each tag also has its Atom feed.
+extension SitePublisher {
+    private static let itemsPerTagFeed = 50
+
+    func writeTagPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+        var byTag: [String: [ItemView]] = [:]
+        for item in items { for tag in item.tags { byTag[tag.id, default: []].append(item) } }
+        let ordered = tagOrder.filter { byTag[$0] != nil } + byTag.keys.filter { tagsByID[$0] == nil }.sorted()
+        var groups: [IndexGroup] = []
+        for id in ordered {
+            let tagItems = byTag[id] ?? []
+            let view = tagItems[0].tags.first { $0.id == id }!
+            let path = Self.tagPath(id)
+            let feedURL = site.baseURL + path + "atom.xml"
+            try writeListing(tagItems, title: view.label, lead: view.groupLabel, feedURL: feedURL, path: path, site: site, to: writer)
+            let feed = AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
+                                    selfURL: feedURL, alternateURL: site.baseURL + path,
+                                    updated: tagItems.map(\.updatedISO).max() ?? site.generatedAt,
+                                    items: Array(tagItems.prefix(Self.itemsPerTagFeed)))
+            try writer.write(try render(feed, "atom"), at: path + "atom.xml")
+            let entry = IndexEntry(title: view.label, path: path, count: tagItems.count, detail: nil)
+            if let index = groups.firstIndex(where: { $0.title == view.groupLabel }) { groups[index].entries.append(entry) } else {
+                groups.append(IndexGroup(title: view.groupLabel, entries: [entry]))
+            }
+        }
+        let index = IndexPage(frame: frame(site, path: "tags/"), title: strings["tags_title"], lead: strings["tags_lead"], groups: groups)
+        try writer.write(try render(index, "index-page"), at: "tags/")
+    }
+
+    func writeSourcePages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+        var bySource: [String: [ItemView]] = [:]
+        for item in items { bySource[item.sourceID, default: []].append(item) }
+        var entries: [IndexEntry] = []
+        for id in bySource.keys.sorted() {
+            let sourceItems = bySource[id]!
+            let path = Self.sourcePath(id)
+            try writeListing(sourceItems, title: sourceItems[0].sourceTitle, lead: nil, feedURL: nil, path: path, site: site, to: writer)
+            entries.append(IndexEntry(title: sourceItems[0].sourceTitle, path: path, count: sourceItems.count, detail: nil))
+        }
+        entries.sort { $0.title.localizedStandardCompare($1.title) == .orderedAscending }
+        let index = IndexPage(frame: frame(site, path: "sources/"), title: strings["sources_title"], lead: strings["sources_lead"],
+                              groups: entries.isEmpty ? [] : [IndexGroup(title: strings["sources_title"], entries: entries)])
+        try writer.write(try render(index, "index-page"), at: "sources/")
+    }
+
+    /// Page 1 at `path`, page n at `path/page/n/`.
+    private func writeListing(_ items: [ItemView], title: String, lead: String?, feedURL: String?, path: String,
+                              site: SiteView, to writer: SiteWriter) throws {
+        let pageCount = max(1, (items.count + Self.pageSize - 1) / Self.pageSize)
+        func pagePath(_ number: Int) -> String { number == 1 ? path : path + "page/\(number)/" }
+        for number in 1...pageCount {
+            let slice = Array(items.dropFirst((number - 1) * Self.pageSize).prefix(Self.pageSize))
+            let links = pageCount == 1 ? [] : (1...pageCount).map { PageLink(number: $0, path: pagePath($0), isCurrent: $0 == number) }
+            let page = ListingPage(frame: frame(site, path: pagePath(number)), title: title, lead: lead, feedURL: feedURL, items: slice,
+                                   pages: links, hasPages: !links.isEmpty,
+                                   previousPath: number > 1 ? pagePath(number - 1) : nil,
+                                   nextPath: number < pageCount ? pagePath(number + 1) : nil, pageNumber: number)
+            try writer.write(try render(page, "listing"), at: pagePath(number))
+        }
+    }
+
+    func writeItemPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+        for item in items {
+            try writer.write(try render(ItemPage(frame: frame(site, path: item.path), item: item), "item-page"), at: item.path)
+        }
+    }
+
+    /// `Templates/pages/NAME.mustache` → `NAME/`: about, accessibility statement, legal notice,
+    /// personal data; written as editors wrote them.
+    func writeStaticPages(site: SiteView, to writer: SiteWriter) throws {
+        for name in templates.names(under: "pages/") {
+            let path = String(name.dropFirst("pages/".count)) + "/"
+            try writer.write(try render(StaticPage(frame: frame(site, path: path)), name), at: path)
+        }
+    }
+}
