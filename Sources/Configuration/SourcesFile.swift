@@ -3,7 +3,7 @@ import Model
 
 /// The sources file: one `[[source]]` table per feed. See docs/configuration.md.
 public enum SourcesFile {
-    static let keys: Set<String> = ["id", "title", "url", "kind", "language", "interval", "critical", "homepage", "local", "enabled"]
+    static let keys: Set<String> = ["id", "title", "url", "kind", "language", "interval", "critical", "homepage", "local", "enabled", "tlp"]
 
     public static func load(path: String) throws -> [Source] {
         let file = try TOMLFile(path: path)
@@ -31,6 +31,10 @@ public enum SourcesFile {
                 throw entry.error("source \"\(id)\": unknown kind \"\(kindName)\" (expected \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let local = try entry.bool("local") ?? false
+            let tlp = try entry.string("tlp").map { $0.lowercased().replacingOccurrences(of: "tlp:", with: "") }
+            if let tlp, !Source.tlpMarkings.contains(tlp) {
+                throw entry.error("source \"\(id)\": unknown TLP marking \"\(tlp)\" (expected \(Source.tlpMarkings.sorted().joined(separator: ", ")))")
+            }
             let url = try resolveURL(try entry.requiredString("url"), local: local, relativeTo: directory, entry: entry, id: id)
             sources.append(Source(
                 id: id,
@@ -42,7 +46,8 @@ public enum SourcesFile {
                 critical: try entry.bool("critical") ?? false,
                 homepage: try entry.string("homepage"),
                 local: local,
-                enabled: try entry.bool("enabled") ?? true))
+                enabled: try entry.bool("enabled") ?? true,
+                tlp: tlp))
         }
         return sources
     }

@@ -32,11 +32,17 @@ public struct Source: Sendable, Hashable, Codable {
     /// Only local sources may be read from `file://` URLs.
     public var local: Bool
     public var enabled: Bool
+    /// The Traffic Light Protocol marking of everything the source serves (lower case: clear,
+    /// white, green, amber, amber+strict, red); nil when unmarked, i.e. public.
+    public var tlp: String?
+
+    /// The markings a sources file may give; only CLEAR (or the legacy WHITE) is published.
+    public static let tlpMarkings: Set<String> = ["clear", "white", "green", "amber", "amber+strict", "red"]
 
     public init(
         id: String, title: String, url: String, kind: SourceKind = .auto, language: String? = nil,
         interval: Int = 3600, critical: Bool = false, homepage: String? = nil, local: Bool = false,
-        enabled: Bool = true
+        enabled: Bool = true, tlp: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -48,5 +54,6 @@ public struct Source: Sendable, Hashable, Codable {
         self.homepage = homepage
         self.local = local
         self.enabled = enabled
+        self.tlp = tlp
     }
 }

@@ -42,16 +42,17 @@ public final class Store: Sendable {
         try write { db in
             for source in sources {
                 try db.cached("""
-                    INSERT INTO source (id, title, url, kind, language, homepage) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO source (id, title, url, kind, language, homepage, tlp) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, kind = excluded.kind,
-                        language = excluded.language, homepage = excluded.homepage,
+                        language = excluded.language, homepage = excluded.homepage, tlp = excluded.tlp,
                         -- validators and redirects belong to the old URL
                         etag = CASE WHEN source.url = excluded.url THEN source.etag END,
                         last_modified = CASE WHEN source.url = excluded.url THEN source.last_modified END,
                         fetch_url = CASE WHEN source.url = excluded.url THEN source.fetch_url END,
                         moved_to = CASE WHEN source.url = excluded.url THEN source.moved_to END,
                         moved_count = CASE WHEN source.url = excluded.url THEN source.moved_count ELSE 0 END
-                    """, arguments: [source.id, source.title, source.url, source.kind.rawValue, source.language, source.homepage])
+                    """, arguments: [source.id, source.title, source.url, source.kind.rawValue, source.language, source.homepage,
+                                     source.tlp])
             }
         }
     }
@@ -248,9 +249,14 @@ public final class Store: Sendable {
         try items(where: "1", arguments: [], limit: limit)
     }
 
-    /// What the portal publishes, newest first: the items about health.
+    /// What the portal publishes, newest first: the items about health whose source and
+    /// document are not marked TLP other than CLEAR/WHITE (those are kept, never published).
     public func publishableItems(limit: Int) throws -> [PublishedItem] {
-        try items(where: "item.health = 1", arguments: [], limit: limit)
+        try items(where: """
+            item.health = 1
+            AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
+            AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
+            """, arguments: [], limit: limit)
     }
 
     /// The items of each story, oldest first, with their source.

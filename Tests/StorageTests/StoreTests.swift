@@ -159,3 +159,20 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(StableHash.hex(["ab", "c"]) != StableHash.hex(["a", "bc"]))
     }
 }
+
+@Suite struct PublicationFilterTests {
+    @Test func onlyHealthItemsOfUnrestrictedSourcesArePublished() throws {
+        let store = try temporaryStore()
+        try store.syncSources([Source(id: "public", title: "P", url: "https://example.org/p", tlp: "clear"),
+                               Source(id: "unmarked", title: "U", url: "https://example.org/u"),
+                               Source(id: "amber", title: "A", url: "https://example.org/a", tlp: "amber")])
+        for source in ["public", "unmarked", "amber"] {
+            _ = try store.upsertItems(sourceID: source, [ParsedItem(id: "1", title: "Hôpital \(source)"), ParsedItem(id: "2", title: "Autre")])
+        }
+        try store.saveClassifications(try store.itemsToTag(rulesFingerprint: "r").map {
+            ($0, Classification(score: $0.title.hasPrefix("Hôpital") ? 0.7 : 0, health: $0.title.hasPrefix("Hôpital"), evidence: [], cves: []))
+        })
+        #expect(Set(try store.publishableItems(limit: 10).map(\.title)) == ["Hôpital public", "Hôpital unmarked"])
+        #expect(try store.counts().items == 6, "restricted items are kept, only not published")
+    }
+}
