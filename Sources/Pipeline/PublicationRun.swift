@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Model
+import Publishing
 import Tagging
 
 /// The daily publication and its parts, as the commands run them.
@@ -24,6 +25,13 @@ public struct PublicationRun: Sendable {
         self.environment = environment
         self.force = force
         self.shouldStop = shouldStop
+    }
+
+    /// `publish --rollback`, under the run lock like any publication.
+    public func rollbackSite() throws {
+        let lock = try RunLock(databasePath: environment.settings.databasePath)
+        defer { withExtendedLifetime(lock) {} }
+        try SitePublisher.rollback(outputDirectory: environment.settings.outputDirectory)
     }
 
     public func execute(_ stages: Stages, now: Date = Date()) throws -> RunSummary {

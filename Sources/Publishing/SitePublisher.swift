@@ -63,6 +63,11 @@ public struct SitePublisher: Sendable {
         return Report(pagesWritten: writer.pages, outputDirectory: output.path)
     }
 
+    /// Puts back the site as it was before the last publication (`publish --rollback`).
+    public static func rollback(outputDirectory: String) throws {
+        try StagingDirectory.rollback(URL(fileURLWithPath: outputDirectory).standardizedFileURL)
+    }
+
     /// The generation date is that of the newest item, not the clock: the same database gives
     /// the same site, byte for byte.
     private func makeSiteView(items: [PublishedItem], now: Date) -> SiteView {

@@ -45,22 +45,53 @@ struct StagingDirectory {
         }
     }
 
+    /// The site before the last publication, kept beside the output folder for `publish --rollback`.
+    static func previousSite(of output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).previous")
+    }
+
     func commit() throws {
         try checkReplaceable()
-        let previous = output.deletingLastPathComponent()
+        let previous = Self.previousSite(of: output)
+        let outgoing = output.deletingLastPathComponent()
             .appendingPathComponent(".\(output.lastPathComponent).previous-\(Self.uniqueSuffix)")
         do {
             if fileManager.fileExists(atPath: output.path) {
-                try fileManager.moveItem(at: output, to: previous)
+                try fileManager.moveItem(at: output, to: outgoing)
             }
             try fileManager.moveItem(at: url, to: output)
-            if fileManager.fileExists(atPath: previous.path) { try fileManager.removeItem(at: previous) }
         } catch {
             // Put the previous site back if the swap failed half-way.
-            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: previous.path) {
-                try? fileManager.moveItem(at: previous, to: output)
+            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: outgoing.path) {
+                try? fileManager.moveItem(at: outgoing, to: output)
             }
             throw PublishError("\(output.path): cannot publish the new site (\(error.localizedDescription))")
+        }
+        // The new site is in place; the one it replaced becomes the version kept for rollback.
+        if fileManager.fileExists(atPath: outgoing.path) {
+            try? fileManager.removeItem(at: previous)
+            try? fileManager.moveItem(at: outgoing, to: previous)
+        }
+    }
+
+    /// Puts the previous site back, keeping the current one as the previous (a second rollback
+    /// undoes the first). Three renames; the output folder is missing for an instant only.
+    static func rollback(_ output: URL) throws {
+        let fileManager = FileManager.default
+        let previous = previousSite(of: output)
+        guard fileManager.fileExists(atPath: previous.appendingPathComponent(marker).path) else {
+            throw PublishError("\(output.path): no previous site to roll back to (\(previous.lastPathComponent) is missing)")
+        }
+        let swap = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).rollback-\(uniqueSuffix)")
+        do {
+            try fileManager.moveItem(at: output, to: swap)
+            try fileManager.moveItem(at: previous, to: output)
+            try fileManager.moveItem(at: swap, to: previous)
+        } catch {
+            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: swap.path) {
+                try? fileManager.moveItem(at: swap, to: output)
+            }
+            throw PublishError("\(output.path): cannot roll back (\(error.localizedDescription))")
         }
     }
 
@@ -80,7 +111,8 @@ struct StagingDirectory {
     /// Staging and previous copies left by a run that crashed (runs hold the database lock, so
     /// none of these belongs to a run in progress).
     private static func removeLeftovers(of output: URL, in parent: URL) {
-        let prefixes = [".\(output.lastPathComponent).staging-", ".\(output.lastPathComponent).previous-"]
+        let prefixes = [".\(output.lastPathComponent).staging-", ".\(output.lastPathComponent).previous-",
+                        ".\(output.lastPathComponent).rollback-"]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
         where prefixes.contains(where: { name.hasPrefix($0) }) {
             try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))

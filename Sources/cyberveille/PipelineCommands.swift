@@ -41,6 +41,14 @@ struct PublishCommand: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
     @Flag(help: "Print the summary as one JSON object on the last line.") var json = false
+    @Flag(help: "Put back the site as it was before the last publication (again: undo the rollback).") var rollback = false
 
-    func run() throws { try runStages(.publishOnly, options: options, force: false, json: json) }
+    func run() throws {
+        guard rollback else { return try runStages(.publishOnly, options: options, force: false, json: json) }
+        try reportingFailure {
+            let environment = try options.environment()
+            try PublicationRun(environment: environment).rollbackSite()
+            print("\(environment.settings.outputDirectory): previous site restored")
+        }
+    }
 }

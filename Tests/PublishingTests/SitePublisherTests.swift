@@ -42,7 +42,7 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         let files = try FileManager.default.contentsOfDirectory(atPath: output.path)
         #expect(!files.contains("stale.html"))
         let siblings = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
-        #expect(siblings == ["Output"])
+        #expect(siblings.sorted() == [".Output.previous", "Output"], "the replaced site is kept for rollback, nothing else")
 
         let html = try String(contentsOf: output.appendingPathComponent("items/k1/index.html"), encoding: .utf8)
         #expect(html.contains("<html lang=\"fr\">"))
@@ -80,6 +80,20 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
             let b = FileManager.default.contents(atPath: base.appendingPathComponent("b/" + file).path)
             #expect(a == b, "\(file)")
         }
+    }
+
+    @Test func rollbackPutsThePreviousSiteBackAndCanBeUndone() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-rollback-\(UUID().uuidString)/Output")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        #expect(throws: PublishError.self) { try SitePublisher.rollback(outputDirectory: output.path) }
+        _ = try publisher.publish(items: [item(1, title: "Première version", link: nil, health: true)], to: output.path)
+        _ = try publisher.publish(items: [item(1, title: "Seconde version", link: nil, health: true)], to: output.path)
+        func home() throws -> String { try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8) }
+        #expect(try home().contains("Seconde version"))
+        try SitePublisher.rollback(outputDirectory: output.path)
+        #expect(try home().contains("Première version"))
+        try SitePublisher.rollback(outputDirectory: output.path)
+        #expect(try home().contains("Seconde version"))
     }
 
     @Test func neverReplacesAFolderItDidNotWrite() throws {
