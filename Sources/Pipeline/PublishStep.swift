@@ -15,6 +15,7 @@ struct PublishStep {
         let items = try environment.store.publishableItems(limit: settings.site.archiveItems)
         let report = try publisher.publish(items: items, to: settings.outputDirectory, now: now)
         summary.pagesWritten = report.pagesWritten
+        summary.pagesReused = report.pagesReused
         summary.outputDirectory = report.outputDirectory
     }
 }

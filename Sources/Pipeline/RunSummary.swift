@@ -18,6 +18,8 @@ public struct RunSummary: Sendable, Equatable {
     public var itemsGrouped = 0
     public var itemsPurged = 0
     public var pagesWritten = 0
+    /// Pages whose inputs had not changed, taken as published (incremental publication).
+    public var pagesReused = 0
     public var failures: [FeedFailure] = []
     /// Critical sources (national CERTs) that have not succeeded for too long.
     public var criticalSilent: [FeedHealth] = []
@@ -30,7 +32,7 @@ public struct RunSummary: Sendable, Equatable {
         let object: [String: Int] = [
             "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
             "items_updated": itemsUpdated, "pages_written": pagesWritten, "critical_silent": criticalSilent.count,
-            "items_grouped": itemsGrouped, "items_purged": itemsPurged,
+            "items_grouped": itemsGrouped, "items_purged": itemsPurged, "pages_reused": pagesReused,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
@@ -42,7 +44,9 @@ public struct RunSummary: Sendable, Equatable {
                      "items: \(itemsNew) new, \(itemsUpdated) updated" + (itemsTagged > 0 ? ", \(itemsTagged) tagged" : "")
                         + (itemsGrouped > 0 ? ", \(itemsGrouped) joined a story" : "")
                         + (itemsPurged > 0 ? ", \(itemsPurged) purged" : "")]
-        if let outputDirectory { lines.append("pages: \(pagesWritten) written to \(outputDirectory)") }
+        if let outputDirectory {
+            lines.append("pages: \(pagesWritten) written to \(outputDirectory)" + (pagesReused > 0 ? ", \(pagesReused) unchanged" : ""))
+        }
         for failure in failures { lines.append("  failed \(failure.sourceID): \(failure.message)") }
         for silent in criticalSilent {
             lines.append("ALERT: critical source \(silent.source.id) has not succeeded since "

@@ -19,7 +19,9 @@ extension SitePublisher {
                 let page = EditionPage(frame: frame(site, path: path), dateISO: day.dateISO, dateHuman: day.dateHuman,
                                        isHome: path.isEmpty, itemCount: day.items.count, themes: themes(day.items),
                                        isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty)
-                try writer.write(try render(page, "edition"), at: path)
+                let print = fingerprint(["edition", path, day.dateISO, path.isEmpty ? site.generatedAt : ""]
+                                        + day.items.map(\.fingerprint) + previous.map { "\($0.path)|\($0.count)" })
+                try writer.write(at: path, fingerprint: print) { try render(page, "edition") }
             }
         }
         if days.isEmpty {

@@ -58,13 +58,18 @@ extension SitePublisher {
                                    pages: links, hasPages: !links.isEmpty,
                                    previousPath: number > 1 ? pagePath(number - 1) : nil,
                                    nextPath: number < pageCount ? pagePath(number + 1) : nil, pageNumber: number)
-            try writer.write(try render(page, "listing"), at: pagePath(number))
+            try writer.write(at: pagePath(number), fingerprint: fingerprint(
+                ["listing", title, lead ?? "", feedURL ?? "", "\(number)/\(pageCount)"] + slice.map(\.fingerprint))) {
+                try render(page, "listing")
+            }
         }
     }
 
     func writeItemPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         for item in items {
-            try writer.write(try render(ItemPage(frame: frame(site, path: item.path), item: item), "item-page"), at: item.path)
+            try writer.write(at: item.path, fingerprint: fingerprint(["item", item.fingerprint])) {
+                try render(ItemPage(frame: frame(site, path: item.path), item: item), "item-page")
+            }
         }
     }
 

@@ -26,6 +26,8 @@ struct PageFrame {
 }
 
 struct ItemView {
+    /// Changes whenever anything the item's page shows does.
+    var fingerprint: String
     var entryID: String
     /// The item's own page, relative to the site root ("items/0123abcd/").
     var path: String

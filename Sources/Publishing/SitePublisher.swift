@@ -9,8 +9,10 @@ import Mustache
 /// index. Publishing is a list of steps over the same items, each writing its pages.
 public struct SitePublisher: Sendable {
     public struct Report: Sendable, Equatable {
-        /// HTML pages and feeds written (assets not counted).
+        /// HTML pages and feeds rendered (assets not counted).
         public var pagesWritten: Int
+        /// Pages whose inputs had not changed, taken as they were published.
+        public var pagesReused: Int = 0
         public var outputDirectory: String
     }
 
@@ -21,6 +23,9 @@ public struct SitePublisher: Sendable {
     let tagOrder: [String]
     let dates: HumanDates
     let strings: SiteStrings
+    /// Everything besides its own data that a page depends on: the templates, interface strings
+    /// and assets, the site settings and the tags. Part of every page's fingerprint.
+    let siteFingerprint: String
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -37,6 +42,23 @@ public struct SitePublisher: Sendable {
         }
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
         self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
+        var hasher = StableHash.Hasher()
+        for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)"] { hasher.combine(part) }
+        for tag in tags { hasher.combine(list: [tag.id, tag.group, tag.labelFR, tag.labelEN]) }
+        let root = URL(fileURLWithPath: templatesDirectory)
+        for file in (FileManager.default.subpaths(atPath: root.path) ?? []).sorted() {
+            hasher.combine(file)
+            hasher.combine(FileManager.default.contents(atPath: root.appendingPathComponent(file).path).map { String(decoding: $0, as: UTF8.self) })
+        }
+        siteFingerprint = hasher.hex
+    }
+
+    /// A page's fingerprint: the site's, and the fingerprints of what the page shows.
+    func fingerprint(_ parts: [String]) -> String {
+        var hasher = StableHash.Hasher()
+        hasher.combine(siteFingerprint)
+        hasher.combine(list: parts)
+        return hasher.hex
     }
 
     /// `items`: what may be published, newest first.
@@ -54,13 +76,14 @@ public struct SitePublisher: Sendable {
             try writeStaticPages(site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
+            try writer.writeManifest()
             try staging.copyAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
             try staging.commit()
         } catch {
             staging.discard()
             throw error
         }
-        return Report(pagesWritten: writer.pages, outputDirectory: output.path)
+        return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path)
     }
 
     /// Puts back the site as it was before the last publication (`publish --rollback`).
@@ -108,6 +131,7 @@ public struct SitePublisher: Sendable {
             MentionView(sourceTitle: $0.sourceTitle, title: $0.title, link: $0.link.flatMap { Self.isPublishableLink($0) ? $0 : nil })
         }
         return ItemView(
+            fingerprint: Self.fingerprint(of: item),
             entryID: "tag:\(host),2026:item/\(item.stableKey)",
             path: path, url: site.baseURL + path,
             title: item.title.isEmpty ? (site.language.hasPrefix("en") ? "(untitled)" : "(sans titre)") : item.title,
@@ -127,6 +151,22 @@ public struct SitePublisher: Sendable {
             cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language,
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty)
+    }
+
+    /// What an item's page shows, hashed: when it is unchanged, so is the page.
+    static func fingerprint(of item: PublishedItem) -> String {
+        var hasher = StableHash.Hasher()
+        for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content,
+                     item.language, item.cvss.map { "\($0)" }, String(format: "%.3f", item.healthScore), "\(item.health)",
+                     ISO8601UTC.string(from: item.displayDate), item.updated.map(ISO8601UTC.string(from:)),
+                     ISO8601UTC.string(from: item.listedAt)] {
+            hasher.combine(part)
+        }
+        hasher.combine(list: item.authors)
+        hasher.combine(list: item.tags.map { "\($0.tagID)|\($0.ruleID)|\($0.matchedText)|\($0.field)" })
+        hasher.combine(list: item.cveDetails.map { "\($0.cve)|\($0.knownExploitedSince ?? "")|\($0.remediationDue ?? "")|\($0.epss ?? -1)" })
+        hasher.combine(list: item.alsoReportedBy.map { "\($0.sourceTitle)|\($0.title)|\($0.link ?? "")" })
+        return hasher.hex
     }
 
     private static let fieldNames = [
@@ -156,27 +196,53 @@ public struct SitePublisher: Sendable {
 }
 
 /// Writes the pages of one publication into the staging folder, counting them and keeping the
-/// HTML pages' URLs for the sitemap.
+/// HTML pages' URLs for the sitemap. A page whose inputs did not change since the last
+/// publication (same fingerprint in the manifest the last one left) is not rendered again: the
+/// file already published is linked into the new site.
 final class SiteWriter {
+    static let manifestName = ".cyberveille-manifest.json"
+
     let staging: StagingDirectory
     let baseURL: String
+    private let previousOutput: URL
+    private let previousManifest: [String: String]
+    private var manifest: [String: String] = [:]
     private(set) var pages = 0
+    private(set) var reused = 0
     private(set) var htmlPaths: [String] = []
 
     init(staging: StagingDirectory, baseURL: String) {
         self.staging = staging
         self.baseURL = baseURL
+        previousOutput = staging.output
+        let data = FileManager.default.contents(atPath: staging.output.appendingPathComponent(Self.manifestName).path)
+        previousManifest = data.flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
     }
 
     /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml").
     func write(_ text: String, at path: String) throws {
-        if path.isEmpty || path.hasSuffix("/") {
-            try staging.write(text, to: path + "index.html")
-            htmlPaths.append(path)
-        } else {
-            try staging.write(text, to: path)
+        try write(at: path, fingerprint: nil) { text }
+    }
+
+    func write(at path: String, fingerprint: String?, render: () throws -> String) throws {
+        let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
+        if path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
+        if let fingerprint {
+            manifest[file] = fingerprint
+            if previousManifest[file] == fingerprint, staging.reuse(previousOutput.appendingPathComponent(file), as: file) {
+                reused += 1
+                return
+            }
         }
+        try staging.write(try render(), to: file)
         pages += 1
+    }
+
+    func writeManifest() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(manifest)
+        try staging.write(String(decoding: data, as: UTF8.self), to: Self.manifestName)
     }
 }
 

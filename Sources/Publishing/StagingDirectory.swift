@@ -36,6 +36,19 @@ struct StagingDirectory {
         }
     }
 
+    /// Takes an already published file into the new site (a hard link: no copy, same bytes);
+    /// false when it cannot, and the page is then rendered again.
+    func reuse(_ published: URL, as relativePath: String) -> Bool {
+        let file = url.appendingPathComponent(relativePath)
+        do {
+            try fileManager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fileManager.linkItem(at: published, to: file)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     func copyAssets(from assets: URL) throws {
         guard fileManager.fileExists(atPath: assets.path) else { return }
         do {

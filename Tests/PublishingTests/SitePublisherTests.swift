@@ -82,6 +82,31 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         }
     }
 
+    /// A second publication renders only the pages whose inputs changed, and gives the same
+    /// bytes as a full build.
+    @Test func publishingIsIncremental() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cv-incr-\(UUID().uuidString)")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site,
+                                          tags: [TagDefinition(id: "hopital", group: "secteur", labelFR: "Hôpitaux", labelEN: "Hospitals")])
+        var items = (1...60).map { item(Int64($0), title: "Élément \($0)", link: "https://example.org/\($0)", health: true) }
+        let incremental = base.appendingPathComponent("incremental").path
+        let first = try publisher.publish(items: items, to: incremental)
+        #expect(first.pagesReused == 0)
+        let unchanged = try publisher.publish(items: items, to: incremental)
+        #expect(unchanged.pagesReused >= 60)
+        items[30].title = "Élément 31, corrigé"
+        let changed = try publisher.publish(items: items, to: incremental)
+        #expect(changed.pagesWritten < first.pagesWritten / 4, "\(changed.pagesWritten) of \(first.pagesWritten)")
+        let full = base.appendingPathComponent("full").path
+        _ = try publisher.publish(items: items, to: full)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: full).sorted()
+        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: incremental).sorted()))
+        for file in files where !file.hasSuffix("/") {
+            #expect(FileManager.default.contents(atPath: full + "/" + file) == FileManager.default.contents(atPath: incremental + "/" + file), "\(file)")
+        }
+        #expect(try String(contentsOfFile: incremental + "/items/k31/index.html", encoding: .utf8).contains("Élément 31, corrigé"))
+    }
+
     @Test func rollbackPutsThePreviousSiteBackAndCanBeUndone() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-rollback-\(UUID().uuidString)/Output")
         let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
