@@ -41,6 +41,9 @@ public struct SiteSettings: Sendable, Equatable {
     public var itemsOnHome: Int
     /// The most items the site publishes (newest first): its archive.
     public var archiveItems: Int = 5000
+    /// The daemon publishes (incrementally) after a round that tagged items about health, so
+    /// that an urgent alert reaches the site within minutes, not the next morning.
+    public var publishFromDaemon = true
     /// IANA time zone the site's days are counted in.
     public var timeZone: String
 
@@ -126,7 +129,7 @@ extension Settings {
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
-        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone"])
+        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
@@ -194,6 +197,7 @@ extension Settings {
             fetch: fetchSettings)
         settings.purgeAfterSeconds = purgeAfter
         settings.site.archiveItems = try positive(site, "archive_items", 5000)
+        settings.site.publishFromDaemon = try site?.bool("publish_from_daemon") ?? true
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])
         settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }

@@ -5,7 +5,9 @@ import Model
 import Synchronization
 
 /// The long-running poller: a round of fetch → parse → store → tag whenever a source is due,
-/// then sleep until the next one is. Publication stays with the daily `run`.
+/// then sleep until the next one is. After a round that tagged items about health, the site is
+/// published too (incrementally: only changed pages are rendered), unless
+/// `site.publish_from_daemon` is false; the daily `run` publishes in any case.
 ///
 /// Stopping (SIGTERM, SIGINT) abandons the transfers still running, stores what already
 /// arrived (each feed in its own transaction), and returns: the database is always consistent,
@@ -43,6 +45,11 @@ public final class Daemon: Sendable {
                 ])
                 for silent in summary.criticalSilent {
                     logger.error("critical source silent", metadata: ["source": "\(silent.source.id)"])
+                }
+                if environment.settings.site.publishFromDaemon, summary.itemsTaggedHealth > 0, !stopRequested.load(ordering: .relaxed) {
+                    let published = try PublicationRun(environment: environment).execute(.publishOnly)
+                    logger.info("site published", metadata: [
+                        "pages_written": "\(published.pagesWritten)", "pages_reused": "\(published.pagesReused)"])
                 }
             } catch {
                 // A broken sources file or rules file is fixed by an editor; keep going.

@@ -30,6 +30,7 @@ struct TagStep {
             }
             try environment.store.saveClassifications(zip(batch, results.all).map { (item: $0, classification: $1) })
             summary.itemsTagged += batch.count
+            summary.itemsTaggedHealth += results.all.filter(\.health).count
         }
     }
 }

@@ -140,4 +140,25 @@ import TestSupport
         #expect(again.wait(timeout: .now() + 10) == .success)
         #expect(server.requests.filter { $0.path == "/fast" }.count == fastRequests)
     }
+
+    /// An item about health that arrives between two daily runs reaches the site after the
+    /// daemon's round, without waiting for the next morning.
+    @Test func aRoundThatBringsAHealthItemPublishesTheSite() throws {
+        let alert = Data("<rss version=\"2.0\"><channel><item><guid>a1</guid><title>Un centre hospitalier visé par un rançongiciel</title></item></channel></rss>".utf8)
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: alert) }
+        defer { server.stop() }
+        let environment = try HostileServerTests.environment(server, ["alerts"])
+        let daemon = Daemon(environment: environment, maxSleep: 1)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            daemon.run()
+            stopped.signal()
+        }
+        let home = URL(fileURLWithPath: environment.settings.outputDirectory).appendingPathComponent("index.html")
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: home.path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        daemon.requestStop()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
+        #expect(try String(contentsOf: home, encoding: .utf8).contains("Un centre hospitalier visé par un rançongiciel"))
+    }
 }
