@@ -53,7 +53,8 @@ let package = Package(
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Configuration", "Model"]),
-        .testTarget(name: "PublishingTests", dependencies: ["Publishing", "FeedParsing", "Configuration", "Model"]),
+        .testTarget(name: "PublishingTests", dependencies: [
+            "Publishing", "FeedParsing", "Configuration", "Model", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
     ],

@@ -10,7 +10,7 @@ import Glibc
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure a stage on given inputs (used by scripts/bench).",
-        shouldDisplay: false, subcommands: [ParseBench.self, StoreBench.self, TagBench.self])
+        shouldDisplay: false, subcommands: [ParseBench.self, StoreBench.self, TagBench.self, SiteBench.self])
 }
 
 struct ParseBench: ParsableCommand {
