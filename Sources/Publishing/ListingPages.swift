@@ -50,26 +50,26 @@ extension SitePublisher {
     private func writeListing(_ items: [ItemView], title: String, lead: String?, feedURL: String?, path: String,
                               site: SiteView, to writer: SiteWriter) throws {
         let pageCount = max(1, (items.count + Self.pageSize - 1) / Self.pageSize)
-        func pagePath(_ number: Int) -> String { number == 1 ? path : path + "page/\(number)/" }
-        for number in 1...pageCount {
-            let slice = Array(items.dropFirst((number - 1) * Self.pageSize).prefix(Self.pageSize))
+        let pageSize = Self.pageSize
+        @Sendable func pagePath(_ number: Int) -> String { number == 1 ? path : path + "page/\(number)/" }
+        @Sendable func slice(_ number: Int) -> [ItemView] { Array(items.dropFirst((number - 1) * pageSize).prefix(pageSize)) }
+        let pages = (1...pageCount).map { number in
+            (pagePath(number), fingerprint(["listing", title, lead ?? "", feedURL ?? "", "\(number)/\(pageCount)"] + slice(number).map(\.fingerprint)))
+        }
+        try writer.writeAll(pages) { index in
+            let number = index + 1
             let links = pageCount == 1 ? [] : (1...pageCount).map { PageLink(number: $0, path: pagePath($0), isCurrent: $0 == number) }
-            let page = ListingPage(frame: frame(site, path: pagePath(number)), title: title, lead: lead, feedURL: feedURL, items: slice,
+            let page = ListingPage(frame: frame(site, path: pagePath(number)), title: title, lead: lead, feedURL: feedURL, items: slice(number),
                                    pages: links, hasPages: !links.isEmpty,
                                    previousPath: number > 1 ? pagePath(number - 1) : nil,
                                    nextPath: number < pageCount ? pagePath(number + 1) : nil, pageNumber: number)
-            try writer.write(at: pagePath(number), fingerprint: fingerprint(
-                ["listing", title, lead ?? "", feedURL ?? "", "\(number)/\(pageCount)"] + slice.map(\.fingerprint))) {
-                try render(page, "listing")
-            }
+            return try render(page, "listing")
         }
     }
 
     func writeItemPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
-        for item in items {
-            try writer.write(at: item.path, fingerprint: fingerprint(["item", item.fingerprint])) {
-                try render(ItemPage(frame: frame(site, path: item.path), item: item), "item-page")
-            }
+        try writer.writeAll(items.map { ($0.path, fingerprint(["item", $0.fingerprint])) }) { index in
+            try render(ItemPage(frame: frame(site, path: items[index].path), item: items[index]), "item-page")
         }
     }
 

@@ -225,17 +225,45 @@ final class SiteWriter {
     }
 
     func write(at path: String, fingerprint: String?, render: () throws -> String) throws {
+        guard let file = claim(path, fingerprint: fingerprint) else { return }
+        try staging.write(try render(), to: file)
+        pages += 1
+    }
+
+    /// Many pages at once: those whose inputs changed are rendered on every core (pages are
+    /// independent; rendering is most of a build), in chunks so that memory stays bounded, and
+    /// written in order.
+    func writeAll(_ pages: [(path: String, fingerprint: String)], render: @Sendable (Int) throws -> String) throws {
+        var pending: [(index: Int, file: String)] = []
+        for (index, page) in pages.enumerated() {
+            if let file = claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
+        }
+        let chunkSize = 512
+        for start in stride(from: 0, to: pending.count, by: chunkSize) {
+            let chunk = Array(pending[start..<min(start + chunkSize, pending.count)])
+            let rendered = RenderedPages(count: chunk.count)
+            DispatchQueue.concurrentPerform(iterations: chunk.count) { slot in
+                rendered.set(slot, Result { try render(chunk[slot].index) })
+            }
+            for (slot, page) in chunk.enumerated() {
+                try staging.write(try rendered.get(slot).get(), to: page.file)
+                self.pages += 1
+            }
+        }
+    }
+
+    /// Records the page; returns the file to write, or nil when the published one was reused.
+    private func claim(_ path: String, fingerprint: String?) -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
         if path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
         if let fingerprint {
             manifest[file] = fingerprint
             if previousManifest[file] == fingerprint, staging.reuse(previousOutput.appendingPathComponent(file), as: file) {
                 reused += 1
-                return
+                return nil
             }
         }
-        try staging.write(try render(), to: file)
-        pages += 1
+        return file
     }
 
     func writeManifest() throws {
@@ -244,6 +272,16 @@ final class SiteWriter {
         let data = try encoder.encode(manifest)
         try staging.write(String(decoding: data, as: UTF8.self), to: Self.manifestName)
     }
+}
+
+/// One slot per page of a chunk, each filled by exactly one worker of `concurrentPerform`.
+private final class RenderedPages: @unchecked Sendable {
+    private var slots: [Result<String, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<String, Error>) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> Result<String, Error> { lock.withLock { slots[index]! } }
 }
 
 public struct PublishError: Error, CustomStringConvertible, Sendable {

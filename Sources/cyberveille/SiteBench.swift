@@ -17,6 +17,8 @@ struct SiteBench: ParsableCommand {
     @Argument(help: "Items.") var items = 100_000
     @Option(help: "Output folder (replaced).") var output: String
     @Option(help: "Templates folder.") var templates = "Templates"
+    @Option(help: "Also write the same items as a Hugo site's content (Markdown with front matter) into this folder.")
+    var emitHugo: String?
 
     func run() throws {
         let tags = (0..<30).map { TagDefinition(id: "theme-\($0)", group: ["secteur", "technologie", "dispositif", "menace"][$0 % 4],
@@ -38,6 +40,7 @@ struct SiteBench: ParsableCommand {
                 tags: (0..<3).map { TagEvidence(tagID: "theme-\((index * 7 + $0 * 11) % 30)", ruleID: "r\($0)", matchedText: "mot", field: "title") },
                 cves: index % 5 == 0 ? ["CVE-2026-\(10_000 + index % 50_000)"] : [])
         }
+        if let emitHugo { try writeHugoContent(published, tags: tags, to: emitHugo) }
         let publisher = try SitePublisher(templatesDirectory: templates, site: settings, tags: tags)
         try? FileManager.default.removeItem(atPath: output)
         let clock = DispatchTime.now().uptimeNanoseconds
@@ -63,5 +66,27 @@ struct SiteBench: ParsableCommand {
             "incremental_pages_reused": incremental.pagesReused, "peak_rss_mb": Double(usage.ru_maxrss) / 1024,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+    }
+
+    /// The peer's input: one Markdown page per item, with the same title, date, summary, tags and
+    /// source as taxonomies.
+    private func writeHugoContent(_ items: [PublishedItem], tags: [TagDefinition], to folder: String) throws {
+        let content = URL(fileURLWithPath: folder).appendingPathComponent("content/items")
+        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        let labels = Dictionary(uniqueKeysWithValues: tags.map { ($0.id, $0.labelFR) })
+        for item in items {
+            let tagList = item.tags.map { "\"\(labels[$0.tagID] ?? $0.tagID)\"" }.joined(separator: ", ")
+            let text = """
+                ---
+                title: "\(item.title.replacingOccurrences(of: "\"", with: "'"))"
+                date: \(ISO8601UTC.string(from: item.listedAt))
+                tags: [\(tagList)]
+                sources: ["\(item.sourceTitle)"]
+                ---
+                \(item.summary ?? "")
+
+                """
+            try text.write(to: content.appendingPathComponent("\(item.stableKey).md"), atomically: false, encoding: .utf8)
+        }
     }
 }
