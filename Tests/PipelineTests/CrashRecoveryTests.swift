@@ -79,8 +79,8 @@ private func snapshot(_ databasePath: String) throws -> (items: [String], storie
 
 @Suite(.serialized) struct CrashRecoveryTests {
     /// SIGKILL at many points of a run (fetch, parse, store, tag, stories, purge, publish): after each
-    /// kill the database passes `db check` and holds no duplicate; a final run converges to
-    /// exactly what an uninterrupted run stores.
+    /// kill the database passes `db check` and holds no duplicate, and the site in place is a whole
+    /// one; a final run converges to exactly what an uninterrupted run stores.
     @Test func killedRunsLeaveAConsistentDatabaseThatConverges() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -106,6 +106,12 @@ private func snapshot(_ databasePath: String) throws -> (items: [String], storie
             if launched.process.terminationReason == .uncaughtSignal { interrupted += 1 }
             let check = try runToEnd(["db", "check", "--db", directory.appendingPathComponent("crashed.sqlite").path], in: directory)
             #expect(check.status == 0, "after kill \(kill): \(check.stderr)")
+            // The site being served is always a whole one: the previous, or the new.
+            let site = directory.appendingPathComponent("Output-crashed.sqlite")
+            if FileManager.default.fileExists(atPath: site.path) {
+                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("index.html").path), "after kill \(kill)")
+                #expect(try SiteFiles.brokenInternalLinks(in: site).isEmpty, "after kill \(kill): half a site")
+            }
         }
         #expect(interrupted >= kills / 2, "most kills must land during a run")
         let final = try runToEnd(arguments(["run"], database: "crashed.sqlite"), in: directory)
