@@ -11,23 +11,36 @@ import Synchronization
 ///
 /// Stopping (SIGTERM, SIGINT) abandons the transfers still running, stores what already
 /// arrived (each feed in its own transaction), and returns: the database is always consistent,
-/// and the next start polls only what was not stored. Waking (SIGHUP) starts a round now; each
-/// round reads the sources file and the tagging rules again, so edits take effect.
+/// and the next start polls only what was not stored. Each round reads the sources file and the
+/// tagging rules again, so their edits take effect; a reload (SIGHUP) also reads the
+/// configuration again (`cyberveille.toml`, environment) and starts a round now. A configuration
+/// that does not load is logged and the running one kept.
 public final class Daemon: Sendable {
-    private let environment: RunEnvironment
+    private let current: Mutex<RunEnvironment>
+    private let reload: (@Sendable () throws -> RunEnvironment)?
+    private let reloadRequested = Atomic<Bool>(false)
     /// Longest sleep between rounds, even when nothing is due sooner.
     private let maxSleep: TimeInterval
     private let stopRequested = Atomic<Bool>(false)
     private let wakeRequested = Atomic<Bool>(false)
     private let roundsDone = Atomic<Int>(0)
 
-    public init(environment: RunEnvironment, maxSleep: TimeInterval = 300) {
-        self.environment = environment
+    /// `reload`: builds the environment again from the configuration, for `requestReload`.
+    public init(environment: RunEnvironment, maxSleep: TimeInterval = 300, reload: (@Sendable () throws -> RunEnvironment)? = nil) {
+        current = Mutex(environment)
+        self.reload = reload
         self.maxSleep = maxSleep
     }
 
+    private var environment: RunEnvironment { current.withLock { $0 } }
+
     public func requestStop() { stopRequested.store(true, ordering: .relaxed) }
     public func requestWake() { wakeRequested.store(true, ordering: .relaxed) }
+    /// Read the configuration again before the next round, and start it now.
+    public func requestReload() {
+        reloadRequested.store(true, ordering: .relaxed)
+        requestWake()
+    }
     public var rounds: Int { roundsDone.load(ordering: .relaxed) }
 
     public func run() {
@@ -35,6 +48,16 @@ public final class Daemon: Sendable {
         logger.notice("daemon started", metadata: ["database": "\(environment.settings.databasePath)"])
         while !stopRequested.load(ordering: .relaxed) {
             wakeRequested.store(false, ordering: .relaxed)
+            if reloadRequested.exchange(false, ordering: .relaxed), let reload {
+                do {
+                    let fresh = try reload()
+                    current.withLock { $0 = fresh }
+                    logger.notice("configuration reloaded", metadata: ["database": "\(fresh.settings.databasePath)"])
+                } catch {
+                    logger.error("configuration not reloaded, the running one is kept", metadata: ["error": "\(error)"])
+                }
+            }
+            let environment = self.environment
             do {
                 let summary = try PublicationRun(environment: environment, shouldStop: { [self] in
                     stopRequested.load(ordering: .relaxed)

@@ -31,12 +31,13 @@ struct CommonOptions: ParsableArguments {
           help: "Let every source reach loopback and private addresses (refused by default, except for sources marked local).")
     var allowPrivateNetworks = false
 
+    var overrides: SettingsOverrides {
+        SettingsOverrides(configPath: configPath, databasePath: databasePath, outputDirectory: outputDirectory,
+                          sourcesPath: sourcesPath, baseURL: baseURL, demo: demo, allowPrivateNetworks: allowPrivateNetworks)
+    }
+
     func settings() throws -> Settings {
-        try Settings.resolve(
-            SettingsOverrides(configPath: configPath, databasePath: databasePath, outputDirectory: outputDirectory,
-                              sourcesPath: sourcesPath, baseURL: baseURL, demo: demo,
-                              allowPrivateNetworks: allowPrivateNetworks),
-            environment: ProcessInfo.processInfo.environment)
+        try Settings.resolve(overrides, environment: ProcessInfo.processInfo.environment)
     }
 
     func environment(verboseByDefault: Bool = false) throws -> RunEnvironment {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Configuration
 import Pipeline
 
 #if canImport(Glibc)
@@ -10,8 +11,8 @@ import Glibc
 struct DaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
-        abstract: "Poll feeds as they fall due, until stopped (SIGTERM or SIGINT; SIGHUP polls now with fresh sources and rules).",
-        discussion: "Publication stays with the daily `cyberveille run`. See docs/operations.md for a systemd unit.")
+        abstract: "Poll feeds as they fall due, until stopped (SIGTERM or SIGINT; SIGHUP reloads the configuration and polls now).",
+        discussion: "After a round that brought items about health, the site is published (site.publish_from_daemon). See docs/operations.md for a systemd unit.")
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Longest sleep between rounds, in seconds.") var maxSleep: Double = 300
@@ -19,12 +20,18 @@ struct DaemonCommand: ParsableCommand {
     func run() throws {
         let daemon: Daemon
         do {
-            daemon = Daemon(environment: try options.environment(verboseByDefault: true), maxSleep: maxSleep)
+            let environment = try options.environment(verboseByDefault: true)
+            let overrides = options.overrides
+            daemon = Daemon(environment: environment, maxSleep: maxSleep, reload: {
+                // The same flags, the configuration file and environment read again; the logger stays.
+                let settings = try Settings.resolve(overrides, environment: ProcessInfo.processInfo.environment)
+                return try RunEnvironment(settings: settings, logger: environment.logger)
+            })
         } catch {
             throw fail(error)
         }
         var handlers: [DispatchSourceSignal] = []
-        for (number, action) in [(SIGTERM, daemon.requestStop), (SIGINT, daemon.requestStop), (SIGHUP, daemon.requestWake)] {
+        for (number, action) in [(SIGTERM, daemon.requestStop), (SIGINT, daemon.requestStop), (SIGHUP, daemon.requestReload)] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: action)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Model
 import Storage
+import Synchronization
 import Testing
 import TestSupport
 
@@ -160,5 +161,43 @@ import TestSupport
         daemon.requestStop()
         #expect(stopped.wait(timeout: .now() + 10) == .success)
         #expect(try String(contentsOf: home, encoding: .utf8).contains("Un centre hospitalier visé par un rançongiciel"))
+    }
+
+    /// SIGHUP: the configuration is read again (here, a sources file with one more feed) and a
+    /// round starts now; a configuration that does not load keeps the running one.
+    @Test func aReloadReadsTheConfigurationAgainAndABrokenOneIsIgnored() throws {
+        let server = try LocalHTTPServer { _ in .init(status: 200, body: Self.feed) }
+        defer { server.stop() }
+        let before = try HostileServerTests.environment(server, ["first"])
+        var settings = before.settings
+        let sources = URL(fileURLWithPath: settings.sourcesPath).deletingLastPathComponent().appendingPathComponent("more.toml")
+        try "[[source]]\nid = \"first\"\nurl = \"\(server.baseURL)/first\"\n\n[[source]]\nid = \"second\"\nurl = \"\(server.baseURL)/second\"\n"
+            .write(to: sources, atomically: true, encoding: .utf8)
+        settings.sourcesPath = sources.path
+        let after = try RunEnvironment(settings: settings, store: before.store, logger: before.logger)
+        let attempts = Atomic<Int>(0)
+        let daemon = Daemon(environment: before, maxSleep: 1, reload: {
+            if attempts.add(1, ordering: .relaxed).newValue == 1 { throw ConfigurationError(file: "cyberveille.toml", "broken") }
+            return after
+        })
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            daemon.run()
+            stopped.signal()
+        }
+        func waitFor(_ condition: () -> Bool) {
+            let deadline = Date().addingTimeInterval(20)
+            while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        waitFor { !server.requests.isEmpty }
+        daemon.requestReload()  // broken: the running configuration stays
+        let rounds = daemon.rounds
+        waitFor { daemon.rounds > rounds + 1 }
+        #expect(server.requests.allSatisfy { $0.path == "/first" })
+        daemon.requestReload()
+        waitFor { server.requests.contains { $0.path == "/second" } }
+        daemon.requestStop()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
+        #expect(server.requests.contains { $0.path == "/second" }, "the reloaded sources file is polled")
     }
 }
