@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Configuration", "Model", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: [
+            "Pipeline", "Fetching", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

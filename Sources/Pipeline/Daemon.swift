@@ -24,6 +24,8 @@ public final class Daemon: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let wakeRequested = Atomic<Bool>(false)
     private let roundsDone = Atomic<Int>(0)
+    /// What the rounds did, for the metrics endpoint.
+    public let metrics = DaemonMetrics()
 
     /// `reload`: builds the environment again from the configuration, for `requestReload`.
     public init(environment: RunEnvironment, maxSleep: TimeInterval = 300, reload: (@Sendable () throws -> RunEnvironment)? = nil) {
@@ -62,6 +64,7 @@ public final class Daemon: Sendable {
                 let summary = try PublicationRun(environment: environment, shouldStop: { [self] in
                     stopRequested.load(ordering: .relaxed)
                 }).execute(.fetchOnly)
+                metrics.record(summary)
                 logger.info("round done", metadata: [
                     "feeds_ok": "\(summary.feedsOK)", "feeds_failed": "\(summary.feedsFailed)",
                     "items_new": "\(summary.itemsNew)", "items_updated": "\(summary.itemsUpdated)",
@@ -71,6 +74,7 @@ public final class Daemon: Sendable {
                 }
                 if environment.settings.site.publishFromDaemon, summary.itemsTaggedHealth > 0, !stopRequested.load(ordering: .relaxed) {
                     let published = try PublicationRun(environment: environment).execute(.publishOnly)
+                    metrics.recordPublication()
                     logger.info("site published", metadata: [
                         "pages_written": "\(published.pagesWritten)", "pages_reused": "\(published.pagesReused)"])
                 }

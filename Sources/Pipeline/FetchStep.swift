@@ -62,6 +62,18 @@ struct FetchStep {
                         into summary: inout RunSummary, now: Date) throws {
         let store = environment.store
         let failures = (state?.consecutiveFailures ?? 0) + 1
+        func poll(_ outcome: String) {
+            summary.polls.append(.init(outcome: outcome, bytes: response.body.count, seconds: response.seconds))
+        }
+        switch response.outcome {
+        case .interrupted: break
+        case .notModified: poll("not_modified")
+        case .httpError(let code): poll(response.botWall != nil ? "bot_wall" : "http_\(code / 100)xx")
+        case .transportError: poll("transport")
+        case .ok where response.botWall != nil: poll("bot_wall")
+        case .ok:
+            if case .failure? = parsed { poll("parse") } else if parsed == nil { poll("parse") } else { poll("ok") }
+        }
         func fail(_ message: String) throws {
             summary.feedsFailed += 1
             summary.failures.append(.init(sourceID: source.id, message: message))

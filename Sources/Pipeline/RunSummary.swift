@@ -8,6 +8,14 @@ public struct RunSummary: Sendable, Equatable {
         public var message: String
     }
 
+    /// One feed polled: how it ended, what it cost (for the daemon's metrics).
+    public struct Poll: Sendable, Equatable {
+        /// ok, not_modified, http_4xx, http_5xx, transport, bot_wall, parse
+        public var outcome: String
+        public var bytes: Int
+        public var seconds: Double
+    }
+
     public var feedsOK = 0
     public var feedsFailed = 0
     public var feedsSkipped = 0
@@ -23,6 +31,7 @@ public struct RunSummary: Sendable, Equatable {
     /// Pages whose inputs had not changed, taken as published (incremental publication).
     public var pagesReused = 0
     public var failures: [FeedFailure] = []
+    public var polls: [Poll] = []
     /// Critical sources (national CERTs) that have not succeeded for too long.
     public var criticalSilent: [FeedHealth] = []
     public var outputDirectory: String?

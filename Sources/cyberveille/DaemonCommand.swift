@@ -16,6 +16,8 @@ struct DaemonCommand: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Longest sleep between rounds, in seconds.") var maxSleep: Double = 300
+    @Option(help: "Serve Prometheus metrics on 127.0.0.1:PORT (GET /metrics, GET /health); off by default.")
+    var metricsPort: UInt16?
 
     func run() throws {
         let daemon: Daemon
@@ -29,6 +31,15 @@ struct DaemonCommand: ParsableCommand {
             })
         } catch {
             throw fail(error)
+        }
+        if let metricsPort {
+            do {
+                let endpoint = try MetricsEndpoint(port: metricsPort, metrics: daemon.metrics)
+                endpoint.start()
+                FileHandle.standardError.write(Data("cyberveille: metrics on http://127.0.0.1:\(endpoint.port)/metrics\n".utf8))
+            } catch {
+                throw fail(error)
+            }
         }
         var handlers: [DispatchSourceSignal] = []
         for (number, action) in [(SIGTERM, daemon.requestStop), (SIGINT, daemon.requestStop), (SIGHUP, daemon.requestReload)] {

@@ -1,4 +1,5 @@
 import Configuration
+import Fetching
 import Foundation
 import Logging
 import Model
@@ -199,5 +200,47 @@ import TestSupport
         daemon.requestStop()
         #expect(stopped.wait(timeout: .now() + 10) == .success)
         #expect(server.requests.contains { $0.path == "/second" }, "the reloaded sources file is polled")
+    }
+
+    /// The metrics endpoint, read as Prometheus would, after a round with a good, a missing and
+    /// a failing feed.
+    @Test func metricsCountPollsByOutcomeBytesAndLatency() throws {
+        let server = try LocalHTTPServer { request in
+            switch request.path {
+            case "/good": return .init(status: 200, body: Self.feed)
+            case "/missing": return .init(status: 404)
+            default: return .init(status: 500)
+            }
+        }
+        defer { server.stop() }
+        let environment = try HostileServerTests.environment(server, ["good", "missing", "broken"])
+        let daemon = Daemon(environment: environment, maxSleep: 1)
+        let endpoint = try MetricsEndpoint(port: 0, metrics: daemon.metrics)
+        endpoint.start()
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            daemon.run()
+            stopped.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while daemon.rounds < 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        daemon.requestStop()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
+
+        let base = "http://127.0.0.1:\(endpoint.port)"
+        let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch([
+            FetchRequest(sourceID: "metrics", url: base + "/metrics"), FetchRequest(sourceID: "health", url: base + "/health"),
+            FetchRequest(sourceID: "other", url: base + "/other")])
+        let text = String(decoding: responses[0].body, as: UTF8.self)
+        #expect(responses[0].contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(text.contains("cyberveille_rounds_total 1"))
+        #expect(text.contains("cyberveille_feed_polls_total{outcome=\"ok\"} 1"))
+        #expect(text.contains("cyberveille_feed_polls_total{outcome=\"http_4xx\"} 1"))
+        #expect(text.contains("cyberveille_feed_polls_total{outcome=\"http_5xx\"} 1"))
+        #expect(text.contains("cyberveille_fetch_duration_seconds_count 3"))
+        #expect(text.contains("cyberveille_fetched_bytes_total \(Self.feed.count)"))
+        #expect(text.contains("cyberveille_items_new_total 1"))
+        #expect(String(decoding: responses[1].body, as: UTF8.self) == "ok\n")
+        #expect(responses[2].status == 404)
     }
 }
