@@ -44,7 +44,11 @@ public final class MetricsEndpoint: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(socket, nil, nil)
-                if client < 0 { if errno == EINTR { continue } else { return } }
+                if client < 0 {
+                    // Out of descriptors or a connection aborted: wait a little, and serve on.
+                    if errno != EINTR { Thread.sleep(forTimeInterval: 0.1) }
+                    continue
+                }
                 serve(client)
                 close(client)
             }
@@ -57,7 +61,8 @@ public final class MetricsEndpoint: @unchecked Sendable {
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
-        while request.count < 8192 {
+        let deadline = Date().addingTimeInterval(2)  // for the whole request, not each read
+        while request.count < 8192 && Date() < deadline {
             let count = recv(client, &buffer, buffer.count, 0)
             if count <= 0 { break }
             request.append(contentsOf: buffer[0..<count])

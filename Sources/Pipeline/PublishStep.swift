@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import Model
 import Publishing
@@ -12,6 +13,9 @@ struct PublishStep {
     func run(into summary: inout RunSummary, now: Date) throws {
         let settings = environment.settings
         let publisher = try SitePublisher(templatesDirectory: settings.templatesDirectory, site: settings.site, tags: taxonomy.tags)
+        // The sources file says which sources are TLP-marked: read it now, so that marking a
+        // source takes effect at this publication, not only after the next fetch.
+        try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))
         let items = try environment.store.publishableItems(limit: settings.site.archiveItems)
         let report = try publisher.publish(items: items, to: settings.outputDirectory, now: now)
         summary.pagesWritten = report.pagesWritten

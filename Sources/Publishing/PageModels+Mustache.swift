@@ -74,6 +74,7 @@ extension MentionView: MustacheParent {
         case "sourceTitle": return sourceTitle
         case "title": return title
         case "link": return link
+        case "hasLink": return hasLink
         default: return nil
         }
     }

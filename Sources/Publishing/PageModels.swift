@@ -65,7 +65,10 @@ struct ItemView {
 struct MentionView {
     var sourceTitle: String
     var title: String
-    var link: String?
+    /// Empty when there is no publishable link (an optional would let Mustache find the
+    /// enclosing item's link instead).
+    var link: String
+    var hasLink: Bool
 }
 
 struct CVEView {

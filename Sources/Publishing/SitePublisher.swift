@@ -27,6 +27,10 @@ public struct SitePublisher: Sendable {
     /// and assets, the site settings and the tags. Part of every page's fingerprint.
     let siteFingerprint: String
 
+    /// Changes whenever this code renders pages differently (formats, paths, page models): part
+    /// of every page's fingerprint, so that an upgrade renders the whole site again.
+    static let renderVersion = "2026-11-29.1"
+
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
 
@@ -43,6 +47,7 @@ public struct SitePublisher: Sendable {
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
         self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
         var hasher = StableHash.Hasher()
+        hasher.combine(Self.renderVersion)
         for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)"] { hasher.combine(part) }
         for tag in tags { hasher.combine(list: [tag.id, tag.group, tag.labelFR, tag.labelEN]) }
         let root = URL(fileURLWithPath: templatesDirectory)
@@ -94,7 +99,8 @@ public struct SitePublisher: Sendable {
     /// The generation date is that of the newest item, not the clock: the same database gives
     /// the same site, byte for byte.
     private func makeSiteView(items: [PublishedItem], now: Date) -> SiteView {
-        let newest = items.map { $0.updated ?? $0.listedAt }.max() ?? now
+        // Clamped to the publication time: a feed that dates an item in the future must not date the site.
+        let newest = min(items.map { $0.updated ?? $0.listedAt }.max() ?? now, max(now, items.map(\.firstSeen).max() ?? now))
         return SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
                         atomURL: site.baseURL + "atom.xml", jsonFeedURL: site.baseURL + "feed.json",
                         generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest))
@@ -127,8 +133,9 @@ public struct SitePublisher: Sendable {
                     epss: $0.epss.map { String(format: "%.2f", $0) })
         }
         let summary = Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)
-        let mentions = item.alsoReportedBy.map {
-            MentionView(sourceTitle: $0.sourceTitle, title: $0.title, link: $0.link.flatMap { Self.isPublishableLink($0) ? $0 : nil })
+        let mentions = item.alsoReportedBy.map { mention in
+            let link = mention.link.flatMap { Self.isPublishableLink($0) ? $0 : nil }
+            return MentionView(sourceTitle: mention.sourceTitle, title: mention.title, link: link ?? "", hasLink: link != nil)
         }
         return ItemView(
             fingerprint: Self.fingerprint(of: item),
@@ -178,9 +185,11 @@ public struct SitePublisher: Sendable {
     static func sourcePath(_ id: String) -> String { "sources/\(pathSegment(id))/" }
 
     /// Ids from configuration files become folder names: anything but [a-z0-9._-] is replaced.
+    /// One id, one folder: when an id had to be changed, a hash of it is added, so that two ids
+    /// never share a folder ("DDoS" and "ddos", "a b" and "a-b").
     static func pathSegment(_ id: String) -> String {
-        let safe = String(id.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
-        return safe.isEmpty || safe.hasPrefix(".") ? "x" + safe : safe
+        let safe = String(id.map { $0.isASCII && ($0.isLowercase || $0.isNumber || "_-".contains($0)) ? $0 : "-" })
+        return safe == id && !safe.isEmpty ? safe : safe + "-" + StableHash.hex([id]).prefix(8)
     }
 
     private static func nonEmpty(_ html: String?) -> String? {
@@ -207,6 +216,7 @@ final class SiteWriter {
     private let previousOutput: URL
     private let previousManifest: [String: String]
     private var manifest: [String: String] = [:]
+    private var claimed = Set<String>()
     private(set) var pages = 0
     private(set) var reused = 0
     private(set) var htmlPaths: [String] = []
@@ -225,7 +235,7 @@ final class SiteWriter {
     }
 
     func write(at path: String, fingerprint: String?, render: () throws -> String) throws {
-        guard let file = claim(path, fingerprint: fingerprint) else { return }
+        guard let file = try claim(path, fingerprint: fingerprint) else { return }
         try staging.write(try render(), to: file)
         pages += 1
     }
@@ -236,7 +246,7 @@ final class SiteWriter {
     func writeAll(_ pages: [(path: String, fingerprint: String)], render: @Sendable (Int) throws -> String) throws {
         var pending: [(index: Int, file: String)] = []
         for (index, page) in pages.enumerated() {
-            if let file = claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
+            if let file = try claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
         }
         let chunkSize = 512
         for start in stride(from: 0, to: pending.count, by: chunkSize) {
@@ -253,8 +263,10 @@ final class SiteWriter {
     }
 
     /// Records the page; returns the file to write, or nil when the published one was reused.
-    private func claim(_ path: String, fingerprint: String?) -> String? {
+    private func claim(_ path: String, fingerprint: String?) throws -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
+        // A file written twice could be a hard link to the published site, written through.
+        guard claimed.insert(file).inserted else { throw PublishError("\(file): two pages of the site at one path") }
         if path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
         if let fingerprint {
             manifest[file] = fingerprint

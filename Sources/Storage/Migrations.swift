@@ -148,8 +148,9 @@ enum Migrations {
             // it back as new. changed_fields: what a revision changed, for its history.
             // item_search_pending: items stored or changed since the full-text index was last
             // brought up to date (in bulk, once per round: far cheaper than item by item).
-            // tlp: the Traffic Light Protocol marking of a source or of one document (CSAF);
-            // only CLEAR/WHITE or unmarked items are published.
+            // tlp: the Traffic Light Protocol marking of a source (from the sources file) or of
+            // one document (item.tlp: for CSAF advisories, which carry their own); only
+            // CLEAR/WHITE or unmarked items are published.
             // cvss / detected_language: what tagging reads in the text. cve_info: the KEV catalog
             // and EPSS scores, joined to items' CVEs when shown; enrichment_state: the version of
             // each enrichment file last loaded (validators and digest), so that an unchanged file

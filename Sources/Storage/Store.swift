@@ -252,15 +252,20 @@ public final class Store: Sendable {
     /// What the portal publishes, newest first: the items about health whose source and
     /// document are not marked TLP other than CLEAR/WHITE (those are kept, never published).
     public func publishableItems(limit: Int) throws -> [PublishedItem] {
-        try items(where: """
-            item.health = 1
-            AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
-            AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
-            """, arguments: [], limit: limit)
+        try items(where: Self.publishable, arguments: [], limit: limit, publicOnly: true)
     }
 
+    /// What may be shown on the public site, as SQL over `item` joined to `source`: about health,
+    /// and neither the source nor the document marked TLP other than CLEAR/WHITE. The one place
+    /// that says it: items, and the other sources of their stories, go through it.
+    static let publishable = """
+        item.health = 1
+        AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
+        AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
+        """
+
     /// The items of each story, oldest first, with their source.
-    private static func storyMentions(_ db: Database, stories: Set<Int64>) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
+    private static func storyMentions(_ db: Database, stories: Set<Int64>, publicOnly: Bool) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
         var mentions: [Int64: [(id: Int64, mention: StoryMention)]] = [:]
         let all = Array(stories)
         for start in stride(from: 0, to: all.count, by: lookupChunk) {
@@ -268,7 +273,8 @@ public final class Store: Sendable {
             for row in try Row.fetchAll(db, sql: """
                 SELECT item.story_id, item.id, source.title AS source_title, item.title, item.link
                 FROM item JOIN source ON source.id = item.source_id
-                WHERE item.story_id IN (\(databaseQuestionMarks(count: chunk.count))) ORDER BY item.sort_at, item.id
+                WHERE item.story_id IN (\(databaseQuestionMarks(count: chunk.count))) \(publicOnly ? "AND " + publishable : "")
+                ORDER BY item.sort_at, item.id
                 """, arguments: StatementArguments(chunk)) {
                 mentions[row["story_id"], default: []].append((row["id"], StoryMention(
                     sourceTitle: row["source_title"], title: row["title"] ?? "", link: row["link"])))
@@ -277,11 +283,12 @@ public final class Store: Sendable {
         return mentions
     }
 
-    private func items(where condition: String, arguments: StatementArguments, limit: Int) throws -> [PublishedItem] {
+    /// `publicOnly`: the other sources of each item's story are only those that may be published.
+    private func items(where condition: String, arguments: StatementArguments, limit: Int, publicOnly: Bool = false) throws -> [PublishedItem] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.*, source.title AS source_title,
-                    coalesce(item.language, item.detected_language, source.language) AS item_language
+                    coalesce(item.language, source.language, item.detected_language) AS item_language
                 FROM item JOIN source ON source.id = item.source_id
                 WHERE \(condition)
                 ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
@@ -305,7 +312,7 @@ public final class Store: Sendable {
                         knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
                 }
             }
-            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }))
+            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicOnly: publicOnly)
             return rows.map { row in
                 let id: Int64 = row["id"]
                 var item = PublishedItem(

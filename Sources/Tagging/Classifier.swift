@@ -37,12 +37,13 @@ public struct Classifier: Sendable {
         var keep = 1.0
         var penalty = 0.0
         var reportsIncident = false
+        var healthCue = false  // a positive rule other than an incident's
         for index in matchedRules {
             let rule = taxonomy.rules[index]
             if rule.weight > 0 { keep *= 1 - rule.weight } else { penalty += -rule.weight }
-            if let tag = rule.tagID, taxonomy.incidentTags.contains(tag) { reportsIncident = true }
+            if let tag = rule.tagID, taxonomy.incidentTags.contains(tag) { reportsIncident = true } else if rule.weight > 0 { healthCue = true }
         }
-        if reportsIncident, taxonomy.incidentBonus > 0, keep < 1, 1 - keep < taxonomy.threshold {
+        if reportsIncident, healthCue, taxonomy.incidentBonus > 0, 1 - keep < taxonomy.threshold {
             keep *= 1 - taxonomy.incidentBonus
             evidence.append(TagEvidence(tagID: "", ruleID: Classifier.incidentBonusRuleID, matchedText: "", field: "score"))
         }

@@ -59,6 +59,10 @@ struct TermMatcher: Sendable {
         return nil
     }
 
+    private static func startsWithCVSS(_ word: ArraySlice<UInt8>) -> Bool {
+        word.count > 4 && word.starts(with: [0x63, 0x76, 0x73, 0x73])
+    }
+
     private func child(of node: Int, _ word: Int32) -> Int? {
         if node == 0 {
             let next = Int(word) < rootChildren.count ? rootChildren[Int(word)] : -1
@@ -126,7 +130,11 @@ struct TermMatcher: Sendable {
         for index in scanned.ranges.indices {
             let id = lookup(scanned.folded[scanned.foldedRanges[index]], hash: scanned.hashes[index]) ?? -1
             anyKnown = anyKnown || id >= 0
-            if id == cveWord { result.mentionsCVE = true } else if id == cvssWord { result.mentionsCVSS = true }
+            if id == cveWord {
+                result.mentionsCVE = true
+            } else if id == cvssWord || (id < 0 && Self.startsWithCVSS(scanned.folded[scanned.foldedRanges[index]])) {
+                result.mentionsCVSS = true  // also "cvss3", "cvssv3" as written in "CVSS3.1", "CVSSv3"
+            }
             words.append((scanned.ranges[index], id))
         }
         guard anyKnown else { return result }

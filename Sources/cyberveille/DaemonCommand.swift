@@ -24,10 +24,11 @@ struct DaemonCommand: ParsableCommand {
         do {
             let environment = try options.environment(verboseByDefault: true)
             let overrides = options.overrides
+            let logger = environment.logger
             daemon = Daemon(environment: environment, maxSleep: maxSleep, reload: {
                 // The same flags, the configuration file and environment read again; the logger stays.
                 let settings = try Settings.resolve(overrides, environment: ProcessInfo.processInfo.environment)
-                return try RunEnvironment(settings: settings, logger: environment.logger)
+                return try RunEnvironment(settings: settings, logger: logger)
             })
         } catch {
             throw fail(error)

@@ -20,7 +20,7 @@ import Testing
         let frame = PageFrame(site: site, t: ["k": "v"], rootPath: "", pageURL: "p")
         let tag = TagView(id: "i", label: "l", group: "g", groupLabel: "gl", evidence: "e", path: "p")
         let cve = CVEView(id: "c", knownExploited: true, since: "s", due: "d", epss: "e")
-        let mention = MentionView(sourceTitle: "s", title: "t", link: "l")
+        let mention = MentionView(sourceTitle: "s", title: "t", link: "l", hasLink: true)
         let item = ItemView(fingerprint: "f", entryID: "e", path: "p", url: "u", title: "t", link: "l", sourceID: "s", sourcePath: "sp",
                             sourceTitle: "st", dateISO: "d", dateHuman: "dh", dayKey: "k", dayHuman: "kh", updatedISO: "u", authors: "a",
                             summaryHTML: "s", summaryText: "s", health: true, score: "1", tags: [tag], hasTags: true, cves: [cve],

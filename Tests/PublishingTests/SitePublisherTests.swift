@@ -121,6 +121,14 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(try home().contains("Seconde version"))
     }
 
+    @Test func everyIdGetsAFolderOfItsOwn() {
+        #expect(SitePublisher.pathSegment("rancongiciel") == "rancongiciel")
+        #expect(SitePublisher.pathSegment("DDoS") != SitePublisher.pathSegment("ddos"))
+        #expect(SitePublisher.pathSegment("a b") != SitePublisher.pathSegment("a-b"))
+        #expect(!SitePublisher.pathSegment("../x").contains("/"))
+        #expect(!SitePublisher.pathSegment("..").hasPrefix("."))
+    }
+
     @Test func neverReplacesAFolderItDidNotWrite() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-foreign-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)

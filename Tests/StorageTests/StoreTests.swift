@@ -174,5 +174,15 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         })
         #expect(Set(try store.publishableItems(limit: 10).map(\.title)) == ["Hôpital public", "Hôpital unmarked"])
         #expect(try store.counts().items == 6, "restricted items are kept, only not published")
+
+        // The same story told by the amber source: its title and link stay off the public site.
+        try store.groupStories()
+        let publicItem = try #require(try store.publishableItems(limit: 10).first { $0.sourceID == "public" })
+        let amberItem = try #require(try store.latestItems(limit: 10).first { $0.sourceID == "amber" && $0.health })
+        try store.mergeStories(item: publicItem.id, other: amberItem.id)
+        let published = try #require(try store.publishableItems(limit: 10).first { $0.id == publicItem.id })
+        #expect(!published.alsoReportedBy.contains { $0.title.contains("amber") })
+        #expect(try store.item(id: publicItem.id)?.alsoReportedBy.contains { $0.title.contains("amber") } == true,
+                "editors see every source")
     }
 }

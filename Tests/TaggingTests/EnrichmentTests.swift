@@ -44,6 +44,18 @@ private let kevDirectory = URL(fileURLWithPath: #filePath).deletingLastPathCompo
         #expect(CVSSExtractor.highestScore(in: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") == nil)
         #expect(CVSSExtractor.highestScore(in: "CVSS v3 reports 3 vulnerabilities") == nil)
         #expect(CVSSExtractor.highestScore(in: "no score here, 9.8 alone is not one") == nil)
+        #expect(CVSSExtractor.highestScore(in: "CVSS 3.1 base score 9.8") == 9.8, "a bare version is not the score")
+        #expect(CVSSExtractor.highestScore(in: "un score CVSS 3.1 de 9,8") == 9.8)
+        #expect(CVSSExtractor.highestScore(in: "CVSS 4.0 : 9.3") == 9.3)
+        #expect(CVSSExtractor.highestScore(in: "CVSS3.1 9.8 and CVSSv3 score 7.5") == 9.8)
+        #expect(CVSSExtractor.highestScore(in: "CVSS 3.1") == 3.1, "alone, a number is all there is")
+    }
+
+    @Test func theClassifierFindsCVSSWrittenInOneWord() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let classifier = Classifier(taxonomy: try Taxonomy.load(path: root.appendingPathComponent("Feeds/tagging.toml").path))
+        #expect(classifier.classify(title: "Flaw rated CVSS3.1 9.8 in an infusion pump", summary: "", content: "").cvss == 9.8)
+        #expect(classifier.classify(title: "Flaw in an infusion pump", summary: "", content: "").cvss == nil)
     }
 
     @Test func detectsTheLanguageOfHeadlinesWhenOneClearlyLeads() {

@@ -19,26 +19,39 @@ public enum CVSSExtractor {
                 while probe < bytes.count, isDigit(bytes[probe]) || bytes[probe] == UInt8(ascii: ".") { probe += 1 }
                 cursor = probe
             }
-            // The score: the first number with one decimal within the next 40 bytes.
+            // The score: the first number with one decimal within the next 40 bytes, unless it is
+            // a bare version ("CVSS 3.1 base score 9.8") and another number follows.
             let end = min(bytes.count, cursor + 40)
-            while cursor < end {
+            var found: [Double] = []
+            while cursor < end && found.count < 2 {
                 if isDigit(bytes[cursor]), cursor == 0 || !isDigit(bytes[cursor - 1]),
                    let score = number(bytes, at: cursor), (0...10).contains(score) {
-                    best = max(best ?? 0, score)
-                    break
+                    found.append(score)
+                    cursor += 3
+                    continue
                 }
                 cursor += 1
+            }
+            if let first = found.first {
+                let score = found.count == 2 && Self.versions.contains(first) ? found[1] : first
+                best = max(best ?? 0, score)
             }
         }
         return best
     }
+
+    /// CVSS versions, as sources write them before the score.
+    private static let versions: Set<Double> = [2.0, 3.0, 3.1, 4.0]
 
     private static func find(_ bytes: [UInt8], from start: Int) -> Int? {
         var index = start
         while index + 4 <= bytes.count {
             if bytes[index] | 0x20 == UInt8(ascii: "c"), bytes[index + 1] | 0x20 == UInt8(ascii: "v"),
                bytes[index + 2] | 0x20 == UInt8(ascii: "s"), bytes[index + 3] | 0x20 == UInt8(ascii: "s"),
-               index == 0 || !isLetter(bytes[index - 1]), index + 4 == bytes.count || !isLetter(bytes[index + 4]) {
+               index == 0 || !isLetter(bytes[index - 1]),
+               // Not inside a word; "CVSS3.1" and "CVSSv3" pass: a digit, or "v" and a digit, may follow.
+               index + 4 == bytes.count || !isLetter(bytes[index + 4])
+                || (bytes[index + 4] | 0x20 == UInt8(ascii: "v") && index + 5 < bytes.count && isDigit(bytes[index + 5])) {
                 return index
             }
             index += 1
