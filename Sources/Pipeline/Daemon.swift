@@ -5,7 +5,8 @@ import Model
 import Synchronization
 
 /// The long-running poller: a round of fetch → parse → store → tag whenever a source is due,
-/// then sleep until the next one is. After a round that tagged items about health, the site is
+/// then sleep until the next one is. After a round that tagged items about health (or loaded a
+/// new KEV catalog or EPSS file), the site is
 /// published too (incrementally: only changed pages are rendered), unless
 /// `site.publish_from_daemon` is false; the daily `run` publishes in any case.
 ///
@@ -72,7 +73,8 @@ public final class Daemon: Sendable {
                 for silent in summary.criticalSilent {
                     logger.error("critical source silent", metadata: ["source": "\(silent.source.id)"])
                 }
-                if environment.settings.site.publishFromDaemon, summary.itemsTaggedHealth > 0, !stopRequested.load(ordering: .relaxed) {
+                let siteMayChange = summary.itemsTaggedHealth > 0 || summary.enrichmentLoaded
+                if environment.settings.site.publishFromDaemon, siteMayChange, !stopRequested.load(ordering: .relaxed) {
                     let published = try PublicationRun(environment: environment).execute(.publishOnly)
                     metrics.recordPublication()
                     logger.info("site published", metadata: [

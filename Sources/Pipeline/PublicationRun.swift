@@ -52,7 +52,7 @@ public struct PublicationRun: Sendable {
                 environment.logger.error("critical source silent", metadata: [
                     "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
             }
-            EnrichStep(environment: environment).run(now: now)
+            summary.enrichmentLoaded = EnrichStep(environment: environment).run(now: now)
             try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
             // Stories after tagging: CVE sets are among their keys.
             summary.itemsGrouped += try environment.store.groupStories(now: now).joined

@@ -27,6 +27,8 @@ public struct RunSummary: Sendable, Equatable {
     /// Items that joined a story already told by another item.
     public var itemsGrouped = 0
     public var itemsPurged = 0
+    /// A new KEV catalog or EPSS file was loaded: known-exploited badges may have changed.
+    public var enrichmentLoaded = false
     public var pagesWritten = 0
     /// Pages whose inputs had not changed, taken as published (incremental publication).
     public var pagesReused = 0
