@@ -24,6 +24,7 @@ public struct FeedParser: Sendable {
     /// A document that turns out to be broken may have delivered some items before the error.
     public func parse(_ data: Data, url: String? = nil, contentType: String? = nil,
                       onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
+        LibXML2.initialize()
         cv_silence_generic_errors()
         guard data.count <= limits.maxDocumentBytes else {
             throw FeedParseError(.tooLarge(limit: limits.maxDocumentBytes),
@@ -167,4 +168,12 @@ private enum Dialect: Sendable {
             return translator.feed(root: root, items: items, recovered: recovered)
         }
     }
+}
+
+/// libxml2 2.9 must have its globals set up once, before threads use it at the same time
+/// (documents and HTML fragments are parsed on every core); its own lazy set-up races.
+enum LibXML2 {
+    private static let initialized: Void = xmlInitParser()
+
+    static func initialize() { _ = initialized }
 }

@@ -187,6 +187,7 @@ enum HTMLSAXRunner {
     }
 
     static func run(_ html: String, state: HTMLRewriteState) {
+        LibXML2.initialize()
         var html = html
         // A fragment flooded with attributes is hostile: it is dropped, not parsed.
         if html.withUTF8({ AttributeFlood.isPresent(UnsafeRawBufferPointer($0)) }) { return }

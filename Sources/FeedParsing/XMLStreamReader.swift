@@ -59,6 +59,7 @@ struct XMLStreamReader {
         guard bytes.count <= Int(Int32.max), let base = bytes.baseAddress else {
             throw FeedParseError(.notAFeed, "empty document")
         }
+        LibXML2.initialize()
         var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_COMPACT.rawValue
         if recover { options |= XML_PARSE_RECOVER.rawValue }
