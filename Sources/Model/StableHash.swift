@@ -39,6 +39,12 @@ public enum StableHash {
             endField()
         }
 
+        /// One field of raw bytes (a whole file), without decoding it as text first.
+        public mutating func combine<Bytes: Sequence<UInt8>>(bytes: Bytes) {
+            for byte in bytes { feed(byte) }
+            endField()
+        }
+
         /// Field separator, so that ("ab","c") and ("a","bc") differ.
         private mutating func endField() { feed(0x1f) }
 

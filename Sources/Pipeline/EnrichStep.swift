@@ -57,7 +57,9 @@ struct EnrichStep {
             } else {
                 data = try Data(contentsOf: URL(fileURLWithPath: origin))
             }
-            state.digest = StableHash.hex([String(decoding: data, as: UTF8.self)])
+            var hasher = StableHash.Hasher()
+            hasher.combine(bytes: data)
+            state.digest = hasher.hex
             guard state.digest != previous?.digest else { return false }
             let count = try load(data, state)
             environment.logger.info("enrichment loaded", metadata: ["name": "\(name)", "origin": "\(origin)", "entries": "\(count)"])

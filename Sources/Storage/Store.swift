@@ -267,9 +267,7 @@ public final class Store: Sendable {
     /// The items of each story, oldest first, with their source.
     private static func storyMentions(_ db: Database, stories: Set<Int64>, publicOnly: Bool) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
         var mentions: [Int64: [(id: Int64, mention: StoryMention)]] = [:]
-        let all = Array(stories)
-        for start in stride(from: 0, to: all.count, by: lookupChunk) {
-            let chunk = Array(all[start..<min(start + lookupChunk, all.count)])
+        for chunk in lookupChunks(Array(stories)) {
             for row in try Row.fetchAll(db, sql: """
                 SELECT item.story_id, item.id, source.title AS source_title, item.title, item.link
                 FROM item JOIN source ON source.id = item.source_id
@@ -435,8 +433,7 @@ public final class Store: Sendable {
     /// Row id and content hash of the stored items of a source among `identities`.
     private static func storedVersions(_ db: Database, sourceID: String, identities: [String]) throws -> [String: (id: Int64, hash: String)] {
         var stored: [String: (id: Int64, hash: String)] = [:]
-        for start in stride(from: 0, to: identities.count, by: lookupChunk) {
-            let chunk = Array(identities[start..<min(start + lookupChunk, identities.count)])
+        for chunk in lookupChunks(identities) {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT identity, id, content_hash FROM item WHERE source_id = ? AND identity IN (\(databaseQuestionMarks(count: chunk.count)))
                 """, arguments: StatementArguments([sourceID] + chunk))
@@ -448,8 +445,7 @@ public final class Store: Sendable {
     /// The identities among `identities` that retention purged from the source.
     private static func tombstones(_ db: Database, sourceID: String, identities: [String]) throws -> Set<String> {
         var purged = Set<String>()
-        for start in stride(from: 0, to: identities.count, by: lookupChunk) {
-            let chunk = Array(identities[start..<min(start + lookupChunk, identities.count)])
+        for chunk in lookupChunks(identities) {
             purged.formUnion(try String.fetchAll(db, sql: """
                 SELECT identity FROM item_tombstone WHERE source_id = ? AND identity IN (\(databaseQuestionMarks(count: chunk.count)))
                 """, arguments: StatementArguments([sourceID] + chunk)))
@@ -457,8 +453,12 @@ public final class Store: Sendable {
         return purged
     }
 
-    /// Identities per lookup query: well under SQLite's limit on bound parameters.
+    /// Values per `IN (…)` lookup query: well under SQLite's limit on bound parameters.
     private static let lookupChunk = 500
+
+    private static func lookupChunks<Value>(_ values: [Value]) -> [[Value]] {
+        stride(from: 0, to: values.count, by: lookupChunk).map { Array(values[$0..<min($0 + lookupChunk, values.count)]) }
+    }
 
     /// The names of the fields a new version of an item changes, for its revision history.
     private static func changedFields(_ db: Database, itemID: Int64, newVersion item: ParsedItem) throws -> [String] {
