@@ -6,6 +6,8 @@ public struct FeedParseError: Error, CustomStringConvertible, Sendable, Equatabl
         case notAFeed
         case malformedJSON
         case timeLimit
+        /// A structured document (CSAF, CERT-FR, KEV) with a required field missing or invalid.
+        case invalidDocument
     }
 
     public var kind: Kind

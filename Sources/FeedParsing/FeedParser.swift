@@ -33,7 +33,7 @@ public struct FeedParser: Sendable {
         guard !data.isEmpty else { throw FeedParseError(.notAFeed, "the document is empty") }
         let isJSON = data.withUnsafeBytes { JSONFeedTranslator.looksLikeJSONFeed($0) }
         if isJSON {
-            var feed = try JSONFeedTranslator(documentURL: url).translate(data, limits: limits)
+            var feed = try Self.parseJSON(data, url: url, limits: limits)
             if let onItem {
                 feed.items.forEach(onItem)
                 feed.items = []
@@ -67,6 +67,23 @@ public struct FeedParser: Sendable {
             feed.recovered = true
             return feed
         }
+    }
+
+    /// JSON documents: JSON Feed, or one of the advisory formats, told apart by their own keys.
+    private static func parseJSON(_ data: Data, url: String?, limits: FeedParserLimits) throws -> ParsedFeed {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw FeedParseError(.malformedJSON, "the document is not valid JSON")
+        }
+        guard let root = object as? [String: Any] else {
+            throw FeedParseError(.notAFeed, "a JSON document that is not an object")
+        }
+        if CSAFTranslator.isCSAF(root) { return try CSAFTranslator(documentURL: url).translate(root) }
+        if CERTFRTranslator.isCERTFR(root) { return try CERTFRTranslator(documentURL: url).translate(root) }
+        if KEVTranslator.isCatalog(root) { return try KEVTranslator().translate(root, limits: limits) }
+        return try JSONFeedTranslator(documentURL: url).translate(root, limits: limits)
     }
 
     /// Whitespace before the XML declaration is a fatal error for libxml2 and common in the wild.

@@ -16,16 +16,12 @@ struct JSONFeedTranslator {
         return false
     }
 
-    func translate(_ data: Data, limits: FeedParserLimits) throws -> ParsedFeed {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw FeedParseError(.malformedJSON, "the document is not valid JSON")
-        }
-        guard let root = object as? [String: Any], let version = root["version"] as? String,
+    func translate(_ root: [String: Any], limits: FeedParserLimits) throws -> ParsedFeed {
+        guard let version = root["version"] as? String,
               version.hasPrefix("https://jsonfeed.org/version/") || version.hasPrefix("http://jsonfeed.org/version/")
-        else { throw FeedParseError(.notAFeed, "JSON document without a JSON Feed \"version\"") }
+        else {
+            throw FeedParseError(.notAFeed, "a JSON document that is neither a JSON Feed (no \"version\"), a CSAF 2.0 or CERT-FR advisory, nor a KEV catalog")
+        }
 
         let base = (root["feed_url"] as? String) ?? documentURL
         var feed = ParsedFeed(format: .jsonFeed)

@@ -8,6 +8,12 @@ public enum FeedFormat: String, Sendable, Codable {
     case atom10 = "atom1.0"
     case atom03 = "atom0.3"
     case jsonFeed = "jsonfeed"
+    /// A CSAF 2.0 advisory: one document, one item.
+    case csaf20 = "csaf2.0"
+    /// A CERT-FR advisory or alert in its per-document JSON: one item.
+    case certfr
+    /// CISA's Known Exploited Vulnerabilities catalog: one item per entry.
+    case kev
 }
 
 /// One feed document, translated from whatever dialect it came in into the universal model.
@@ -54,11 +60,13 @@ public struct ParsedItem: Sendable, Equatable {
     public var enclosures: [Enclosure]
     /// xml:lang of the item, when the feed says.
     public var language: String?
+    /// The structured facts of an advisory (CSAF, CERT-FR, KEV); nil for feed items.
+    public var advisory: AdvisoryFacts?
 
     public init(
         id: String? = nil, title: String? = nil, link: String? = nil, summary: String? = nil,
         content: String? = nil, published: Date? = nil, updated: Date? = nil, authors: [String] = [],
-        categories: [String] = [], enclosures: [Enclosure] = [], language: String? = nil
+        categories: [String] = [], enclosures: [Enclosure] = [], language: String? = nil, advisory: AdvisoryFacts? = nil
     ) {
         self.id = id
         self.title = title
@@ -71,6 +79,7 @@ public struct ParsedItem: Sendable, Equatable {
         self.categories = categories
         self.enclosures = enclosures
         self.language = language
+        self.advisory = advisory
     }
 }
 

@@ -1,8 +1,13 @@
 /// What a source is expected to serve. Documents are always read by what they are (the parser
 /// sniffs the format); a mismatch with the declared kind is logged, since it often means the
 /// server now answers with something else.
+///
+/// `csaf` and `certfr` sources are collections of advisories rather than one document: the URL
+/// lists documents (a CSAF provider-metadata.json, a ROLIE feed, a directory with changes.csv or
+/// index.txt; for CERT-FR, its RSS feed or a directory of its JSON documents), and each listed
+/// document is fetched, checked and read on its own.
 public enum SourceKind: String, Sendable, Codable, CaseIterable {
-    case auto, rss, atom, jsonfeed
+    case auto, rss, atom, jsonfeed, csaf, certfr, kev
 
     public func accepts(_ format: FeedFormat) -> Bool {
         switch self {
@@ -10,8 +15,14 @@ public enum SourceKind: String, Sendable, Codable, CaseIterable {
         case .rss: return format == .rss20 || format == .rss10 || format == .rss09x
         case .atom: return format == .atom10 || format == .atom03
         case .jsonfeed: return format == .jsonFeed
+        case .csaf: return format == .csaf20
+        case .certfr: return format == .certfr
+        case .kev: return format == .kev
         }
     }
+
+    /// Whether the source's URL lists advisory documents, each fetched on its own.
+    public var isAdvisoryCollection: Bool { self == .csaf || self == .certfr }
 }
 
 /// One feed that cyberveille polls, as declared in the sources file.

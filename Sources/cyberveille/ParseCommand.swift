@@ -72,13 +72,38 @@ enum ParseContractJSON {
     }
 
     private static func item(_ item: ParsedItem) -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "id": value(item.id), "title": value(item.title), "link": value(item.link),
             "summary": value(item.summary), "content": value(item.content),
             "published": value(item.published.map(ISO8601UTC.string)), "updated": value(item.updated.map(ISO8601UTC.string)),
             "authors": item.authors, "categories": item.categories,
             "enclosures": item.enclosures.map { ["url": $0.url, "type": value($0.type), "length": value($0.length)] as [String: Any] },
         ]
+        if let advisory = item.advisory {
+            // Advisories (csaf2.0, certfr, kev) also carry their structured facts; cvss is the
+            // highest base score, each score is in cvss_scores.
+            object["cves"] = advisory.cves
+            object["products"] = advisory.products
+            object["tlp"] = value(advisory.tlp?.uppercased())
+            object["cvss"] = value(advisory.highestBaseScore)
+            object["cvss_scores"] = advisory.scores.map {
+                ["cve": value($0.cve), "version": $0.version, "base_score": $0.baseScore, "vector": value($0.vector)] as [String: Any]
+            }
+            object["tracking_id"] = advisory.trackingID
+            object["tracking_version"] = value(advisory.version)
+            object["initial_release"] = value(advisory.initialRelease.map(ISO8601UTC.string))
+            object["current_release"] = value(advisory.currentRelease.map(ISO8601UTC.string))
+            object["sectors"] = advisory.sectors
+            object["risks"] = advisory.risks
+            object["remediations"] = advisory.remediations
+            object["references"] = advisory.references.map { ["url": $0.url, "summary": value($0.summary)] as [String: Any] }
+            if let known = advisory.knownExploited {
+                object["known_exploited"] = ["date_added": known.dateAdded, "due_date": value(known.dueDate),
+                                             "known_ransomware_use": known.knownRansomwareUse,
+                                             "required_action": value(advisory.requiredAction)] as [String: Any]
+            }
+        }
+        return object
     }
 
     private static func value(_ optional: Any?) -> Any { optional ?? NSNull() }

@@ -1,0 +1,107 @@
+import Foundation
+
+/// What a structured security advisory says, beyond the text of its item: read from a CSAF 2.0
+/// document, a CERT-FR JSON document, or an entry of CISA's KEV catalog.
+public struct AdvisoryFacts: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case csaf, certfr, kev
+    }
+
+    public var kind: Kind
+    /// The publisher's id (CSAF /document/tracking/id, CERT-FR reference, the CVE of a KEV entry).
+    public var trackingID: String
+    /// CSAF /document/tracking/version, or the number of CERT-FR revisions.
+    public var version: String?
+    public var initialRelease: Date?
+    public var currentRelease: Date?
+    public var cves: [String]
+    /// Product names (CSAF full product names, CERT-FR affected systems, KEV vendor and product).
+    public var products: [String]
+    /// Lower case TLP label of the document ("clear", "white", "amber", …); nil when unmarked.
+    public var tlp: String?
+    public var scores: [AdvisoryScore]
+    public var remediations: [String]
+    public var references: [AdvisoryReference]
+    /// Sectors named by the document (CISA's "Critical infrastructure sectors" note).
+    public var sectors: [String]
+    /// CERT-FR's risks ("Exécution de code arbitraire à distance", …).
+    public var risks: [String]
+    /// For KEV entries: when CISA added it, the due date of the required action, and the action.
+    public var knownExploited: KnownExploitedVulnerability?
+    public var requiredAction: String?
+    /// How the document was checked before it was read (set by the fetcher, not the parser).
+    public var verification: DocumentVerification?
+
+    public init(kind: Kind, trackingID: String, version: String? = nil, initialRelease: Date? = nil, currentRelease: Date? = nil,
+                cves: [String] = [], products: [String] = [], tlp: String? = nil, scores: [AdvisoryScore] = [],
+                remediations: [String] = [], references: [AdvisoryReference] = [], sectors: [String] = [], risks: [String] = [],
+                knownExploited: KnownExploitedVulnerability? = nil, requiredAction: String? = nil,
+                verification: DocumentVerification? = nil) {
+        self.kind = kind
+        self.trackingID = trackingID
+        self.version = version
+        self.initialRelease = initialRelease
+        self.currentRelease = currentRelease
+        self.cves = cves
+        self.products = products
+        self.tlp = tlp
+        self.scores = scores
+        self.remediations = remediations
+        self.references = references
+        self.sectors = sectors
+        self.risks = risks
+        self.knownExploited = knownExploited
+        self.requiredAction = requiredAction
+        self.verification = verification
+    }
+
+    /// The highest base score of the document, CVSS v4 or v3.
+    public var highestBaseScore: Double? { scores.map(\.baseScore).max() }
+}
+
+/// One CVSS base score of an advisory.
+public struct AdvisoryScore: Sendable, Equatable, Codable {
+    public var cve: String?
+    /// "3.0", "3.1" or "4.0".
+    public var version: String
+    public var baseScore: Double
+    public var vector: String?
+
+    public init(cve: String?, version: String, baseScore: Double, vector: String?) {
+        self.cve = cve
+        self.version = version
+        self.baseScore = baseScore
+        self.vector = vector
+    }
+}
+
+public struct AdvisoryReference: Sendable, Equatable, Codable {
+    public var url: String
+    public var summary: String?
+
+    public init(url: String, summary: String?) {
+        self.url = url
+        self.summary = summary
+    }
+}
+
+/// The integrity and authenticity checks made on a document before it was parsed.
+public struct DocumentVerification: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
+        /// A hash and an OpenPGP signature by the provider's key both checked.
+        case signed
+        /// The published hash checked; no signature, or no key to check it with.
+        case hashVerified = "hash-verified"
+        /// Nothing published beside the document to check it against.
+        case unverified
+    }
+
+    public var state: State
+    /// In words, for the item page and the logs ("sha512 ok; signature by 144AED0A…4B17 good").
+    public var detail: String
+
+    public init(state: State, detail: String) {
+        self.state = state
+        self.detail = detail
+    }
+}
