@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C interop: system libraries with small typed inline wrappers (see shim.h).
@@ -34,15 +35,16 @@ let package = Package(
             "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Tagging", dependencies: ["Model", "Configuration"]),
+        .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Publishing", dependencies: [
             "Model", "Configuration", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Model", "Configuration", "Fetching", "FeedParsing", "Storage", "Tagging", "Publishing",
+            "Model", "Configuration", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cyberveille", dependencies: [
-            "Pipeline", "Model", "Configuration", "FeedParsing", "Fetching", "Storage",
+            "Pipeline", "Model", "Configuration", "FeedParsing", "Fetching", "Storage", "Advisories",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Configuration", "Model", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
+        .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: [
             "Pipeline", "Fetching", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
     ],

@@ -1,11 +1,16 @@
 import Foundation
+import Synchronization
 import TOMLKit
 
 /// A TOML file read for configuration, with typed accessors whose errors name the file and the
 /// line of the table being read. Shared by every file format of cyberveille written in TOML.
-public struct TOMLFile {
+///
+/// The document is copied out of TOMLKit into plain Swift values as soon as it is parsed, one
+/// parse at a time: TOMLKit's C++ nodes are not safe to use from several threads at once (tests
+/// and the daemon read configuration concurrently, and parallel parses corrupted the heap).
+public struct TOMLFile: Sendable {
     public let path: String
-    public let root: TOMLTable
+    private let root: TOMLNode.Table
     private let lines: [Substring]
     private let arrayHeaderLines: [String: [Int]]
 
@@ -23,12 +28,16 @@ public struct TOMLFile {
         self.path = path
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         self.arrayHeaderLines = Self.arrayHeaders(lines)
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(file: path, line: error.source.begin.line, error.description)
+        root = try Self.parserLock.withLock { _ in
+            do {
+                return TOMLNode.table(from: try TOMLTable(string: text))
+            } catch let error as TOMLParseError {
+                throw ConfigurationError(file: path, line: error.source.begin.line, error.description)
+            }
         }
     }
+
+    private static let parserLock = Mutex(())
 
     /// Line of the `index`-th `[[name]]` header, for error messages about array-of-tables entries.
     public func lineOfArrayEntry(_ name: String, index: Int) -> Int? {
@@ -51,12 +60,12 @@ public struct TOMLFile {
     /// The entries of an array of tables (`[[name]]`), each with its line.
     public func entries(_ name: String) throws -> [TOMLEntry] {
         guard let value = root[name] else { return [] }
-        guard let array = value.array else {
+        guard case .array(let array) = value else {
             throw ConfigurationError(file: path, "`\(name)` must be an array of tables ([[\(name)]])")
         }
         return try array.enumerated().map { index, element in
             let line = lineOfArrayEntry(name, index: index)
-            guard let table = element.table else {
+            guard case .table(let table) = element else {
                 throw ConfigurationError(file: path, line: line, "entry \(index + 1) of `\(name)` is not a table")
             }
             return TOMLEntry(file: path, line: line, table: table)
@@ -65,8 +74,8 @@ public struct TOMLFile {
 
     /// A top-level table (`[name]`), empty when absent.
     public func table(_ name: String) throws -> TOMLEntry {
-        guard let value = root[name] else { return TOMLEntry(file: path, line: nil, table: TOMLTable()) }
-        guard let table = value.table else { throw ConfigurationError(file: path, "`\(name)` must be a table") }
+        guard let value = root[name] else { return TOMLEntry(file: path, line: nil, table: TOMLNode.Table()) }
+        guard case .table(let table) = value else { throw ConfigurationError(file: path, "`\(name)` must be a table") }
         let line = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[\(name)]") }.map { $0 + 1 }
         return TOMLEntry(file: path, line: line, table: table)
     }
@@ -83,10 +92,10 @@ public struct TOMLFile {
 }
 
 /// One TOML table with typed accessors.
-public struct TOMLEntry {
+public struct TOMLEntry: Sendable {
     public let file: String
     public let line: Int?
-    public let table: TOMLTable
+    let table: TOMLNode.Table
 
     public func error(_ message: String) -> ConfigurationError {
         ConfigurationError(file: file, line: line, message)
@@ -94,7 +103,7 @@ public struct TOMLEntry {
 
     public func string(_ key: String) throws -> String? {
         guard let value = table[key] else { return nil }
-        guard let string = value.string else { throw error("`\(key)` must be a string") }
+        guard case .string(let string) = value else { throw error("`\(key)` must be a string") }
         return string
     }
 
@@ -105,28 +114,30 @@ public struct TOMLEntry {
 
     public func bool(_ key: String) throws -> Bool? {
         guard let value = table[key] else { return nil }
-        guard let bool = value.bool else { throw error("`\(key)` must be true or false") }
+        guard case .bool(let bool) = value else { throw error("`\(key)` must be true or false") }
         return bool
     }
 
     public func int(_ key: String) throws -> Int? {
         guard let value = table[key] else { return nil }
-        guard let int = value.int else { throw error("`\(key)` must be an integer") }
+        guard case .int(let int) = value else { throw error("`\(key)` must be an integer") }
         return int
     }
 
     public func double(_ key: String) throws -> Double? {
-        guard let value = table[key] else { return nil }
-        if let double = value.double { return double }
-        if let int = value.int { return Double(int) }
-        throw error("`\(key)` must be a number")
+        switch table[key] {
+        case nil: return nil
+        case .double(let double)?: return double
+        case .int(let int)?: return Double(int)
+        default: throw error("`\(key)` must be a number")
+        }
     }
 
     public func strings(_ key: String) throws -> [String]? {
         guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw error("`\(key)` must be an array of strings") }
+        guard case .array(let array) = value else { throw error("`\(key)` must be an array of strings") }
         return try array.map {
-            guard let s = $0.string else { throw error("`\(key)` must be an array of strings") }
+            guard case .string(let s) = $0 else { throw error("`\(key)` must be an array of strings") }
             return s
         }
     }
@@ -140,8 +151,40 @@ public struct TOMLEntry {
 
     /// Rejects keys the format does not define: a typo must not be silently ignored.
     public func checkKeys(_ allowed: Set<String>) throws {
-        for key in table.keys where !allowed.contains(key) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
             throw error("unknown key `\(key)` (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+}
+
+/// A TOML value as plain Swift data.
+indirect enum TOMLNode: Sendable {
+    typealias Table = [String: TOMLNode]
+
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    /// Dates and times, as TOML writes them; no configuration key reads one yet.
+    case other(String)
+    case array([TOMLNode])
+    case table(Table)
+
+    static func table(from table: TOMLTable) -> Table {
+        var values: Table = [:]
+        for (key, value) in table { values[key] = node(from: value) }
+        return values
+    }
+
+    static func node(from value: TOMLValueConvertible) -> TOMLNode {
+        switch value.type {
+        case .string: return .string(value.string ?? "")
+        case .int: return .int(value.int ?? 0)
+        case .double: return .double(value.double ?? 0)
+        case .bool: return .bool(value.bool ?? false)
+        case .array: return .array((value.array ?? []).map { node(from: $0) })
+        case .table: return .table(value.table.map { table(from: $0) } ?? [:])
+        default: return .other(value.debugDescription)
         }
     }
 }

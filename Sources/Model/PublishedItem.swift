@@ -28,6 +28,8 @@ public struct PublishedItem: Sendable, Equatable {
     public var cvss: Double?
     /// The other items of its story: the same news from other sources.
     public var alsoReportedBy: [StoryMention] = []
+    /// For advisories (CSAF, CERT-FR, KEV): their structured facts and how they were verified.
+    public var advisory: AdvisoryFacts?
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,

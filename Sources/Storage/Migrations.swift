@@ -207,6 +207,34 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v7-advisories") { db in
+            // item_advisory: the structured facts of an advisory item (CSAF, CERT-FR, KEV) as
+            // JSON, with its tracking id and how the document was verified before it was read.
+            // advisory_document: per advisory-collection source, each listed document and the
+            // version of it last read (the listing's change time, else the document's digest), so
+            // that a round fetches only new or changed documents; a document that failed its
+            // checks is remembered with the error, and retried only when it changes.
+            try db.execute(sql: """
+                CREATE TABLE item_advisory (
+                    item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    tracking_id TEXT NOT NULL,
+                    facts TEXT NOT NULL,
+                    cvss REAL,
+                    verification TEXT
+                );
+                CREATE INDEX item_advisory_by_tracking_id ON item_advisory(tracking_id);
+                CREATE TABLE advisory_document (
+                    source_id TEXT NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    location TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    error TEXT,
+                    checked_at REAL NOT NULL,
+                    PRIMARY KEY (source_id, location)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

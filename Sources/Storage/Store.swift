@@ -146,7 +146,11 @@ public final class Store: Sendable {
     /// and skips unchanged ones by content hash. One transaction per call: a feed's items land
     /// together or not at all.
     public func upsertItems(sourceID: String, _ items: [ParsedItem], at now: Date = Date()) throws -> UpsertResult {
-        try write { db in
+        try write { db in try Self.upsertItems(db, sourceID: sourceID, items, at: now) }
+    }
+
+    static func upsertItems(_ db: Database, sourceID: String, _ items: [ParsedItem], at now: Date) throws -> UpsertResult {
+        do {
             var result = UpsertResult()
             // Identities first, each once (a document may repeat an item), then what is stored of
             // them in a few queries rather than one per item: re-reading an unchanged feed is
@@ -188,6 +192,7 @@ public final class Store: Sendable {
                                          item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
                                          now.timeIntervalSince1970, (item.published ?? item.updated)?.timeIntervalSince1970, hash, id])
                     try pending.execute(arguments: [id])
+                    try Self.saveAdvisory(db, itemID: id, item.advisory)
                     result.updatedItemIDs.append(id)
                 } else if purged.contains(identity) {
                     result.purged += 1  // retention removed it; a feed that still carries it does not make it new
@@ -199,6 +204,7 @@ public final class Store: Sendable {
                                          Self.sortDate(item, firstSeen: now), hash])
                     let id = db.lastInsertedRowID
                     try pending.execute(arguments: [id])
+                    try Self.saveAdvisory(db, itemID: id, item.advisory)
                     result.newItemIDs.append(id)
                 }
             }
@@ -236,9 +242,17 @@ public final class Store: Sendable {
                 for cve in classification.cves {
                     try db.cached("INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
                 }
+                // An advisory lists its CVEs and scores as data: those count, whatever its text shows.
                 try db.cached("""
-                    UPDATE item SET health_score = ?, health = ?, tagged_hash = ?, cvss = ?, detected_language = ? WHERE id = ?
-                    """, arguments: [classification.score, classification.health, item.contentHash, classification.cvss,
+                    INSERT OR IGNORE INTO item_cve (item_id, cve)
+                    SELECT item_id, cves.value FROM item_advisory, json_each(item_advisory.facts, '$.cves') AS cves
+                    WHERE item_id = ?
+                    """, arguments: [item.id])
+                try db.cached("""
+                    UPDATE item SET health_score = ?, health = ?, tagged_hash = ?,
+                        cvss = coalesce((SELECT cvss FROM item_advisory WHERE item_id = ?), ?), detected_language = ?
+                    WHERE id = ?
+                    """, arguments: [classification.score, classification.health, item.contentHash, item.id, classification.cvss,
                                      classification.detectedLanguage, item.id])
             }
         }
@@ -311,6 +325,7 @@ public final class Store: Sendable {
                 }
             }
             let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicOnly: publicOnly)
+            let advisories = try Self.advisoryFacts(db, itemIDs: ids)
             return rows.map { row in
                 let id: Int64 = row["id"]
                 var item = PublishedItem(
@@ -322,6 +337,7 @@ public final class Store: Sendable {
                     listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                     tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
+                item.advisory = advisories[id]
                 if let story = row["story_id"] as Int64? {
                     item.alsoReportedBy = (mentions[story] ?? []).filter { $0.id != id }.map(\.mention)
                 }
@@ -456,7 +472,7 @@ public final class Store: Sendable {
     /// Values per `IN (…)` lookup query: well under SQLite's limit on bound parameters.
     private static let lookupChunk = 500
 
-    private static func lookupChunks<Value>(_ values: [Value]) -> [[Value]] {
+    static func lookupChunks<Value>(_ values: [Value]) -> [[Value]] {
         stride(from: 0, to: values.count, by: lookupChunk).map { Array(values[$0..<min($0 + lookupChunk, values.count)]) }
     }
 
