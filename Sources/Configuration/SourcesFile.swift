@@ -3,7 +3,7 @@ import Model
 
 /// The sources file: one `[[source]]` table per feed. See docs/configuration.md.
 public enum SourcesFile {
-    static let keys: Set<String> = ["id", "title", "url", "kind", "language", "interval", "critical", "homepage", "local", "enabled", "tlp"]
+    static let keys: Set<String> = ["id", "title", "url", "kind", "language", "interval", "critical", "homepage", "local", "enabled", "tlp", "signing_key"]
 
     public static func load(path: String) throws -> [Source] {
         let file = try TOMLFile(path: path)
@@ -36,6 +36,15 @@ public enum SourcesFile {
                 throw entry.error("source \"\(id)\": unknown TLP marking \"\(tlp)\" (expected \(Source.tlpMarkings.sorted().joined(separator: ", ")))")
             }
             let url = try resolveURL(try entry.requiredString("url"), local: local, relativeTo: directory, entry: entry, id: id)
+            let signingKey = try entry.string("signing_key").map { path in
+                path.hasPrefix("/") ? path : directory.appendingPathComponent(path).standardizedFileURL.path
+            }
+            if let signingKey, !FileManager.default.isReadableFile(atPath: signingKey) {
+                throw entry.error("source \"\(id)\": signing_key \"\(signingKey)\" is not a readable file")
+            }
+            if signingKey != nil, !kind.isAdvisoryCollection {
+                throw entry.error("source \"\(id)\": signing_key only applies to kind \"csaf\" or \"certfr\"")
+            }
             sources.append(Source(
                 id: id,
                 title: try entry.string("title") ?? id,
@@ -47,7 +56,8 @@ public enum SourcesFile {
                 homepage: try entry.string("homepage"),
                 local: local,
                 enabled: try entry.bool("enabled") ?? true,
-                tlp: tlp))
+                tlp: tlp,
+                signingKey: signingKey))
         }
         return sources
     }

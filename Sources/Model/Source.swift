@@ -46,6 +46,9 @@ public struct Source: Sendable, Hashable, Codable {
     /// The Traffic Light Protocol marking of everything the source serves (lower case: clear,
     /// white, green, amber, amber+strict, red); nil when unmarked, i.e. public.
     public var tlp: String?
+    /// For advisory collections: a file holding the provider's OpenPGP public key, which signs
+    /// its documents (besides the keys its provider-metadata.json names).
+    public var signingKey: String?
 
     /// The markings a sources file may give; only CLEAR (or the legacy WHITE) is published.
     public static let tlpMarkings: Set<String> = ["clear", "white", "green", "amber", "amber+strict", "red"]
@@ -53,7 +56,7 @@ public struct Source: Sendable, Hashable, Codable {
     public init(
         id: String, title: String, url: String, kind: SourceKind = .auto, language: String? = nil,
         interval: Int = 3600, critical: Bool = false, homepage: String? = nil, local: Bool = false,
-        enabled: Bool = true, tlp: String? = nil
+        enabled: Bool = true, tlp: String? = nil, signingKey: String? = nil
     ) {
         self.id = id
         self.title = title
@@ -66,5 +69,6 @@ public struct Source: Sendable, Hashable, Codable {
         self.local = local
         self.enabled = enabled
         self.tlp = tlp
+        self.signingKey = signingKey
     }
 }

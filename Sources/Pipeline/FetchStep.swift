@@ -25,12 +25,18 @@ struct FetchStep {
             force ? (states[source.id]?.notBefore.map { $0 <= now } ?? true) : Schedule.isDue(source, state: states[source.id], now: now)
         }
         summary.feedsSkipped = active.count - due.count
-        let requests = due.map {
+        // Advisory collections list documents, each fetched and checked on its own.
+        for source in due where source.kind.isAdvisoryCollection && !shouldStop() {
+            try AdvisoryCollectionFetch(environment: environment, source: source, state: states[source.id])
+                .run(into: &summary, now: now)
+        }
+        let feeds = due.filter { !$0.kind.isAdvisoryCollection }
+        let requests = feeds.map {
             FetchRequest(sourceID: $0.id, url: states[$0.id]?.fetchURL ?? $0.url, etag: states[$0.id]?.etag,
                          lastModified: states[$0.id]?.lastModified, allowFile: $0.local)
         }
         let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests, shouldStop: shouldStop)
-        let received = zip(due, responses).filter { $0.1.outcome != .interrupted }
+        let received = zip(feeds, responses).filter { $0.1.outcome != .interrupted }
         // Documents are parsed a batch at a time on every core (each on one thread), then stored
         // one after the other: the database has one writer.
         let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: .max))
@@ -132,6 +138,13 @@ struct FetchStep {
             }
             try notePermanentRedirect(good: true)
             let result = try store.upsertItems(sourceID: source.id, feed.items, at: now)
+            if feed.format == .kev {
+                // A KEV catalog source also flags the CVEs of every stored item.
+                let entries = feed.items.compactMap { $0.advisory?.knownExploited }
+                try store.replaceKnownExploited(entries, state: EnrichmentState(
+                    origin: response.effectiveURL, etag: response.etag, lastModified: response.lastModified, digest: nil,
+                    entries: entries.count, updatedAt: now))
+            }
             summary.feedsOK += 1
             summary.itemsNew += result.newItemIDs.count
             summary.itemsUpdated += result.updatedItemIDs.count

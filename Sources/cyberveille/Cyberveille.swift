@@ -8,5 +8,6 @@ struct Cyberveille: ParsableCommand {
         abstract: "Threat watch for the health sector: fetch feeds, tag what concerns health, publish the portal.",
         version: "0.1.0",
         subcommands: [RunCommand.self, FetchCommand.self, PublishCommand.self, DaemonCommand.self, ParseCommand.self, FeedsCommand.self,
-                      ItemsCommand.self, TagsCommand.self, ClassifyCommand.self, StatsCommand.self, DatabaseCommand.self, BenchCommand.self])
+                      ItemsCommand.self, TagsCommand.self, ClassifyCommand.self, StatsCommand.self, DatabaseCommand.self, AdvisoriesCommand.self,
+                      BenchCommand.self])
 }
