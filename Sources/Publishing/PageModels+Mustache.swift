@@ -63,6 +63,30 @@ extension ItemView: MustacheParent {
         case "language": return language
         case "alsoReportedBy": return alsoReportedBy
         case "hasMentions": return hasMentions
+        case "advisory": return advisory
+        default: return nil
+        }
+    }
+}
+
+extension AdvisoryView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "trackingID": return trackingID
+        case "version": return version
+        case "initialHuman": return initialHuman
+        case "currentHuman": return currentHuman
+        case "verificationState": return verificationState
+        case "verificationDetail": return verificationDetail
+        case "products": return products
+        case "hasProducts": return hasProducts
+        case "moreProducts": return moreProducts > 0 ? moreProducts : nil
+        case "risks": return risks
+        case "hasRisks": return hasRisks
+        case "remediations": return remediations
+        case "hasRemediations": return hasRemediations
+        case "sectors": return sectors
+        case "requiredAction": return requiredAction
         default: return nil
         }
     }

@@ -60,6 +60,28 @@ struct ItemView {
     var language: String?
     var alsoReportedBy: [MentionView]
     var hasMentions: Bool
+    /// For advisories (CSAF, CERT-FR, KEV): what the document says as data.
+    var advisory: AdvisoryView?
+}
+
+struct AdvisoryView {
+    var trackingID: String
+    var version: String?
+    var initialHuman: String?
+    var currentHuman: String?
+    /// "signed", "hash-verified", "unverified"; nil when the document was not fetched as one.
+    var verificationState: String?
+    var verificationDetail: String?
+    var products: [String]
+    var hasProducts: Bool
+    /// How many products are not listed (the page shows the first ones).
+    var moreProducts: Int
+    var risks: [String]
+    var hasRisks: Bool
+    var remediations: [String]
+    var hasRemediations: Bool
+    var sectors: String?
+    var requiredAction: String?
 }
 
 struct MentionView {

@@ -157,7 +157,26 @@ public struct SitePublisher: Sendable {
             cves: cves, hasCVEs: !cves.isEmpty, knownExploited: cves.contains(where: \.knownExploited),
             cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language,
-            alsoReportedBy: mentions, hasMentions: !mentions.isEmpty)
+            alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
+            advisory: item.advisory.map(advisoryView))
+    }
+
+    private static let productsShown = 25
+    private static let remediationsShown = 10
+
+    func advisoryView(_ facts: AdvisoryFacts) -> AdvisoryView {
+        let remediations = Array(facts.remediations.prefix(Self.remediationsShown))
+        return AdvisoryView(
+            trackingID: facts.trackingID, version: facts.version,
+            initialHuman: facts.initialRelease.map(dates.day), currentHuman: facts.currentRelease.map(dates.day),
+            verificationState: facts.verification.map { strings["verification_\($0.state.rawValue)"] },
+            verificationDetail: facts.verification?.detail,
+            products: Array(facts.products.prefix(Self.productsShown)), hasProducts: !facts.products.isEmpty,
+            moreProducts: max(0, facts.products.count - Self.productsShown),
+            risks: facts.risks, hasRisks: !facts.risks.isEmpty,
+            remediations: remediations, hasRemediations: !remediations.isEmpty,
+            sectors: facts.sectors.isEmpty ? nil : facts.sectors.joined(separator: ", "),
+            requiredAction: facts.requiredAction)
     }
 
     /// What an item's page shows, hashed: when it is unchanged, so is the page.
@@ -173,6 +192,11 @@ public struct SitePublisher: Sendable {
         hasher.combine(list: item.tags.map { "\($0.tagID)|\($0.ruleID)|\($0.matchedText)|\($0.field)" })
         hasher.combine(list: item.cveDetails.map { "\($0.cve)|\($0.knownExploitedSince ?? "")|\($0.remediationDue ?? "")|\($0.epss ?? -1)" })
         hasher.combine(list: item.alsoReportedBy.map { "\($0.sourceTitle)|\($0.title)|\($0.link ?? "")" })
+        if let advisory = item.advisory {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            hasher.combine((try? encoder.encode(advisory)).map { String(decoding: $0, as: UTF8.self) })
+        }
         return hasher.hex
     }
 

@@ -29,7 +29,7 @@ private func demoSettings(in directory: URL) throws -> Settings {
         let run = PublicationRun(environment: environment)
 
         let first = try run.execute(.all)
-        #expect(first.feedsOK == 6)
+        #expect(first.feedsOK == 7)
         #expect(first.feedsFailed == 0)
         #expect(first.itemsNew >= 40)
         #expect(first.pagesWritten > 50)
@@ -67,7 +67,7 @@ private func demoSettings(in directory: URL) throws -> Settings {
         #expect(counts.healthItems >= 15)
 
         let second = try run.execute(.all)
-        #expect(second.feedsOK == 6)
+        #expect(second.feedsOK == 7)
         #expect(second.itemsNew == 0)
         #expect(second.itemsUpdated == 0)
         #expect(try environment.store.counts().items == counts.items)
