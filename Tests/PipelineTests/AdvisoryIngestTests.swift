@@ -5,6 +5,7 @@ import Logging
 import Model
 @testable import Storage
 import Testing
+import TestSupport
 
 @testable import Pipeline
 
@@ -12,14 +13,15 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 private let realWorld = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld")
 
 /// A run environment over a sources file of the given `[[source]]` tables.
-private func environment(sources: String) throws -> (RunEnvironment, URL) {
+private func environment(sources: String, allowPrivateNetworks: Bool = false) throws -> (RunEnvironment, URL) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-advisories-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let sourcesPath = directory.appendingPathComponent("sources.toml")
     try sources.write(to: sourcesPath, atomically: true, encoding: .utf8)
     var settings = try Settings.resolve(
         SettingsOverrides(databasePath: directory.appendingPathComponent("db.sqlite").path,
-                          outputDirectory: directory.appendingPathComponent("Output").path, sourcesPath: sourcesPath.path),
+                          outputDirectory: directory.appendingPathComponent("Output").path, sourcesPath: sourcesPath.path,
+                          allowPrivateNetworks: allowPrivateNetworks),
         environment: [:])
     settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
     settings.templatesDirectory = root.appendingPathComponent("Templates").path
@@ -206,5 +208,66 @@ private func count(_ store: Store, _ sql: String) throws -> Int {
         #expect(news.cveDetails.first?.remediationDue == "2025-09-15")
         let second = try PublicationRun(environment: environment, force: true).execute(.fetchOnly)
         #expect(second.itemsNew == 0 && second.itemsUpdated == 0)
+    }
+
+    /// A provider over HTTP: provider-metadata.json names its key and its ROLIE feed, the feed
+    /// names the document with its hash and signature; a second round asks for the metadata
+    /// with its validators and fetches no document again. A TLP:AMBER advisory is stored but
+    /// never publishable.
+    @Test func aProviderIsReadThroughItsMetadataAndROLIEFeedOverHTTP() throws {
+        let fixtures = root.appendingPathComponent("Tests/AdvisoriesTests/Fixtures")
+        let document = try Data(contentsOf: fixtures.appendingPathComponent("example-2026-0001.json"))
+        let amber = Data(String(decoding: document, as: UTF8.self)
+            .replacingOccurrences(of: "EXAMPLE-2026-0001", with: "EXAMPLE-2026-0002")
+            .replacingOccurrences(of: "\"label\": \"CLEAR\"", with: "\"label\": \"AMBER\"").utf8)
+        let files: [String: Data] = [
+            "/.well-known/csaf/provider-metadata.json": Data("""
+                {"canonical_url": "/.well-known/csaf/provider-metadata.json",
+                 "publisher": {"category": "vendor", "name": "Example Medical", "namespace": "https://example.org"},
+                 "distributions": [{"rolie": {"feeds": [{"tlp_label": "WHITE", "url": "/.well-known/csaf/white/feed.json"}]}}],
+                 "public_openpgp_keys": [{"fingerprint": "658FFD0FAC810D4714BAE4C499F0E6A8D9F58132", "url": "/.well-known/csaf/openpgp/key.asc"}]}
+                """.utf8),
+            "/.well-known/csaf/openpgp/key.asc": try Data(contentsOf: fixtures.appendingPathComponent("provider-key.asc")),
+            "/.well-known/csaf/white/feed.json": Data("""
+                {"feed": {"id": "example", "entry": [
+                  {"id": "EXAMPLE-2026-0001", "updated": "2026-11-20T10:00:00Z", "content": {"src": "2026/example-2026-0001.json"},
+                   "link": [{"rel": "hash", "href": "2026/example-2026-0001.json.sha512"}, {"rel": "signature", "href": "2026/example-2026-0001.json.asc"}]},
+                  {"id": "EXAMPLE-2026-0002", "updated": "2026-11-21T10:00:00Z", "content": {"src": "2026/example-2026-0002.json"}}]}}
+                """.utf8),
+            "/.well-known/csaf/white/2026/example-2026-0001.json": document,
+            "/.well-known/csaf/white/2026/example-2026-0001.json.sha512": try Data(contentsOf: fixtures.appendingPathComponent("example-2026-0001.json.sha512")),
+            "/.well-known/csaf/white/2026/example-2026-0001.json.asc": try Data(contentsOf: fixtures.appendingPathComponent("example-2026-0001.json.asc")),
+            "/.well-known/csaf/white/2026/example-2026-0002.json": amber,
+        ]
+        let server = try LocalHTTPServer { request in
+            if request.path == "/.well-known/csaf/provider-metadata.json", request.headers["if-none-match"] == "\"m1\"" {
+                return .init(status: 304)
+            }
+            guard let body = files[request.path] else { return .init(status: 404) }
+            return .init(status: 200, headers: [("ETag", "\"m1\"")], body: body)
+        }
+        defer { server.stop() }
+        let (environment, _) = try environment(sources: """
+            [[source]]
+            id = "example-provider"
+            url = "\(server.baseURL)/.well-known/csaf/provider-metadata.json"
+            kind = "csaf"
+            """, allowPrivateNetworks: true)
+        let first = try PublicationRun(environment: environment, force: true).execute(.fetchOnly)
+        #expect(first.failures.isEmpty, "\(first.failures)")
+        #expect(first.itemsNew == 2)
+        let store = environment.store
+        #expect(try count(store, "SELECT count(*) FROM item_advisory WHERE verification = 'signed'") == 1)
+        #expect(try count(store, "SELECT count(*) FROM item_advisory WHERE verification = 'unverified'") == 1)
+        #expect(try count(store, "SELECT count(*) FROM item WHERE tlp = 'amber'") == 1)
+        let publishable = try store.publishableItems(limit: 10).compactMap { $0.advisory?.trackingID }
+        #expect(publishable.contains("EXAMPLE-2026-0001"), "the TLP:CLEAR advisory about an infusion pump is published")
+        #expect(!publishable.contains("EXAMPLE-2026-0002"), "a TLP:AMBER advisory must never be publishable")
+
+        let requestsBefore = server.requests.count
+        let second = try PublicationRun(environment: environment, force: true).execute(.fetchOnly)
+        #expect(second.itemsNew == 0 && second.failures.isEmpty)
+        #expect(server.requests.count == requestsBefore + 1, "only the metadata, answered 304")
+        #expect(server.requests.last?.headers["if-none-match"] == "\"m1\"")
     }
 }
