@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C interop: system libraries with small typed inline wrappers (see shim.h).
@@ -24,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         .target(name: "Model"),
-        .target(name: "Configuration", dependencies: [
+        .target(name: "Config", dependencies: [
             "Model", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Fetching", dependencies: [
@@ -34,17 +38,26 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "Tagging", dependencies: ["Model", "Configuration"]),
+        .target(name: "Tagging", dependencies: ["Model", "Config"]),
         .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Publishing", dependencies: [
-            "Model", "Configuration", .product(name: "Mustache", package: "swift-mustache"),
+            "Model", "Config", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "Curation", dependencies: [
+            "Model", "Storage", "FeedParsing", .product(name: "Ink", package: "Ink"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
+        .target(name: "Desk", dependencies: [
+            "Model", "Storage", "Curation", "Config", "Publishing", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Model", "Configuration", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing",
+            "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cyberveille", dependencies: [
-            "Pipeline", "Model", "Configuration", "FeedParsing", "Fetching", "Storage", "Advisories",
+            "Pipeline", "Model", "Config", "FeedParsing", "Fetching", "Storage", "Advisories", "Curation", "Desk",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,13 +67,15 @@ let package = Package(
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
-        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Configuration", "Model"]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"]),
         .testTarget(name: "PublishingTests", dependencies: [
-            "Publishing", "FeedParsing", "Configuration", "Model", .product(name: "Mustache", package: "swift-mustache")]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "Model"]),
+            "Publishing", "FeedParsing", "Config", "Model", .product(name: "Mustache", package: "swift-mustache")]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
+        .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
+        .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model"]),
         .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "Pipeline", "Fetching", "FeedParsing", "Storage", "Configuration", "Model", "TestSupport"]),
+            "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,6 +30,11 @@ public struct PublishedItem: Sendable, Equatable {
     public var alsoReportedBy: [StoryMention] = []
     /// For advisories (CSAF, CERT-FR, KEV): their structured facts and how they were verified.
     public var advisory: AdvisoryFacts?
+    /// The editors' decision (nil: none yet), pin and note (sanitized HTML). `title` already
+    /// is the editor's title when there is one.
+    public var curationStatus: CurationStatus?
+    public var pinned = false
+    public var editorNoteHTML: String?
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,

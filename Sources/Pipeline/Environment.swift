@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import Fetching
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import Foundation
 import Model
 import Publishing
@@ -56,6 +56,8 @@ public struct PublicationRun: Sendable {
             try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
             // Stories after tagging: CVE sets are among their keys.
             summary.itemsGrouped += try environment.store.groupStories(now: now).joined
+            // Tagged items without a decision go through the curation policy.
+            try environment.store.applyCurationPolicy(settings.curation, at: now)
             try environment.store.indexForSearch()
             if stages == .all, let purgeAfter = settings.purgeAfterSeconds {
                 summary.itemsPurged = try environment.store.purge(

@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import Model
 
 /// What templates see. Property names are the template contract, documented in docs/templates.md.

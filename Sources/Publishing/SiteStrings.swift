@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import Foundation
 
 /// The interface's words in the site's language, from `Templates/locales/LANG.toml` (flat

@@ -3,14 +3,15 @@ import Mustache
 
 /// The `.mustache` files of the templates folder, loaded at run time so that editors change the
 /// site without rebuilding. Each file is a template named after its path without extension;
-/// templates use each other as partials (`{{> item}}`) or parents (`{{< layout}}`).
-struct TemplateSet: Sendable {
+/// templates use each other as partials (`{{> item}}`) or parents (`{{< layout}}`). The desk
+/// (Desk) loads its own folder, Templates/desk, the same way.
+public struct TemplateSet: Sendable {
     let library: MustacheLibrary
     let directory: String
     /// Every template's name, sorted.
     let allNames: [String]
 
-    init(directory: String, required: [String]) throws {
+    public init(directory: String, required: [String]) throws {
         self.directory = directory
         MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         let root = URL(fileURLWithPath: directory)
@@ -45,7 +46,7 @@ struct TemplateSet: Sendable {
     /// The templates in a subfolder, e.g. "pages/".
     func names(under folder: String) -> [String] { allNames.filter { $0.hasPrefix(folder) } }
 
-    func render(_ context: Any, _ name: String) throws -> String {
+    public func render(_ context: Any, _ name: String) throws -> String {
         guard let text = library.render(context, withTemplate: name) else {
             throw PublishError("\(directory)/\(name).mustache: template not found")
         }

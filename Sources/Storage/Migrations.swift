@@ -235,6 +235,65 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-curation-users-audit") { db in
+            // item_curation: the editors' decision on an item (new → queued → selected |
+            // rejected → published), pin, title override, note (Markdown, and its sanitized HTML),
+            // and a version for optimistic concurrency: a change names the version it was made
+            // from, and a stale one is a conflict. item_manual_tag: tags an editor added (added = 1)
+            // or removed (added = 0), kept apart from the automatic ones. audit_log: every action,
+            // append-only (triggers refuse UPDATE and DELETE); item_id has no foreign key, so the
+            // log outlives the items it names. app_user / desk_session: editors of the web desk;
+            // sessions are stored by the hash of their token.
+            try db.execute(sql: """
+                CREATE TABLE item_curation (
+                    item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL CHECK (state IN ('new', 'queued', 'selected', 'rejected', 'published')),
+                    pinned INTEGER NOT NULL DEFAULT 0,
+                    title_override TEXT,
+                    note TEXT,
+                    note_html TEXT,
+                    version INTEGER NOT NULL,
+                    updated_at REAL NOT NULL,
+                    updated_by TEXT NOT NULL
+                );
+                CREATE INDEX item_curation_by_state ON item_curation(state);
+                CREATE TABLE item_manual_tag (
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    tag_id TEXT NOT NULL,
+                    added INTEGER NOT NULL,
+                    by TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (item_id, tag_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    item_id INTEGER,
+                    before TEXT,
+                    after TEXT
+                );
+                CREATE INDEX audit_log_by_item ON audit_log(item_id, id);
+                CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TABLE app_user (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('editor', 'admin')),
+                    password_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE desk_session (
+                    token_hash TEXT PRIMARY KEY,
+                    user_name TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,
+                    csrf TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -16,7 +16,12 @@ extension Store {
     /// Items retention may never remove, as SQL over `item`: the portal's own archive
     /// (health-relevant items, the ones it publishes) and anything an editor or an alert will
     /// have touched (later stages add their tables here, never elsewhere).
-    static let protectedFromPurge = "item.health = 1"
+    static let protectedFromPurge = """
+        item.health = 1
+        OR item.id IN (SELECT item_id FROM item_curation
+                       WHERE state IN ('selected', 'published') OR pinned = 1 OR note IS NOT NULL OR title_override IS NOT NULL)
+        OR item.id IN (SELECT item_id FROM item_manual_tag)
+        """
 
     /// Purges items listed before `cutoff` that nothing protects; each leaves a tombstone (its
     /// source and identity), so that a feed still carrying it does not bring it back as new.

@@ -265,27 +265,34 @@ public final class Store: Sendable {
 
     /// What the portal publishes, newest first: the items about health whose source and
     /// document are not marked TLP other than CLEAR/WHITE (those are kept, never published).
-    public func publishableItems(limit: Int) throws -> [PublishedItem] {
-        try items(where: Self.publishable, arguments: [], limit: limit, publicOnly: true)
+    /// `unreviewed`: also the queued items no editor has decided on (the policy's
+    /// `publish_unreviewed`), so that the daily run publishes without editors.
+    public func publishableItems(limit: Int, unreviewed: Bool = true) throws -> [PublishedItem] {
+        let condition = Self.publishable(unreviewed: unreviewed)
+        return try items(where: condition, arguments: [], limit: limit, publicCondition: condition)
     }
 
     /// What may be shown on the public site, as SQL over `item` joined to `source`: about health,
     /// and neither the source nor the document marked TLP other than CLEAR/WHITE. The one place
     /// that says it: items, and the other sources of their stories, go through it.
-    static let publishable = """
-        item.health = 1
+    static func publishable(unreviewed: Bool) -> String {
+        """
+        coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id),
+                 CASE WHEN item.health = 1 THEN 'queued' ELSE 'new' END)
+            IN ('selected', 'published'\(unreviewed ? ", 'queued'" : ""))
         AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
         AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
         """
+    }
 
     /// The items of each story, oldest first, with their source.
-    private static func storyMentions(_ db: Database, stories: Set<Int64>, publicOnly: Bool) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
+    private static func storyMentions(_ db: Database, stories: Set<Int64>, publicCondition: String?) throws -> [Int64: [(id: Int64, mention: StoryMention)]] {
         var mentions: [Int64: [(id: Int64, mention: StoryMention)]] = [:]
         for chunk in lookupChunks(Array(stories)) {
             for row in try Row.fetchAll(db, sql: """
                 SELECT item.story_id, item.id, source.title AS source_title, item.title, item.link
                 FROM item JOIN source ON source.id = item.source_id
-                WHERE item.story_id IN (\(databaseQuestionMarks(count: chunk.count))) \(publicOnly ? "AND " + publishable : "")
+                WHERE item.story_id IN (\(databaseQuestionMarks(count: chunk.count))) \(publicCondition.map { "AND " + $0 } ?? "")
                 ORDER BY item.sort_at, item.id
                 """, arguments: StatementArguments(chunk)) {
                 mentions[row["story_id"], default: []].append((row["id"], StoryMention(
@@ -295,13 +302,14 @@ public final class Store: Sendable {
         return mentions
     }
 
-    /// `publicOnly`: the other sources of each item's story are only those that may be published.
-    private func items(where condition: String, arguments: StatementArguments, limit: Int, publicOnly: Bool = false) throws -> [PublishedItem] {
+    /// `publicCondition`: the other sources of each item's story are only those that may be published.
+    private func items(where condition: String, arguments: StatementArguments, limit: Int, publicCondition: String? = nil) throws -> [PublishedItem] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.*, source.title AS source_title,
-                    coalesce(item.language, source.language, item.detected_language) AS item_language
-                FROM item JOIN source ON source.id = item.source_id
+                    coalesce(item.language, source.language, item.detected_language) AS item_language,
+                    c.state AS curation_state, coalesce(c.pinned, 0) AS pinned, c.title_override, c.note_html
+                FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(condition)
                 ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
                 """, arguments: arguments + [limit])
@@ -324,8 +332,17 @@ public final class Store: Sendable {
                         knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
                 }
             }
-            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicOnly: publicOnly)
+            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicCondition: publicCondition)
             let advisories = try Self.advisoryFacts(db, itemIDs: ids)
+            var manual: [Int64: [(tag: String, added: Bool)]] = [:]
+            for chunk in Self.lookupChunks(ids) {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT item_id, tag_id, added FROM item_manual_tag WHERE item_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                    ORDER BY tag_id
+                    """, arguments: StatementArguments(chunk)) {
+                    manual[row["item_id"], default: []].append((row["tag_id"], row["added"]))
+                }
+            }
             return rows.map { row in
                 let id: Int64 = row["id"]
                 var item = PublishedItem(
@@ -338,6 +355,11 @@ public final class Store: Sendable {
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                     tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
                 item.advisory = advisories[id]
+                item.pinned = row["pinned"]
+                item.editorNoteHTML = row["note_html"]
+                if let override = row["title_override"] as String? { item.title = override }
+                item.curationStatus = (row["curation_state"] as String?).flatMap(CurationStatus.init(rawValue:))
+                item.tags = Self.applyManualTags(item.tags, manual[id] ?? [])
                 if let story = row["story_id"] as Int64? {
                     item.alsoReportedBy = (mentions[story] ?? []).filter { $0.id != id }.map(\.mention)
                 }
@@ -523,4 +545,5 @@ extension Database {
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String
     init(_ description: String) { self.description = description }
+
 }

@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import Model
 
 /// The tagging rules: tags, weighted term lists, and the threshold of the `health` flag.

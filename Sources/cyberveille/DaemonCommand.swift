@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import Configuration
+import Config
 import Pipeline
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Configuration
+import Config
 import FeedParsing
 import Foundation
 import Model

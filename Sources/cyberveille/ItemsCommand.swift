@@ -7,8 +7,9 @@ import Storage
 /// `cyberveille items …`: the stored items.
 struct ItemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "items", abstract: "Search, show and group the stored items.",
-        subcommands: [ItemsSearch.self, ItemsShow.self, ItemsMerge.self, ItemsSplit.self])
+        commandName: "items", abstract: "Search, show, curate and group the stored items.",
+        subcommands: [ItemsList.self, ItemsSearch.self, ItemsShow.self, ItemsSelect.self, ItemsReject.self, ItemsQueue.self,
+                      ItemsPin.self, ItemsEdit.self, ItemsTag.self, ItemsMerge.self, ItemsSplit.self])
 }
 
 struct ItemsSearch: ParsableCommand {

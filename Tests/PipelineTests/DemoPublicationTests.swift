@@ -1,4 +1,4 @@
-import Configuration
+import Config
 import FeedParsing
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Everything a command needs to know about where things live and how the site looks.
 public struct Settings: Sendable, Equatable {
@@ -16,6 +17,10 @@ public struct Settings: Sendable, Equatable {
     /// or nil when not configured.
     public var kevCatalog: String?
     public var epssScores: String?
+    /// Which items need an editor, and which are selected or rejected without one.
+    public var curation = CurationPolicy()
+    /// bcrypt cost of editors' passwords (the desk and `users`).
+    public var passwordCost = 12
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -125,7 +130,7 @@ extension Settings {
         } else {
             config = nil
         }
-        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment"])
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
@@ -203,6 +208,23 @@ extension Settings {
         settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
             ?? (demo ? demoKEVCatalog : nil)
         settings.epssScores = try enrichment?.string("epss").flatMap { $0.isEmpty ? nil : $0 }
+        let curation = try config?.table("curation")
+        try curation?.checkKeys(["queue_threshold", "auto_select_threshold", "auto_select_known_exploited", "floor", "publish_unreviewed"])
+        func fraction(_ key: String, _ fallback: Double) throws -> Double {
+            guard let value = try curation?.double(key) else { return fallback }
+            guard (0...1).contains(value) else { throw curation!.error("`\(key)` must be between 0 and 1") }
+            return value
+        }
+        settings.curation = CurationPolicy(
+            queueThreshold: try fraction("queue_threshold", 0.5), autoSelectThreshold: try fraction("auto_select_threshold", 0.9),
+            autoSelectKnownExploited: try curation?.bool("auto_select_known_exploited") ?? true,
+            floor: try fraction("floor", 0.05), publishUnreviewed: try curation?.bool("publish_unreviewed") ?? true)
+        let desk = try config?.table("desk")
+        try desk?.checkKeys(["password_cost"])
+        if let cost = try desk?.int("password_cost") {
+            guard (4...31).contains(cost) else { throw desk!.error("`password_cost` must be between 4 and 31 (bcrypt)") }
+            settings.passwordCost = cost
+        }
         return settings
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Model
 import Testing
 
-@testable import Configuration
+@testable import Config
 
 private func temporaryFile(_ name: String, _ text: String) throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-config-\(UUID().uuidString)")

@@ -1,0 +1,98 @@
+import FeedParsing
+import Foundation
+import Ink
+import Model
+import Storage
+
+/// The actions an editor takes on items, checked against the workflow before they reach the
+/// store (which checks the version and writes the audit log in the same transaction).
+public struct Curator: Sendable {
+    public let store: Store
+    /// Tag ids the taxonomy knows: hand-added tags must be among them.
+    public let knownTags: Set<String>
+
+    public init(store: Store, knownTags: Set<String>) {
+        self.store = store
+        self.knownTags = knownTags
+    }
+
+    /// select, reject, queue: the move must be one the workflow allows from the item's state.
+    @discardableResult
+    public func decide(_ itemID: Int64, _ target: CurationStatus, actor: String, note: String? = nil,
+                       expectedVersion: Int? = nil) throws -> CurationState {
+        let html = try note.map(Self.renderNote)
+        return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: target.rawValue) { state in
+            guard state.status == target || state.status.editorTargets.contains(target) else {
+                throw CurationError("item \(itemID) is \(state.status.rawValue): it can be moved to "
+                    + state.status.editorTargets.map(\.rawValue).sorted().joined(separator: " or ") + ", not \(target.rawValue)")
+            }
+            state.status = target
+            if let note, let html {
+                state.note = note
+                state.noteHTML = html
+            }
+        }
+    }
+
+    /// Pins (or unpins) an item: pinned items head the edition. Pinning a rejected item is
+    /// refused; pinning a new or queued one selects it.
+    @discardableResult
+    public func pin(_ itemID: Int64, _ pinned: Bool = true, actor: String, expectedVersion: Int? = nil) throws -> CurationState {
+        try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: pinned ? "pin" : "unpin") { state in
+            if pinned {
+                guard state.status != .rejected else { throw CurationError("item \(itemID) is rejected: select it before pinning it") }
+                if state.status == .new || state.status == .queued { state.status = .selected }
+            }
+            state.pinned = pinned
+        }
+    }
+
+    /// The editor's title (empty: back to the source's) and note (Markdown; empty: none).
+    @discardableResult
+    public func edit(_ itemID: Int64, title: String?, note: String?, actor: String, expectedVersion: Int? = nil) throws -> CurationState {
+        let html = try note.map(Self.renderNote)
+        return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: "edit") { state in
+            if let title {
+                let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard trimmed.count <= 300 else { throw CurationError("a title is at most 300 characters") }
+                state.titleOverride = trimmed.isEmpty ? nil : trimmed
+            }
+            if let note {
+                let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
+                state.note = trimmed.isEmpty ? nil : trimmed
+                state.noteHTML = trimmed.isEmpty ? nil : html
+            }
+        }
+    }
+
+    /// `+ransomware -phishing`: tags added or removed by hand, kept apart from the automatic ones.
+    @discardableResult
+    public func tag(_ itemID: Int64, _ changes: [String], actor: String, expectedVersion: Int? = nil) throws -> CurationState {
+        var add: [String] = [], remove: [String] = []
+        for change in changes {
+            guard let sign = change.first, sign == "+" || sign == "-", change.count > 1 else {
+                throw CurationError("\"\(change)\": write +TAG to add a tag, -TAG to remove one")
+            }
+            let tag = String(change.dropFirst())
+            guard knownTags.contains(tag) else {
+                throw CurationError("unknown tag \"\(tag)\" (the tags are those of Feeds/tagging.toml: \(knownTags.sorted().prefix(8).joined(separator: ", ")), …)")
+            }
+            if sign == "+" { add.append(tag) } else { remove.append(tag) }
+        }
+        let (additions, removals) = (add, remove)
+        return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: "tag") { state in
+            var added = Set(state.tagsAdded), removed = Set(state.tagsRemoved)
+            for tag in additions { added.insert(tag); removed.remove(tag) }
+            for tag in removals { removed.insert(tag); added.remove(tag) }
+            state.tagsAdded = added.sorted()
+            state.tagsRemoved = removed.sorted()
+        }
+    }
+
+    /// Markdown → HTML (Ink), then the feed sanitizer: an editor's note can link and emphasise,
+    /// never run script.
+    public static func renderNote(_ markdown: String) throws -> String {
+        guard markdown.utf8.count <= 20_000 else { throw CurationError("a note is at most 20,000 bytes") }
+        return SafeHTML.sanitize(MarkdownParser().html(from: markdown))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HummingbirdBcrypt
+import Storage
+
+/// The editors: names, roles and bcrypt password hashes (salted, slow: `cost` rounds).
+public struct Editors: Sendable {
+    public let store: Store
+    public let cost: Int
+
+    public init(store: Store, cost: Int = 12) {
+        self.store = store
+        self.cost = cost
+    }
+
+    public static let minimumPasswordLength = 12
+
+    public func add(_ name: String, role: AppUser.Role, password: String, actor: String) throws {
+        try Self.checkName(name)
+        try store.saveUser(name: name, role: role, passwordHash: try hash(password), actor: actor, replace: false)
+    }
+
+    public func changePassword(_ name: String, password: String, role: AppUser.Role? = nil, actor: String) throws {
+        try store.saveUser(name: name, role: role, passwordHash: try hash(password), actor: actor, replace: true)
+    }
+
+    public func remove(_ name: String, actor: String) throws {
+        try store.removeUser(name: name, actor: actor)
+    }
+
+    /// The user when the password is theirs. An unknown name costs a hash too, so that timing
+    /// does not tell which names exist.
+    public func authenticate(_ name: String, password: String) throws -> AppUser? {
+        guard let user = try store.user(named: name) else {
+            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            return nil
+        }
+        return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
+    }
+
+    private func hash(_ password: String) throws -> String {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw CurationError("a password has at least \(Self.minimumPasswordLength) characters")
+        }
+        guard password.utf8.count <= 72 else { throw CurationError("a password has at most 72 bytes (bcrypt reads no more)") }
+        return Bcrypt.hash(password, cost: UInt8(cost))
+    }
+
+    static func checkName(_ name: String) throws {
+        guard (1...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw CurationError("a user name is 1 to 40 characters among a-z, A-Z, 0-9, '.', '_' and '-'")
+        }
+    }
+
+    private static let decoyHash = Bcrypt.hash("decoy password for unknown names", cost: 10)
+}

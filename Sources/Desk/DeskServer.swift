@@ -1,0 +1,320 @@
+import Curation
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Model
+import NIOCore
+import Publishing
+import Storage
+
+public struct DeskConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Secure cookies: browsers keep them on http://127.0.0.1 and localhost (secure contexts),
+    /// and send them only over TLS elsewhere.
+    public var secureCookies: Bool
+    public var sessionLifetime: TimeInterval
+    /// Templates/desk: pages and the desk's own CSS and script.
+    public var templatesDirectory: String
+    public var failedLoginsPerUser: Int
+    public var failedLoginsInAll: Int
+    public var loginWindow: TimeInterval
+
+    public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
+                templatesDirectory: String, failedLoginsPerUser: Int = 5, failedLoginsInAll: Int = 50, loginWindow: TimeInterval = 15 * 60) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.sessionLifetime = sessionLifetime
+        self.templatesDirectory = templatesDirectory
+        self.failedLoginsPerUser = failedLoginsPerUser
+        self.failedLoginsInAll = failedLoginsInAll
+        self.loginWindow = loginWindow
+    }
+}
+
+/// The web desk: routes, sessions and pages (docs/curation.md).
+public struct DeskServer: Sendable {
+    typealias Context = BasicRequestContext
+
+    let store: Store
+    let curator: Curator
+    let editors: Editors
+    let templates: TemplateSet
+    let configuration: DeskConfiguration
+    let publishUnreviewed: Bool
+    let perUser: LoginRateLimiter
+    let inAll: LoginRateLimiter
+    let logger: Logger
+
+    static let sessionCookie = "cv_session"
+    static let loginCookie = "cv_login_csrf"
+
+    public init(store: Store, knownTags: Set<String>, passwordCost: Int, publishUnreviewed: Bool,
+                configuration: DeskConfiguration, logger: Logger) throws {
+        self.store = store
+        self.curator = Curator(store: store, knownTags: knownTags)
+        self.editors = Editors(store: store, cost: passwordCost)
+        self.templates = try TemplateSet(directory: configuration.templatesDirectory,
+                                         required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message"])
+        self.configuration = configuration
+        self.publishUnreviewed = publishUnreviewed
+        self.perUser = LoginRateLimiter(limit: configuration.failedLoginsPerUser, window: configuration.loginWindow)
+        self.inAll = LoginRateLimiter(limit: configuration.failedLoginsInAll, window: configuration.loginWindow)
+        self.logger = logger
+    }
+
+    /// The application; `onRunning` gets the port it listens on (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cyberveille-desk"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.get("health") { _, _ in
+            _ = try store.counts()
+            return "ok\n"
+        }
+        router.get("assets/:file") { _, context in try asset(context.parameters.get("file") ?? "") }
+        router.get("/") { _, _ in Response.redirect(to: "/queue", type: .normal) }
+        router.get("login") { request, _ in try loginPage(request) }
+        router.post("login") { request, _ in try await login(request) }
+        router.post("logout") { request, _ in try await logout(request) }
+        router.get("queue") { request, _ in try withSession(request) { try queuePage(request, session: $0) } }
+        router.get("preview") { request, _ in try withSession(request) { try previewPage(session: $0) } }
+        router.get("audit") { request, _ in try withSession(request) { try auditPage(session: $0) } }
+        router.get("items/:id") { request, context in
+            try withSession(request) { try itemPage(context.parameters.get("id", as: Int64.self), session: $0) }
+        }
+        router.post("items/:id/:action") { request, context in
+            let id = context.parameters.get("id", as: Int64.self)
+            let action = context.parameters.get("action") ?? ""
+            return try await act(request, itemID: id, action: action)
+        }
+        return router
+    }
+
+    // MARK: Sessions
+
+    func session(_ request: Request) throws -> DeskSession? {
+        guard let token = request.cookies[Self.sessionCookie]?.value, token.count == 64 else { return nil }
+        return try store.session(tokenHash: Tokens.hash(token))
+    }
+
+    /// Pages need a session: without one, the browser is sent to the sign-in page.
+    func withSession(_ request: Request, _ page: (DeskSession) throws -> Response) throws -> Response {
+        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
+        return try page(session)
+    }
+
+    func loginPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let csrf = Tokens.random()
+        var response = try html(status: status, "login", ["csrf": csrf, "error": error as Any, "title": "Connexion"])
+        response.setCookie(cookie(Self.loginCookie, csrf, maxAge: 3600))
+        return response
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        let form = try await formFields(request)
+        let name = form["username"] ?? ""
+        let sent = form["csrf"] ?? ""
+        guard let expected = request.cookies[Self.loginCookie]?.value, Tokens.equal(sent, expected) else {
+            return try loginPage(request, error: "Le formulaire a expiré ou ne vient pas de ce bureau (jeton CSRF) : recommencez.", status: .forbidden)
+        }
+        let keys = ["user:" + name.lowercased()]
+        if let wait = perUser.retryAfter(keys: keys) ?? inAll.retryAfter(keys: ["all"]) {
+            var response = try loginPage(request, error: "Trop d'essais : réessayez dans \(wait) s.", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        guard let user = try editors.authenticate(name, password: form["password"] ?? "") else {
+            perUser.recordFailure(keys: keys)
+            inAll.recordFailure(keys: ["all"])
+            logger.notice("desk sign-in refused", metadata: ["user": "\(name.prefix(40))"])
+            return try loginPage(request, error: "Nom ou mot de passe incorrect.", status: .unauthorized)
+        }
+        perUser.reset(keys: keys)
+        let token = Tokens.random()
+        try store.createSession(tokenHash: Tokens.hash(token), userName: user.name, csrf: Tokens.random(),
+                                expiresAt: Date().addingTimeInterval(configuration.sessionLifetime))
+        var response = Response.redirect(to: "/queue", type: .normal)
+        response.setCookie(cookie(Self.sessionCookie, token, maxAge: Int(configuration.sessionLifetime)))
+        response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
+        return response
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        let form = try await formFields(request)
+        if let session = try session(request), Tokens.equal(form["csrf"] ?? "", session.csrf),
+           let token = request.cookies[Self.sessionCookie]?.value {
+            try store.endSession(tokenHash: Tokens.hash(token))
+        }
+        var response = Response.redirect(to: "/login", type: .normal)
+        response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
+        return response
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: Actions
+
+    func act(_ request: Request, itemID: Int64?, action: String) async throws -> Response {
+        guard let session = try session(request) else {
+            return try html(status: .unauthorized, "message", ["title": "Session expirée", "message": "Reconnectez-vous pour agir.", "login": true])
+        }
+        let form = try await formFields(request)
+        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else {
+            return try html(status: .forbidden, "message", frame(session, ["title": "Action refusée",
+                "message": "Jeton CSRF absent ou faux : rechargez la page, puis recommencez."]))
+        }
+        guard let itemID else { return try html(status: .notFound, "message", frame(session, ["title": "Introuvable", "message": "Pas d'élément."])) }
+        let actor = session.user.name
+        let version = form["version"].flatMap(Int.init)
+        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        do {
+            switch action {
+            case "select": try curator.decide(itemID, .selected, actor: actor, note: note, expectedVersion: version)
+            case "reject": try curator.decide(itemID, .rejected, actor: actor, note: note, expectedVersion: version)
+            case "queue": try curator.decide(itemID, .queued, actor: actor, note: note, expectedVersion: version)
+            case "pin": try curator.pin(itemID, true, actor: actor, expectedVersion: version)
+            case "unpin": try curator.pin(itemID, false, actor: actor, expectedVersion: version)
+            case "edit": try curator.edit(itemID, title: form["title"], note: form["note"], actor: actor, expectedVersion: version)
+            case "tag":
+                let changes = (form["tags"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+                try curator.tag(itemID, changes, actor: actor, expectedVersion: version)
+            default:
+                return try html(status: .notFound, "message", frame(session, ["title": "Action inconnue", "message": "« \(action) » n'est pas une action."]))
+            }
+        } catch let conflict as CurationConflict {
+            return try conflictPage(conflict, action: action, form: form, session: session)
+        } catch let error as CurationError {
+            return try html(status: .badRequest, "message", frame(session, ["title": "Action refusée", "message": error.description]))
+        }
+        let back = form["return"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/items/\(itemID)"
+        return Response.redirect(to: back, type: .normal)
+    }
+
+    // MARK: Pages
+
+    func queuePage(_ request: Request, session: DeskSession) throws -> Response {
+        let query = request.uri.queryParameters
+        let stateName = query["state"].map(String.init) ?? "queued"
+        let status = CurationStatus(rawValue: stateName)
+        let tag = query["tag"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let search = query["q"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, limit: 200)
+        let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? "")]
+            .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let rows: [[String: Any]] = try items.map { item in
+            let state = try store.curation(itemID: item.id)
+            return ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": ISO8601UTC.day(from: item.listedAt),
+                    "score": String(format: "%.2f", item.healthScore), "state": item.status.rawValue, "pinned": item.pinned,
+                    "tags": item.tags.joined(separator: ", "), "version": state.version, "return": returnPath,
+                    "csrf": session.csrf]
+        }
+        let states = (["all"] + CurationStatus.allCases.map(\.rawValue)).map { ["name": $0, "current": $0 == stateName] as [String: Any] }
+        return try html("queue", frame(session, ["title": "File", "items": rows, "count": rows.count, "states": states,
+                                                  "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]))
+    }
+
+    func itemPage(_ id: Int64?, session: DeskSession) throws -> Response {
+        guard let id, let item = try store.item(id: id) else {
+            return try html(status: .notFound, "message", frame(session, ["title": "Introuvable", "message": "Aucun élément n'a ce numéro."]))
+        }
+        let state = try store.curation(itemID: id)
+        let history = try store.auditLog(itemID: id, limit: 50).map { entry -> [String: Any] in
+            ["at": ISO8601UTC.string(from: entry.at), "actor": entry.actor, "action": entry.action]
+        }
+        let context: [String: Any] = [
+            "title": item.title, "id": id, "source": item.sourceTitle, "link": item.link as Any,
+            "date": ISO8601UTC.string(from: item.displayDate), "summary": item.summary.map(PlainText.from(html:)) as Any,
+            "score": String(format: "%.2f", item.healthScore), "state": state.status.rawValue, "pinned": state.pinned,
+            "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
+            "noteHTML": state.noteHTML as Any, "csrf": session.csrf,
+            "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": $0.field] },
+            "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": $0.link as Any] },
+            "hasSources": !item.alsoReportedBy.isEmpty, "history": history, "return": "/items/\(id)",
+            "tagsAdded": state.tagsAdded.joined(separator: " "), "tagsRemoved": state.tagsRemoved.joined(separator: " "),
+        ]
+        return try html("item", frame(session, context))
+    }
+
+    func previewPage(session: DeskSession) throws -> Response {
+        let items = try store.publishableItems(limit: 100, unreviewed: publishUnreviewed)
+        let rows = items.map { ["id": $0.id, "title": $0.title, "source": $0.sourceTitle, "pinned": $0.pinned,
+                                "state": $0.curationStatus?.rawValue ?? "queued"] as [String: Any] }
+        return try html("preview", frame(session, ["title": "Prochaine édition", "items": rows, "count": rows.count]))
+    }
+
+    func auditPage(session: DeskSession) throws -> Response {
+        guard session.user.role == .admin else {
+            return try html(status: .forbidden, "message", frame(session, ["title": "Réservé", "message": "Le journal est réservé aux administrateurs."]))
+        }
+        let entries = try store.auditLog(limit: 500).map { entry -> [String: Any] in
+            ["at": ISO8601UTC.string(from: entry.at), "actor": entry.actor, "action": entry.action,
+             "item": entry.itemID.map(String.init) ?? "", "before": entry.before ?? "", "after": entry.after ?? ""]
+        }
+        return try html("audit", frame(session, ["title": "Journal", "entries": entries]))
+    }
+
+    func conflictPage(_ conflict: CurationConflict, action: String, form: [String: String], session: DeskSession) throws -> Response {
+        let current = conflict.current
+        let yours: [[String: String]] = form.filter { !["csrf", "version", "return"].contains($0.key) }
+            .sorted { $0.key < $1.key }.map { ["field": $0.key, "value": $0.value] }
+        return try html(status: .conflict, "conflict", frame(session, [
+            "title": "Conflit", "id": conflict.itemID, "action": action, "yours": yours, "seenVersion": conflict.expectedVersion,
+            "version": current.version, "state": current.status.rawValue, "pinned": current.pinned,
+            "by": current.updatedBy ?? "?", "at": current.updatedAt.map(ISO8601UTC.string) ?? "",
+            "titleOverride": current.titleOverride ?? "", "note": current.note ?? "", "csrf": session.csrf,
+            "retry": ["select", "reject", "queue", "pin", "unpin"].contains(action), "return": "/items/\(conflict.itemID)",
+        ]))
+    }
+
+    // MARK: Plumbing
+
+    func frame(_ session: DeskSession, _ context: [String: Any]) -> [String: Any] {
+        var context = context
+        context["user"] = session.user.name
+        context["admin"] = session.user.role == .admin
+        context["signedIn"] = true
+        context["sessionCSRF"] = session.csrf
+        return context
+    }
+
+    func html(status: HTTPResponse.Status = .ok, _ template: String, _ context: [String: Any]) throws -> Response {
+        let body = try templates.render(context, template)
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    func asset(_ name: String) throws -> Response {
+        let types = ["desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8"]
+        guard let type = types[name] else { return Response(status: .notFound) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: configuration.templatesDirectory).appendingPathComponent(name))
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The fields of a form post (application/x-www-form-urlencoded), at most 64 KiB.
+    func formFields(_ request: Request) async throws -> [String: String] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let body = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            guard let key = parts.first else { continue }
+            fields[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+import Model
+
+/// A change made from a version that is no longer the current one: the second of two editors.
+public struct CurationConflict: Error, CustomStringConvertible, Sendable {
+    public var itemID: Int64
+    /// What the editor saw, and what is stored now.
+    public var expectedVersion: Int
+    public var current: CurationState
+
+    public var description: String {
+        "item \(itemID) changed since version \(expectedVersion) (now version \(current.version), by \(current.updatedBy ?? "?")): reload and apply again"
+    }
+}
+
+public struct CurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A line of `items list`.
+public struct CuratedItemSummary: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var sourceTitle: String
+    public var listedAt: Date
+    public var healthScore: Double
+    public var status: CurationStatus
+    public var pinned: Bool
+    public var tags: [String]
+}
+
+extension Store {
+    // MARK: Reading
+
+    public func curation(itemID: Int64) throws -> CurationState {
+        try pool.read { db in try Self.curation(db, itemID: itemID) }
+    }
+
+    static func curation(_ db: Database, itemID: Int64) throws -> CurationState {
+        var state = CurationState()
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM item_curation WHERE item_id = ?", arguments: [itemID]) {
+            state = CurationState(
+                status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"], titleOverride: row["title_override"],
+                note: row["note"], noteHTML: row["note_html"], version: row["version"],
+                updatedAt: Self.date(row["updated_at"]), updatedBy: row["updated_by"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT tag_id, added FROM item_manual_tag WHERE item_id = ? ORDER BY tag_id", arguments: [itemID]) {
+            if row["added"] as Bool { state.tagsAdded.append(row["tag_id"]) } else { state.tagsRemoved.append(row["tag_id"]) }
+        }
+        return state
+    }
+
+    public func auditLog(itemID: Int64? = nil, limit: Int = 100) throws -> [AuditEntry] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM audit_log \(itemID == nil ? "" : "WHERE item_id = ?") ORDER BY id DESC LIMIT ?
+                """, arguments: itemID.map { [$0, limit] } ?? [limit])
+            return rows.map { row in
+                AuditEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"],
+                           itemID: row["item_id"], before: row["before"], after: row["after"])
+            }
+        }
+    }
+
+    /// Items for the queue and `items list`, newest first.
+    public func curatedItems(status: CurationStatus? = nil, tag: String? = nil, since: Date? = nil, query: String? = nil,
+                             limit: Int = 200) throws -> [CuratedItemSummary] {
+        if query != nil { try indexForSearch() }
+        return try pool.read { db in
+            var conditions = ["1"]
+            var arguments: StatementArguments = []
+            let statusSQL = "coalesce(c.state, 'new')"
+            if let status {
+                conditions.append("\(statusSQL) = ?")
+                _ = arguments.append(contentsOf: [status.rawValue])
+            }
+            if let tag {
+                conditions.append("""
+                    ((item.id IN (SELECT item_id FROM item_tag WHERE tag_id = ?)
+                      AND item.id NOT IN (SELECT item_id FROM item_manual_tag WHERE tag_id = ? AND added = 0))
+                     OR item.id IN (SELECT item_id FROM item_manual_tag WHERE tag_id = ? AND added = 1))
+                    """)
+                _ = arguments.append(contentsOf: [tag, tag, tag])
+            }
+            if let since {
+                conditions.append("item.sort_at >= ?")
+                _ = arguments.append(contentsOf: [since.timeIntervalSince1970])
+            }
+            if let query, let expression = SearchText.matchExpression(query) {
+                conditions.append("item.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?)")
+                _ = arguments.append(contentsOf: [expression])
+            }
+            _ = arguments.append(contentsOf: [limit])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT item.id, coalesce(c.title_override, item.title) AS title, source.title AS source_title, item.sort_at,
+                    coalesce(item.health_score, 0) AS score, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
+                    (SELECT group_concat(DISTINCT tag_id) FROM item_tag WHERE item_id = item.id) AS tags
+                FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY coalesce(c.pinned, 0) DESC, item.sort_at DESC, item.id DESC LIMIT ?
+                """, arguments: arguments)
+            return rows.map { row in
+                CuratedItemSummary(
+                    id: row["id"], title: row["title"] ?? "", sourceTitle: row["source_title"],
+                    listedAt: Date(timeIntervalSince1970: row["sort_at"]), healthScore: row["score"],
+                    status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
+                    tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted())
+            }
+        }
+    }
+
+    // MARK: Changing
+
+    /// Applies an editor's change to an item in one transaction: checks the version it was made
+    /// from (nil: the current one), lets `change` edit the state, bumps the version, and appends
+    /// the audit entry with the state before and after.
+    @discardableResult
+    public func changeCuration(itemID: Int64, expectedVersion: Int?, actor: String, action: String, at now: Date = Date(),
+                               _ change: @Sendable (inout CurationState) throws -> Void) throws -> CurationState {
+        try write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM item WHERE id = ?", arguments: [itemID]) != nil else {
+                throw CurationError("no item \(itemID)")
+            }
+            let before = try Self.curation(db, itemID: itemID)
+            if let expectedVersion, expectedVersion != before.version {
+                throw CurationConflict(itemID: itemID, expectedVersion: expectedVersion, current: before)
+            }
+            var after = before
+            try change(&after)
+            after.version = before.version + 1
+            after.updatedAt = now
+            after.updatedBy = actor
+            try db.execute(sql: """
+                INSERT INTO item_curation (item_id, state, pinned, title_override, note, note_html, version, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, pinned = excluded.pinned,
+                    title_override = excluded.title_override, note = excluded.note, note_html = excluded.note_html,
+                    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """, arguments: [itemID, after.status.rawValue, after.pinned, after.titleOverride, after.note, after.noteHTML,
+                                 after.version, now.timeIntervalSince1970, actor])
+            if before.tagsAdded != after.tagsAdded || before.tagsRemoved != after.tagsRemoved {
+                try db.execute(sql: "DELETE FROM item_manual_tag WHERE item_id = ?", arguments: [itemID])
+                for (tags, added) in [(after.tagsAdded, true), (after.tagsRemoved, false)] {
+                    for tag in tags {
+                        try db.execute(sql: "INSERT INTO item_manual_tag (item_id, tag_id, added, by, at) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [itemID, tag, added, actor, now.timeIntervalSince1970])
+                    }
+                }
+            }
+            try Self.audit(db, at: now, actor: actor, action: action, itemID: itemID, before: before, after: after)
+            return after
+        }
+    }
+
+    /// Writes one audit entry. The log is append-only: triggers refuse to change or delete it.
+    static func audit<Value: Encodable>(_ db: Database, at now: Date, actor: String, action: String, itemID: Int64?,
+                                        before: Value?, after: Value?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        func json(_ value: Value?) throws -> String? { try value.map { String(decoding: try encoder.encode($0), as: UTF8.self) } }
+        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, item_id, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [now.timeIntervalSince1970, actor, action, itemID, try json(before), try json(after)])
+    }
+
+    /// Public form of `audit`, for actions outside an item (users, merges).
+    public func recordAudit(actor: String, action: String, itemID: Int64? = nil, before: [String: String]? = nil,
+                            after: [String: String]? = nil, at now: Date = Date()) throws {
+        try write { db in try Self.audit(db, at: now, actor: actor, action: action, itemID: itemID, before: before, after: after) }
+    }
+
+    /// Puts every tagged item that has no decision yet through the policy, in one transaction:
+    /// queued, selected or rejected by "policy" (each decision audited), or left new.
+    @discardableResult
+    public func applyCurationPolicy(_ policy: CurationPolicy, at now: Date = Date()) throws -> [CurationStatus: Int] {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT item.id, item.health, coalesce(item.health_score, 0) AS score,
+                    EXISTS (SELECT 1 FROM item_cve JOIN cve_info USING (cve) WHERE item_cve.item_id = item.id AND cve_info.kev_added IS NOT NULL) AS kev
+                FROM item WHERE item.tagged_hash IS NOT NULL AND item.id NOT IN (SELECT item_id FROM item_curation)
+                """)
+            var counts: [CurationStatus: Int] = [:]
+            for row in rows {
+                let score: Double = row["score"]
+                let health: Bool = row["health"] ?? false
+                let status: CurationStatus
+                if health && (score >= policy.autoSelectThreshold || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
+                    status = .selected
+                } else if score >= policy.queueThreshold {
+                    status = .queued
+                } else if score < policy.floor {
+                    status = .rejected
+                } else {
+                    continue
+                }
+                let id: Int64 = row["id"]
+                let after = CurationState(status: status, version: 1, updatedAt: now, updatedBy: "policy")
+                try db.execute(sql: """
+                    INSERT INTO item_curation (item_id, state, version, updated_at, updated_by) VALUES (?, ?, 1, ?, 'policy')
+                    """, arguments: [id, status.rawValue, now.timeIntervalSince1970])
+                try Self.audit(db, at: now, actor: "policy", action: status.rawValue, itemID: id, before: CurationState(), after: after)
+                counts[status, default: 0] += 1
+            }
+            return counts
+        }
+    }
+
+    /// Selected items that appeared in an edition become published (audited, by "publication").
+    public func markPublished(itemIDs: [Int64], at now: Date = Date()) throws {
+        guard !itemIDs.isEmpty else { return }
+        try write { db in
+            for chunk in Self.lookupChunks(itemIDs) {
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT item_id FROM item_curation WHERE state = 'selected' AND item_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                    """, arguments: StatementArguments(chunk))
+                for id in ids {
+                    let before = try Self.curation(db, itemID: id)
+                    var after = before
+                    after.status = .published
+                    after.version += 1
+                    after.updatedAt = now
+                    after.updatedBy = "publication"
+                    try db.execute(sql: """
+                        UPDATE item_curation SET state = 'published', version = version + 1, updated_at = ?, updated_by = 'publication'
+                        WHERE item_id = ?
+                        """, arguments: [now.timeIntervalSince1970, id])
+                    try Self.audit(db, at: now, actor: "publication", action: "published", itemID: id, before: before, after: after)
+                }
+            }
+        }
+    }
+
+    /// The automatic tags without those an editor removed, and those an editor added (rule
+    /// "editor", field "editor": the page says who decided).
+    static func applyManualTags(_ tags: [TagEvidence], _ manual: [(tag: String, added: Bool)]) -> [TagEvidence] {
+        guard !manual.isEmpty else { return tags }
+        let removed = Set(manual.filter { !$0.added }.map(\.tag))
+        var result = tags.filter { !removed.contains($0.tagID) }
+        for entry in manual where entry.added && !result.contains(where: { $0.tagID == entry.tag }) {
+            result.append(TagEvidence(tagID: entry.tag, ruleID: "editor", matchedText: "", field: "editor"))
+        }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Desk
+import Dispatch
+import Foundation
+import Logging
+import Pipeline
+import Tagging
+
+/// `cyberveille serve [--port N]`: the editors' web desk, on 127.0.0.1 by default.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the editors' web desk (on 127.0.0.1 unless --host says otherwise).")
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Port to listen on.") var port = 8417
+    @Option(help: "Address to listen on. Anything but loopback exposes the desk: put it behind TLS.") var host = "127.0.0.1"
+    @Option(help: "Folder of the desk's templates.") var templates = "Templates/desk"
+    @Flag(name: .customLong("insecure-cookies"), help: "Session cookies without Secure (only for a browser that refuses them on http://127.0.0.1).")
+    var insecureCookies = false
+
+    func run() throws {
+        let environment = try reportingFailure { try options.environment(verboseByDefault: true) }
+        let server = try reportingFailure {
+            let taxonomy = try Taxonomy.load(path: environment.settings.rulesPath)
+            return try DeskServer(
+                store: environment.store, knownTags: Set(taxonomy.tags.map(\.id)), passwordCost: environment.settings.passwordCost,
+                publishUnreviewed: environment.settings.curation.publishUnreviewed,
+                configuration: DeskConfiguration(host: host, port: port, secureCookies: !insecureCookies, templatesDirectory: templates),
+                logger: environment.logger)
+        }
+        let logger = environment.logger
+        let done = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        Task {
+            do {
+                try await server.application { port in
+                    logger.notice("desk listening", metadata: ["url": "http://\(host):\(port)/queue"])
+                }.runService()
+            } catch {
+                failure.set("\(error)")
+            }
+            done.signal()
+        }
+        done.wait()
+        if let message = failure.get() { throw fail(message) }
+    }
+}
+
+private final class FailureBox: @unchecked Sendable {
+    private var message: String?
+    private let lock = NSLock()
+    func set(_ text: String) { lock.withLock { message = text } }
+    func get() -> String? { lock.withLock { message } }
+}

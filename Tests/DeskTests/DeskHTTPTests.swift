@@ -1,0 +1,198 @@
+import Config
+import Curation
+import Desk
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Model
+import Storage
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A browser's worth of HTTP for the tests: cookies kept by hand, redirects not followed.
+private final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    let base: String
+    var cookies: [String: String] = [:]
+    private lazy var session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+    }()
+
+    init(base: String) { self.base = base }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+
+    struct Page {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    func get(_ path: String) -> Page { send(path, method: "GET", form: nil) }
+
+    func post(_ path: String, _ form: [String: String]) -> Page { send(path, method: "POST", form: form) }
+
+    private func send(_ path: String, method: String, form: [String: String]?) -> Page {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
+        if let form {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            request.httpBody = Data(form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&").utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var page = Page(status: 0, headers: [:], body: "")
+        session.dataTask(with: request) { data, response, _ in
+            let http = response as? HTTPURLResponse
+            var headers: [String: String] = [:]
+            for (key, value) in http?.allHeaderFields ?? [:] { headers[String(describing: key).lowercased()] = String(describing: value) }
+            page = Page(status: http?.statusCode ?? 0, headers: headers, body: String(decoding: data ?? Data(), as: UTF8.self))
+            done.signal()
+        }.resume()
+        done.wait()
+        for cookie in (page.headers["set-cookie"] ?? "").components(separatedBy: ", cv_") {
+            let pair = cookie.split(separator: ";").first.map(String.init) ?? ""
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count >= 1, !parts[0].isEmpty else { continue }
+            let name = parts[0].hasPrefix("cv_") ? parts[0] : "cv_" + parts[0]
+            if parts.count == 2, !parts[1].isEmpty { cookies[name] = parts[1] } else { cookies[name] = nil }
+        }
+        return page
+    }
+
+    /// The value of the first hidden `csrf` field of a page.
+    static func csrf(_ body: String) -> String? {
+        guard let range = body.range(of: "name=\"csrf\" value=\"") else { return nil }
+        return String(body[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+/// A store with two items, one whose title carries a script, and two editors; the desk on a free port.
+private func startDesk(failedLoginsPerUser: Int = 5) async throws -> (base: String, store: Store, stop: @Sendable () -> Void) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cv-desk-\(UUID().uuidString).sqlite").path
+    let store = try Store(path: path)
+    try store.syncSources([Source(id: "s", title: "Source S", url: "https://example.org/")])
+    _ = try store.upsertItems(sourceID: "s", [
+        ParsedItem(id: "1", title: "<script>alert('desk')</script> Rançongiciel au CHU", link: "https://example.org/1",
+                   summary: "Un CHU <img src=x onerror=alert(1)> touché."),
+        ParsedItem(id: "2", title: "Fuite de données dans une clinique", link: "https://example.org/2"),
+    ])
+    let items = try store.itemsToTag(rulesFingerprint: "r")
+    try store.saveClassifications(items.map {
+        ($0, Classification(score: 0.7, health: true, evidence: [TagEvidence(tagID: "sante", ruleID: "sante.secteur", matchedText: "CHU", field: "title")], cves: []))
+    })
+    try store.applyCurationPolicy(CurationPolicy())
+    let editors = Editors(store: store, cost: 4)
+    try editors.add("alice", role: .editor, password: "alice's long password", actor: "test")
+    try editors.add("bob", role: .editor, password: "bob's long password!", actor: "test")
+    let server = try DeskServer(
+        store: store, knownTags: ["sante"], passwordCost: 4, publishUnreviewed: true,
+        configuration: DeskConfiguration(port: 0, templatesDirectory: root.appendingPathComponent("Templates/desk").path,
+                                         failedLoginsPerUser: failedLoginsPerUser),
+        logger: Logger(label: "desk-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let task = Task {
+        try await server.application { port in continuation.yield(port) }.run()
+    }
+    var iterator = ports.makeAsyncIterator()
+    let port = await iterator.next() ?? 0
+    return ("http://127.0.0.1:\(port)", store, { task.cancel() })
+}
+
+private func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.Page {
+    let form = browser.get("/login")
+    return browser.post("/login", ["username": name, "password": password, "csrf": Browser.csrf(form.body) ?? ""])
+}
+
+@Suite(.serialized) struct DeskHTTPTests {
+    @Test func healthLoginQueueAndActions() async throws {
+        let (base, store, stop) = try await startDesk()
+        defer { stop() }
+        let browser = Browser(base: base)
+        #expect(browser.get("/health").status == 200)
+        #expect(browser.get("/queue").status == 303, "no session: sent to the sign-in page")
+
+        let wrong = signIn(browser, "alice", "not her password")
+        #expect(wrong.status == 401)
+        #expect(wrong.body.contains("Nom ou mot de passe incorrect"))
+
+        let good = signIn(browser, "alice", "alice's long password")
+        #expect(good.status == 303)
+        #expect(good.headers["location"] == "/queue")
+        let setCookie = good.headers["set-cookie"] ?? ""
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Secure"))
+
+        let queue = browser.get("/queue")
+        #expect(queue.status == 200)
+        #expect(queue.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(queue.body.contains("Fuite de données dans une clinique"))
+        // The script in a title is text, never markup.
+        #expect(queue.body.contains("&lt;script&gt;alert(&#39;desk&#39;)&lt;/script&gt;") || queue.body.contains("&lt;script&gt;alert("))
+        #expect(!queue.body.contains("<script>alert"))
+        let item = browser.get("/items/1")
+        #expect(!item.body.contains("<script>alert") && !item.body.contains("onerror"))
+
+        // CSRF: a post without the session's token changes nothing.
+        let forged = browser.post("/items/2/select", ["csrf": "0000", "version": "1"])
+        #expect(forged.status == 403)
+        #expect(try store.curation(itemID: 2).status == .queued)
+
+        let csrf = try #require(Browser.csrf(queue.body))
+        #expect(browser.post("/items/2/select", ["csrf": csrf, "version": "1", "return": "/queue"]).status == 303)
+        #expect(try store.curation(itemID: 2).status == .selected)
+        #expect(browser.post("/items/1/reject", ["csrf": csrf, "version": "1"]).status == 303)
+        #expect(try store.curation(itemID: 1).status == .rejected)
+        #expect(try store.auditLog(itemID: 2).first?.actor == "alice")
+        #expect(browser.get("/preview").body.contains("Fuite de données dans une clinique"))
+        #expect(!browser.get("/preview").body.contains("Rançongiciel au CHU"))
+    }
+
+    @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
+        let (base, store, stop) = try await startDesk()
+        defer { stop() }
+        let alice = Browser(base: base), bob = Browser(base: base)
+        _ = signIn(alice, "alice", "alice's long password")
+        _ = signIn(bob, "bob", "bob's long password!")
+        // Both open item 2 at version 1.
+        let alicePage = alice.get("/items/2"), bobPage = bob.get("/items/2")
+        #expect(alicePage.body.contains("version 1") && bobPage.body.contains("version 1"))
+        let aliceCSRF = try #require(Browser.csrf(alicePage.body)), bobCSRF = try #require(Browser.csrf(bobPage.body))
+        #expect(alice.post("/items/2/edit", ["csrf": aliceCSRF, "version": "1", "title": "Titre d'Alice", "note": ""]).status == 303)
+        let conflict = bob.post("/items/2/edit", ["csrf": bobCSRF, "version": "1", "title": "Titre de Bob", "note": ""])
+        #expect(conflict.status == 409)
+        #expect(conflict.body.contains("Titre de Bob"), "the second editor's version is shown")
+        #expect(conflict.body.contains("Titre d&#39;Alice") || conflict.body.contains("Titre d'Alice"), "and the stored one")
+        #expect(try store.curation(itemID: 2).titleOverride == "Titre d'Alice", "never a silent overwrite")
+    }
+
+    @Test func repeatedWrongPasswordsAreRateLimited() async throws {
+        let (base, _, stop) = try await startDesk(failedLoginsPerUser: 3)
+        defer { stop() }
+        let browser = Browser(base: base)
+        for _ in 0..<3 { #expect(signIn(browser, "alice", "wrong password").status == 401) }
+        let limited = signIn(browser, "alice", "alice's long password")
+        #expect(limited.status == 429, "even the right password waits")
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 > 0)
+        #expect(signIn(browser, "bob", "bob's long password!").status == 303, "other editors are not locked out")
+    }
+
+    @Test func aLoginWithoutItsFormTokenIsRefused() async throws {
+        let (base, _, stop) = try await startDesk()
+        defer { stop() }
+        let browser = Browser(base: base)
+        let page = browser.post("/login", ["username": "alice", "password": "alice's long password", "csrf": "forged"])
+        #expect(page.status == 403)
+        #expect(browser.cookies["cv_session"] == nil)
+    }
+}
