@@ -216,7 +216,8 @@ extension Settings {
             return value
         }
         settings.curation = CurationPolicy(
-            queueThreshold: try fraction("queue_threshold", 0.5), autoSelectThreshold: try fraction("auto_select_threshold", 0.9),
+            queueThreshold: try fraction("queue_threshold", 0.5),
+            autoSelectThreshold: try curation?.double("auto_select_threshold") == nil ? nil : try fraction("auto_select_threshold", 1),
             autoSelectKnownExploited: try curation?.bool("auto_select_known_exploited") ?? true,
             floor: try fraction("floor", 0.05), publishUnreviewed: try curation?.bool("publish_unreviewed") ?? true)
         let desk = try config?.table("desk")

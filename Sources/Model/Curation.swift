@@ -59,8 +59,9 @@ public struct CurationState: Sendable, Equatable, Codable {
 public struct CurationPolicy: Sendable, Equatable {
     /// Health score from which a new item goes to the editors' queue.
     public var queueThreshold: Double
-    /// Health items from this score on are selected without an editor.
-    public var autoSelectThreshold: Double
+    /// Health items from this score on are selected without an editor (nil: none is, on score
+    /// alone).
+    public var autoSelectThreshold: Double?
     /// Health items with a known-exploited CVE are selected without an editor.
     public var autoSelectKnownExploited: Bool
     /// Items scored below this are rejected by policy: never shown.
@@ -69,7 +70,7 @@ public struct CurationPolicy: Sendable, Equatable {
     /// daily run publishes a sensible edition without any editor.
     public var publishUnreviewed: Bool
 
-    public init(queueThreshold: Double = 0.5, autoSelectThreshold: Double = 0.9, autoSelectKnownExploited: Bool = true,
+    public init(queueThreshold: Double = 0.5, autoSelectThreshold: Double? = nil, autoSelectKnownExploited: Bool = true,
                 floor: Double = 0.05, publishUnreviewed: Bool = true) {
         self.queueThreshold = queueThreshold
         self.autoSelectThreshold = autoSelectThreshold

@@ -25,6 +25,8 @@ public final class Daemon: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let wakeRequested = Atomic<Bool>(false)
     private let roundsDone = Atomic<Int>(0)
+    /// The last audit entry the published site reflects (0: none yet, so the first round publishes).
+    private let auditPublished = Atomic<Int64>(0)
     /// What the rounds did, for the metrics endpoint.
     public let metrics = DaemonMetrics()
 
@@ -73,9 +75,13 @@ public final class Daemon: Sendable {
                 for silent in summary.criticalSilent {
                     logger.error("critical source silent", metadata: ["source": "\(silent.source.id)"])
                 }
-                let siteMayChange = summary.itemsTaggedHealth > 0 || summary.enrichmentLoaded
+                // Editors' decisions (desk, commands) are in the audit log: any since the last
+                // publication also changes the site.
+                let auditMark = try environment.store.latestAuditID()
+                let siteMayChange = summary.itemsTaggedHealth > 0 || summary.enrichmentLoaded || auditMark > auditPublished.load(ordering: .relaxed)
                 if environment.settings.site.publishFromDaemon, siteMayChange, !stopRequested.load(ordering: .relaxed) {
                     let published = try PublicationRun(environment: environment).execute(.publishOnly)
+                    auditPublished.store(try environment.store.latestAuditID(), ordering: .relaxed)
                     metrics.recordPublication()
                     logger.info("site published", metadata: [
                         "pages_written": "\(published.pagesWritten)", "pages_reused": "\(published.pagesReused)"])

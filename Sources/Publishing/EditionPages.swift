@@ -56,13 +56,15 @@ extension SitePublisher {
         try writer.write(try render(archives, "index-page"), at: "archives/")
     }
 
-    /// Alerts first (known exploited), then incidents, vulnerabilities, the rest; within a
+    /// Pinned items first, then alerts (known exploited), incidents, vulnerabilities, the rest; within a
     /// theme, known-exploited and higher CVSS first, then newest.
     private func themes(_ items: [ItemView]) -> [ThemeView] {
-        var alerts: [ItemView] = [], incidents: [ItemView] = [], vulnerabilities: [ItemView] = [], other: [ItemView] = []
+        var pinned: [ItemView] = [], alerts: [ItemView] = [], incidents: [ItemView] = [], vulnerabilities: [ItemView] = [], other: [ItemView] = []
         for item in items {
             let tags = Set(item.tags.map(\.id))
-            if item.knownExploited || tags.contains("exploitation-active") {
+            if item.pinned {
+                pinned.append(item)  // an editor put it at the top
+            } else if item.knownExploited || tags.contains("exploitation-active") {
                 alerts.append(item)
             } else if !tags.isDisjoint(with: Self.incidentTags) {
                 incidents.append(item)
@@ -81,7 +83,7 @@ extension SitePublisher {
                 return a.offset < b.offset
             }.map(\.element)
         }
-        return [("alertes", "theme_alerts", alerts), ("incidents", "theme_incidents", incidents),
+        return [("a-la-une", "theme_pinned", pinned), ("alertes", "theme_alerts", alerts), ("incidents", "theme_incidents", incidents),
                 ("vulnerabilites", "theme_vulnerabilities", vulnerabilities), ("autres", "theme_other", other)]
             .filter { !$0.2.isEmpty }
             .map { ThemeView(id: $0.0, title: strings[$0.1], items: bySeverity($0.2)) }

@@ -64,6 +64,8 @@ extension ItemView: MustacheParent {
         case "alsoReportedBy": return alsoReportedBy
         case "hasMentions": return hasMentions
         case "advisory": return advisory
+        case "pinned": return pinned
+        case "editorNoteHTML": return editorNoteHTML
         default: return nil
         }
     }

@@ -62,6 +62,10 @@ struct ItemView {
     var hasMentions: Bool
     /// For advisories (CSAF, CERT-FR, KEV): what the document says as data.
     var advisory: AdvisoryView?
+    /// An editor pinned it (the edition's first section) and may have written a note about it
+    /// (sanitized HTML, rendered unescaped: `{{{editorNoteHTML}}}`).
+    var pinned: Bool = false
+    var editorNoteHTML: String?
 }
 
 struct AdvisoryView {

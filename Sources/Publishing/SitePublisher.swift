@@ -29,7 +29,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-11-29.1"
+    static let renderVersion = "2026-11-29.2"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -158,7 +158,7 @@ public struct SitePublisher: Sendable {
             cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language,
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
-            advisory: item.advisory.map(advisoryView))
+            advisory: item.advisory.map(advisoryView), pinned: item.pinned, editorNoteHTML: item.editorNoteHTML)
     }
 
     private static let productsShown = 25
@@ -189,6 +189,8 @@ public struct SitePublisher: Sendable {
             hasher.combine(part)
         }
         hasher.combine(list: item.authors)
+        hasher.combine("\(item.pinned)")
+        hasher.combine(item.editorNoteHTML)
         hasher.combine(list: item.tags.map { "\($0.tagID)|\($0.ruleID)|\($0.matchedText)|\($0.field)" })
         hasher.combine(list: item.cveDetails.map { "\($0.cve)|\($0.knownExploitedSince ?? "")|\($0.remediationDue ?? "")|\($0.epss ?? -1)" })
         hasher.combine(list: item.alsoReportedBy.map { "\($0.sourceTitle)|\($0.title)|\($0.link ?? "")" })

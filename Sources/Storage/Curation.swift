@@ -186,7 +186,7 @@ extension Store {
                 let score: Double = row["score"]
                 let health: Bool = row["health"] ?? false
                 let status: CurationStatus
-                if health && (score >= policy.autoSelectThreshold || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
+                if health && (policy.autoSelectThreshold.map { score >= $0 } == true || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
                     status = .selected
                 } else if score >= policy.queueThreshold {
                     status = .queued
@@ -242,5 +242,12 @@ extension Store {
             result.append(TagEvidence(tagID: entry.tag, ruleID: "editor", matchedText: "", field: "editor"))
         }
         return result
+    }
+}
+
+extension Store {
+    /// The id of the newest audit entry (0 when there is none): the daemon republishes when it grows.
+    public func latestAuditID() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_log") ?? 0 }
     }
 }

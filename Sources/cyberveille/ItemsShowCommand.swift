@@ -18,6 +18,8 @@ struct ItemsShow: ParsableCommand {
             guard let shown = try store.item(id: item) else { throw ValidationError("no item \(item)") }
             let story = try store.storyMembers(of: item)
             let revisions = try store.revisions(of: item)
+            let curation = try store.curation(itemID: item)
+            let history = try store.auditLog(itemID: item, limit: 50)
             if json {
                 let object: [String: Any] = [
                     "id": shown.id, "title": shown.title, "link": shown.link ?? NSNull(), "source": shown.sourceID,
@@ -29,6 +31,10 @@ struct ItemsShow: ParsableCommand {
                     "story": story.map { ["id": $0.itemID, "source": $0.sourceID, "title": $0.title, "link": $0.link ?? NSNull()] as [String: Any] },
                     "revisions": revisions.map { ["replaced_at": ISO8601UTC.string(from: $0.replacedAt), "title": $0.title ?? NSNull(),
                                                   "changed": $0.changedFields] as [String: Any] },
+                    "state": curation.status.rawValue, "pinned": curation.pinned, "version": curation.version,
+                    "title_override": curation.titleOverride ?? NSNull(), "note": curation.note ?? NSNull(),
+                    "tags_added": curation.tagsAdded, "tags_removed": curation.tagsRemoved,
+                    "history": history.map { ["at": ISO8601UTC.string(from: $0.at), "actor": $0.actor, "action": $0.action] as [String: Any] },
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
@@ -40,6 +46,12 @@ struct ItemsShow: ParsableCommand {
                   + (shown.tags.isEmpty ? "" : "  tags: " + Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted().joined(separator: ", ")))
             if !shown.cves.isEmpty { print("CVE: \(shown.cveDetails.map(\.summary).joined(separator: ", "))") }
             if let cvss = shown.cvss { print("CVSS (highest given): \(cvss)") }
+            print("state: \(curation.status.rawValue)\(curation.pinned ? ", pinned" : "") (version \(curation.version))"
+                  + (curation.updatedBy.map { ", last by \($0)" } ?? ""))
+            if let note = curation.note { print("note: \(note)") }
+            if !curation.tagsAdded.isEmpty || !curation.tagsRemoved.isEmpty {
+                print("tags by hand: +\(curation.tagsAdded.joined(separator: " +")) -\(curation.tagsRemoved.joined(separator: " -"))")
+            }
             if story.count > 1 {
                 print("story told by \(story.count) items:")
                 for member in story {
@@ -53,6 +65,10 @@ struct ItemsShow: ParsableCommand {
                           + " — then changed: \(revision.changedFields.joined(separator: ", "))")
                 }
             }
+            if !history.isEmpty {
+                print("history:")
+                for entry in history { print("  \(ISO8601UTC.string(from: entry.at))  \(entry.actor)  \(entry.action)") }
+            }
         }
     }
 }
@@ -64,11 +80,13 @@ struct ItemsMerge: ParsableCommand {
     @OptionGroup var options: CommonOptions
     @Argument(help: "An item of the story to keep.") var item: Int64
     @Argument(help: "An item of the story merged into it.") var other: Int64
+    @OptionGroup var who: ActorOption
 
     func run() throws {
         try reportingFailure {
             let store = try options.environment().store
             let story = try store.mergeStories(item: item, other: other)
+            try store.recordAudit(actor: who.actor, action: "merge", itemID: item, after: ["merged": String(other), "story": String(story)])
             print("story \(story): \(try store.storyMembers(of: item).count) items")
         }
     }
@@ -80,10 +98,13 @@ struct ItemsSplit: ParsableCommand {
         commandName: "split", abstract: "Take an item out of its story into a story of its own.")
     @OptionGroup var options: CommonOptions
     @Argument(help: "The item.") var item: Int64
+    @OptionGroup var who: ActorOption
 
     func run() throws {
         try reportingFailure {
-            let story = try options.environment().store.splitStory(item: item)
+            let store = try options.environment().store
+            let story = try store.splitStory(item: item)
+            try store.recordAudit(actor: who.actor, action: "split", itemID: item, after: ["story": String(story)])
             print("item \(item) now in story \(story)")
         }
     }

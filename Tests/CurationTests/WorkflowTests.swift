@@ -31,7 +31,7 @@ private let curatorTags: Set<String> = ["sante", "rancongiciel", "hopital"]
     @Test func thePolicyQueuesSelectsAndRejectsWithoutAnEditor() throws {
         // 0: health + KEV → selected; 1: ≥ 0.9 → selected; 2: health → queued; 3: between → new; 4: below the floor → rejected
         let store = try store(scores: [0.6, 0.95, 0.7, 0.3, 0.01], kev: [0])
-        let counts = try store.applyCurationPolicy(CurationPolicy())
+        let counts = try store.applyCurationPolicy(CurationPolicy(autoSelectThreshold: 0.9))
         #expect(counts == [.selected: 2, .queued: 1, .rejected: 1])
         #expect(try (1...5).map { try store.curation(itemID: Int64($0)).status } == [.selected, .selected, .queued, .new, .rejected])
         #expect(try store.auditLog().allSatisfy { $0.actor == "policy" })
