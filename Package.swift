@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Publishing", dependencies: [
             "Model", "Config", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "Incidents", dependencies: ["Model"]),
         .target(name: "Curation", dependencies: [
             "Model", "Storage", "FeedParsing", .product(name: "Ink", package: "Ink"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -53,17 +54,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing",
+            "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing", "Incidents",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cyberveille", dependencies: [
-            "Pipeline", "Model", "Config", "FeedParsing", "Fetching", "Storage", "Advisories", "Curation", "Desk",
+            "Pipeline", "Model", "Config", "FeedParsing", "Fetching", "Storage", "Advisories", "Curation", "Desk", "Incidents",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test helpers (a loopback HTTP server); never linked into the product.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport"),
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
@@ -71,11 +72,12 @@ let package = Package(
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Config", "Model", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "Storage", "Model", "TestSupport"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model"]),
         .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport"]),
+            "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport", "Incidents"]),
     ],
     swiftLanguageModes: [.v6]
 )

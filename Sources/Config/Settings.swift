@@ -21,6 +21,8 @@ public struct Settings: Sendable, Equatable {
     public var curation = CurationPolicy()
     /// bcrypt cost of editors' passwords (the desk and `users`).
     public var passwordCost = 12
+    /// The observatory's anonymity threshold: counts below it are withheld.
+    public var observatoryK = 5
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -130,7 +132,7 @@ extension Settings {
         } else {
             config = nil
         }
-        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk"])
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
@@ -225,6 +227,12 @@ extension Settings {
         if let cost = try desk?.int("password_cost") {
             guard (4...31).contains(cost) else { throw desk!.error("`password_cost` must be between 4 and 31 (bcrypt)") }
             settings.passwordCost = cost
+        }
+        let observatory = try config?.table("observatory")
+        try observatory?.checkKeys(["k"])
+        if let k = try observatory?.int("k") {
+            guard (2...1000).contains(k) else { throw observatory!.error("`k` must be between 2 and 1000") }
+            settings.observatoryK = k
         }
         return settings
     }

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Incidents
 import Model
 import Publishing
 import Storage
@@ -18,7 +19,12 @@ struct PublishStep {
         try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))
         let items = try environment.store.publishableItems(limit: settings.site.archiveItems,
                                                           unreviewed: settings.curation.publishUnreviewed)
-        let report = try publisher.publish(items: items, to: settings.outputDirectory, now: now)
+        // The observatory reads declarations as facts without their private fields.
+        let facts = try environment.store.incidentFacts()
+        let statistics = ObservatoryStatistics(k: settings.observatoryK)
+        let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) }).sorted()
+        let observatories = [statistics.observatory(facts)] + years.map { statistics.observatory(facts, year: $0) }
+        let report = try publisher.publish(items: items, observatories: observatories, to: settings.outputDirectory, now: now)
         // Selected items that are now on the site have been published (the workflow's last step).
         try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
         summary.pagesWritten = report.pagesWritten

@@ -36,7 +36,7 @@ public struct SitePublisher: Sendable {
 
     public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
         self.templates = try TemplateSet(directory: templatesDirectory,
-                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom"])
+                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -67,7 +67,10 @@ public struct SitePublisher: Sendable {
     }
 
     /// `items`: what may be published, newest first.
-    public func publish(items: [PublishedItem], to outputDirectory: String, now: Date = Date()) throws -> Report {
+    /// `observatories`: the incident statistics, for all declarations (year nil) and per year;
+    /// none, no observatory pages.
+    public func publish(items: [PublishedItem], observatories: [Observatory] = [], to outputDirectory: String,
+                        now: Date = Date()) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
         let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
@@ -79,6 +82,7 @@ public struct SitePublisher: Sendable {
             try writeTagPages(views, site: siteView, to: writer)
             try writeSourcePages(views, site: siteView, to: writer)
             try writeStaticPages(site: siteView, to: writer)
+            try writeObservatory(observatories, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeManifest()

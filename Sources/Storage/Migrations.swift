@@ -294,6 +294,55 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v9-incidents") { db in
+            // incident: one declaration (structure_name and description are private: only
+            // `incidents show` reads them; statistics select other columns). The analyst's
+            // qualification is kept beside the declared nature and category. incident_revision:
+            // a re-imported declaration that changed keeps its previous version. incident_step:
+            // the cell's work, dated and attributed (received, qualified, support, closed).
+            try db.execute(sql: """
+                CREATE TABLE incident (
+                    id TEXT PRIMARY KEY,
+                    declared_at REAL NOT NULL,
+                    occurred_at REAL,
+                    structure_type TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    nature TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    care_disrupted INTEGER NOT NULL,
+                    health_data_affected INTEGER NOT NULL,
+                    support_requested INTEGER NOT NULL,
+                    unavailability_hours REAL,
+                    cves TEXT NOT NULL,
+                    products TEXT NOT NULL,
+                    structure_name TEXT,
+                    description TEXT,
+                    qualified_nature TEXT,
+                    qualified_category TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('received', 'qualified', 'support', 'closed')),
+                    content_hash TEXT NOT NULL,
+                    imported_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX incident_by_declared_at ON incident(declared_at);
+                CREATE TABLE incident_revision (
+                    incident_id TEXT NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+                    replaced_at REAL NOT NULL,
+                    previous TEXT NOT NULL,
+                    changed_fields TEXT NOT NULL
+                );
+                CREATE INDEX incident_revision_by_incident ON incident_revision(incident_id, replaced_at);
+                CREATE TABLE incident_step (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    incident_id TEXT NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+                    step TEXT NOT NULL CHECK (step IN ('received', 'qualified', 'support', 'closed')),
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX incident_step_by_incident ON incident_step(incident_id, id);
+                """)
+        }
         return migrator
     }
 }
