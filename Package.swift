@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Pipeline", dependencies: [
-            "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing", "Incidents",
+            "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing", "Incidents", "Curation",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "cyberveille", dependencies: [

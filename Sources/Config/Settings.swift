@@ -23,6 +23,8 @@ public struct Settings: Sendable, Equatable {
     public var passwordCost = 12
     /// The observatory's anonymity threshold: counts below it are withheld.
     public var observatoryK = 5
+    /// Alert rules' thresholds and publication (`[alerts]`, docs/incidents.md).
+    public var alerts = AlertSettings()
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -132,7 +134,7 @@ extension Settings {
         } else {
             config = nil
         }
-        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory"])
+        try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory", "alerts"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
         let site = try config?.table("site")
@@ -228,6 +230,18 @@ extension Settings {
             guard (4...31).contains(cost) else { throw desk!.error("`password_cost` must be between 4 and 31 (bcrypt)") }
             settings.passwordCost = cost
         }
+        let alerts = try config?.table("alerts")
+        try alerts?.checkKeys(["burst_count", "regional_burst_count", "burst_days", "auto_publish_from", "require_approval"])
+        settings.alerts.burstCount = try positive(alerts, "burst_count", 5)
+        settings.alerts.regionalBurstCount = try positive(alerts, "regional_burst_count", 3)
+        settings.alerts.burstDays = try positive(alerts, "burst_days", 7)
+        settings.alerts.requireApproval = try alerts?.bool("require_approval") ?? true
+        if let level = try alerts?.string("auto_publish_from"), level != "none" {
+            guard let severity = AlertSeverity(rawValue: level) else {
+                throw alerts!.error("`auto_publish_from` is none, " + AlertSeverity.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            settings.alerts.autoPublishFrom = severity
+        }
         let observatory = try config?.table("observatory")
         try observatory?.checkKeys(["k"])
         if let k = try observatory?.int("k") {
@@ -236,4 +250,16 @@ extension Settings {
         }
         return settings
     }
+}
+
+public struct AlertSettings: Sendable, Equatable {
+    public var burstCount = 5
+    public var regionalBurstCount = 3
+    public var burstDays = 7
+    /// Derived alerts from this severity on are published without an editor (nil: none is).
+    public var autoPublishFrom: AlertSeverity?
+    /// Publishing an alert needs a second editor's approval.
+    public var requireApproval = true
+
+    public init() {}
 }

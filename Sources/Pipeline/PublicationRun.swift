@@ -58,6 +58,8 @@ public struct PublicationRun: Sendable {
             summary.itemsGrouped += try environment.store.groupStories(now: now).joined
             // Tagged items without a decision go through the curation policy.
             try environment.store.applyCurationPolicy(settings.curation, at: now)
+            // Declarations and advisories may call for a sector alert (kept as drafts for editors).
+            summary.alertsChanged = try AlertStep(environment: environment).run(now: now)
             try environment.store.indexForSearch()
             if stages == .all, let purgeAfter = settings.purgeAfterSeconds {
                 summary.itemsPurged = try environment.store.purge(

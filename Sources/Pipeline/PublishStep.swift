@@ -24,7 +24,8 @@ struct PublishStep {
         let statistics = ObservatoryStatistics(k: settings.observatoryK)
         let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) }).sorted()
         let observatories = [statistics.observatory(facts)] + years.map { statistics.observatory(facts, year: $0) }
-        let report = try publisher.publish(items: items, observatories: observatories, to: settings.outputDirectory, now: now)
+        let alerts = try environment.store.publicAlerts(at: now)
+        let report = try publisher.publish(items: items, observatories: observatories, alerts: alerts, to: settings.outputDirectory, now: now)
         // Selected items that are now on the site have been published (the workflow's last step).
         try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
         summary.pagesWritten = report.pagesWritten

@@ -27,6 +27,8 @@ public struct RunSummary: Sendable, Equatable {
     /// Items that joined a story already told by another item.
     public var itemsGrouped = 0
     public var itemsPurged = 0
+    /// Sector alerts the rules created or updated.
+    public var alertsChanged = 0
     /// A new KEV catalog or EPSS file was loaded: known-exploited badges may have changed.
     public var enrichmentLoaded = false
     public var pagesWritten = 0
@@ -46,6 +48,7 @@ public struct RunSummary: Sendable, Equatable {
             "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
             "items_updated": itemsUpdated, "pages_written": pagesWritten, "critical_silent": criticalSilent.count,
             "items_grouped": itemsGrouped, "items_purged": itemsPurged, "pages_reused": pagesReused,
+            "alerts_changed": alertsChanged,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

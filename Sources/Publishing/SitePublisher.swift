@@ -36,7 +36,7 @@ public struct SitePublisher: Sendable {
 
     public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
         self.templates = try TemplateSet(directory: templatesDirectory,
-                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory"])
+                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -68,8 +68,8 @@ public struct SitePublisher: Sendable {
 
     /// `items`: what may be published, newest first.
     /// `observatories`: the incident statistics, for all declarations (year nil) and per year;
-    /// none, no observatory pages.
-    public func publish(items: [PublishedItem], observatories: [Observatory] = [], to outputDirectory: String,
+    /// none, no observatory pages. `alerts`: the sector alerts that are public.
+    public func publish(items: [PublishedItem], observatories: [Observatory] = [], alerts: [SectorAlert] = [], to outputDirectory: String,
                         now: Date = Date()) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
@@ -83,6 +83,7 @@ public struct SitePublisher: Sendable {
             try writeSourcePages(views, site: siteView, to: writer)
             try writeStaticPages(site: siteView, to: writer)
             try writeObservatory(observatories, site: siteView, to: writer)
+            try writeAlerts(alerts, items: items, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeManifest()

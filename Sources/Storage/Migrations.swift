@@ -343,6 +343,35 @@ enum Migrations {
                 CREATE INDEX incident_step_by_incident ON incident_step(incident_id, id);
                 """)
         }
+        migrator.registerMigration("v10-alerts") { db in
+            // alert: sector alerts, derived by a rule (rule, rule_key: the situation; one open
+            // alert per situation, updated in place) or written by an editor. An update keeps the
+            // id, so readers see an update of the same Atom entry. alert_history: every change,
+            // who and when, with the alert before and after.
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    id TEXT PRIMARY KEY,
+                    rule TEXT,
+                    rule_key TEXT,
+                    severity TEXT NOT NULL CHECK (severity IN ('info', 'moderate', 'high', 'critical')),
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'updated', 'closed')),
+                    data TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE UNIQUE INDEX alert_open_by_rule_key ON alert(rule_key) WHERE rule_key IS NOT NULL AND status != 'closed';
+                CREATE TABLE alert_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alert_id TEXT NOT NULL REFERENCES alert(id) ON DELETE CASCADE,
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    before TEXT,
+                    after TEXT
+                );
+                CREATE INDEX alert_history_by_alert ON alert_history(alert_id, id);
+                """)
+        }
         return migrator
     }
 }

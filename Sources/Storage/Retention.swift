@@ -21,6 +21,7 @@ extension Store {
         OR item.id IN (SELECT item_id FROM item_curation
                        WHERE state IN ('selected', 'published') OR pinned = 1 OR note IS NOT NULL OR title_override IS NOT NULL)
         OR item.id IN (SELECT item_id FROM item_manual_tag)
+        OR item.id IN (SELECT value FROM alert, json_each(alert.data, '$.references'))
         """
 
     /// Purges items listed before `cutoff` that nothing protects; each leaves a tombstone (its

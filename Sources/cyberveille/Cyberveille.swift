@@ -9,6 +9,6 @@ struct Cyberveille: ParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, FetchCommand.self, PublishCommand.self, DaemonCommand.self, ParseCommand.self, FeedsCommand.self,
                       ItemsCommand.self, TagsCommand.self, ClassifyCommand.self, StatsCommand.self, DatabaseCommand.self, AdvisoriesCommand.self,
-                      UsersCommand.self, ServeCommand.self, IncidentsCommand.self,
+                      UsersCommand.self, ServeCommand.self, IncidentsCommand.self, AlertsCommand.self,
                       BenchCommand.self])
 }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// How urgent a sector alert is.
+public enum AlertSeverity: String, Sendable, Codable, CaseIterable, Comparable {
+    case info, moderate, high, critical
+
+    public static func < (a: AlertSeverity, b: AlertSeverity) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public enum AlertStatus: String, Sendable, Codable, CaseIterable {
+    case draft, published, updated, closed
+}
+
+/// A sector alert: derived by a rule from declarations and advisories, or written by an editor.
+public struct SectorAlert: Sendable, Equatable, Codable {
+    /// "ALERTE-2026-0001": kept across updates, and so is its Atom entry id.
+    public var id: String
+    /// The rule that derived it and the situation it is about (nil for hand-written alerts).
+    public var rule: String?
+    public var ruleKey: String?
+    public var severity: AlertSeverity
+    public var title: String
+    /// Markdown, and its sanitized HTML.
+    public var summary: String
+    public var summaryHTML: String?
+    public var products: [String]
+    public var cves: [String]
+    public var requiredAction: String?
+    /// YYYY-MM-DD.
+    public var dueDate: String?
+    public var measures: String?
+    public var measuresHTML: String?
+    /// Stored items the alert refers to.
+    public var references: [Int64]
+    public var status: AlertStatus
+    public var createdBy: String
+    public var approvedBy: String?
+    public var embargoUntil: Date?
+    public var createdAt: Date
+    public var publishedAt: Date?
+    public var updatedAt: Date
+    public var version: Int
+
+    public init(id: String, rule: String?, ruleKey: String?, severity: AlertSeverity, title: String, summary: String,
+                summaryHTML: String? = nil, products: [String] = [], cves: [String] = [], requiredAction: String? = nil,
+                dueDate: String? = nil, measures: String? = nil, measuresHTML: String? = nil, references: [Int64] = [],
+                status: AlertStatus = .draft, createdBy: String, approvedBy: String? = nil, embargoUntil: Date? = nil,
+                createdAt: Date, publishedAt: Date? = nil, updatedAt: Date, version: Int = 1) {
+        self.id = id
+        self.rule = rule
+        self.ruleKey = ruleKey
+        self.severity = severity
+        self.title = title
+        self.summary = summary
+        self.summaryHTML = summaryHTML
+        self.products = products
+        self.cves = cves
+        self.requiredAction = requiredAction
+        self.dueDate = dueDate
+        self.measures = measures
+        self.measuresHTML = measuresHTML
+        self.references = references
+        self.status = status
+        self.createdBy = createdBy
+        self.approvedBy = approvedBy
+        self.embargoUntil = embargoUntil
+        self.createdAt = createdAt
+        self.publishedAt = publishedAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    /// Public once published (or updated) and past its embargo.
+    public func isPublic(at now: Date) -> Bool {
+        (status == .published || status == .updated || status == .closed) && publishedAt != nil && (embargoUntil.map { $0 <= now } ?? true)
+    }
+}
+
+/// What an alert rule proposes; `key` says which situation it is about, so that the same
+/// situation updates its alert instead of raising a new one.
+public struct AlertCandidate: Sendable, Equatable {
+    public var rule: String
+    public var key: String
+    public var severity: AlertSeverity
+    public var title: String
+    public var summary: String
+    public var products: [String]
+    public var cves: [String]
+    public var requiredAction: String?
+    public var dueDate: String?
+    public var measures: String?
+    public var references: [Int64]
+
+    public init(rule: String, key: String, severity: AlertSeverity, title: String, summary: String, products: [String] = [],
+                cves: [String] = [], requiredAction: String? = nil, dueDate: String? = nil, measures: String? = nil, references: [Int64] = []) {
+        self.rule = rule
+        self.key = key
+        self.severity = severity
+        self.title = title
+        self.summary = summary
+        self.products = products
+        self.cves = cves
+        self.requiredAction = requiredAction
+        self.dueDate = dueDate
+        self.measures = measures
+        self.references = references
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+import Model
+
+public struct AlertError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One change of an alert.
+public struct AlertHistoryEntry: Sendable, Equatable {
+    public var at: Date
+    public var actor: String
+    public var action: String
+}
+
+extension Store {
+    private static let alertEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    private static func decodeAlert(_ row: Row) throws -> SectorAlert {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(SectorAlert.self, from: Data((row["data"] as String).utf8))
+    }
+
+    public func alerts(status: AlertStatus? = nil) throws -> [SectorAlert] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT data FROM alert \(status == nil ? "" : "WHERE status = ?") ORDER BY created_at DESC, id DESC",
+                             arguments: status.map { [$0.rawValue] } ?? []).map(Self.decodeAlert)
+        }
+    }
+
+    public func alert(id: String) throws -> SectorAlert? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT data FROM alert WHERE id = ?", arguments: [id]).map(Self.decodeAlert) }
+    }
+
+    public func alertHistory(id: String) throws -> [AlertHistoryEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, actor, action FROM alert_history WHERE alert_id = ? ORDER BY id", arguments: [id]).map {
+                AlertHistoryEntry(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"])
+            }
+        }
+    }
+
+    /// What the site shows: published (or updated, or closed after publication) and past any embargo.
+    public func publicAlerts(at now: Date = Date()) throws -> [SectorAlert] {
+        try alerts().filter { $0.isPublic(at: now) }
+    }
+
+    private static func save(_ db: Database, _ alert: SectorAlert, before: SectorAlert?, actor: String, action: String, at now: Date) throws {
+        let json = String(decoding: try alertEncoder.encode(alert), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT INTO alert (id, rule, rule_key, severity, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET rule_key = excluded.rule_key, severity = excluded.severity, status = excluded.status,
+                data = excluded.data, updated_at = excluded.updated_at
+            """, arguments: [alert.id, alert.rule, alert.ruleKey, alert.severity.rawValue, alert.status.rawValue, json,
+                             alert.createdAt.timeIntervalSince1970, now.timeIntervalSince1970])
+        try db.execute(sql: "INSERT INTO alert_history (alert_id, at, actor, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [alert.id, now.timeIntervalSince1970, actor, action,
+                                   try before.map { String(decoding: try alertEncoder.encode($0), as: UTF8.self) }, json])
+    }
+
+    /// "ALERTE-2026-0007": the next number of the year.
+    private static func nextAlertID(_ db: Database, at now: Date) throws -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let prefix = "ALERTE-\(calendar.component(.year, from: now))-"
+        let last = try String.fetchOne(db, sql: "SELECT max(id) FROM alert WHERE id LIKE ?", arguments: [prefix + "%"])
+        let number = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1
+        return prefix + String(format: "%04d", number)
+    }
+
+    /// A rule's proposal: a new draft, or an update of the open alert about the same situation
+    /// (same id; a published alert becomes "updated"). Unchanged proposals change nothing.
+    /// `publishFrom`: severities published at once, without an editor. Returns the alert and
+    /// whether it changed.
+    @discardableResult
+    public func saveDerivedAlert(_ candidate: AlertCandidate, summaryHTML: String?, measuresHTML: String?,
+                                 publishFrom: AlertSeverity?, at now: Date = Date()) throws -> (alert: SectorAlert, changed: Bool) {
+        try write { db in
+            let existing = try Row.fetchOne(db, sql: "SELECT data FROM alert WHERE rule_key = ? AND status != 'closed'",
+                                            arguments: [candidate.key]).map(Self.decodeAlert)
+            let newID = existing == nil ? try Self.nextAlertID(db, at: now) : ""
+            var alert = existing ?? SectorAlert(
+                id: newID, rule: candidate.rule, ruleKey: candidate.key, severity: candidate.severity,
+                title: candidate.title, summary: candidate.summary, createdBy: "rules", createdAt: now, updatedAt: now, version: 0)
+            let before = alert
+            alert.severity = max(alert.severity, candidate.severity)
+            alert.title = candidate.title
+            alert.summary = candidate.summary
+            alert.summaryHTML = summaryHTML
+            alert.products = Array(Set(alert.products + candidate.products)).sorted()
+            alert.cves = Array(Set(alert.cves + candidate.cves)).sorted()
+            alert.requiredAction = candidate.requiredAction ?? alert.requiredAction
+            alert.dueDate = candidate.dueDate ?? alert.dueDate
+            alert.measures = candidate.measures ?? alert.measures
+            alert.measuresHTML = measuresHTML ?? alert.measuresHTML
+            alert.references = Array(Set(alert.references + candidate.references)).sorted()
+            guard existing == nil || alert != before else { return (alert, false) }
+            alert.version += 1
+            alert.updatedAt = now
+            var action = existing == nil ? "derived" : "rule-update"
+            if alert.status == .published { alert.status = .updated; action = "updated" }
+            if existing == nil, let threshold = publishFrom, alert.severity >= threshold {
+                alert.status = .published
+                alert.publishedAt = now
+                action = "derived-and-published"
+            }
+            try Self.save(db, alert, before: existing, actor: "rules", action: action, at: now)
+            return (alert, true)
+        }
+    }
+
+    /// An alert written by an editor, as a draft.
+    public func createAlert(severity: AlertSeverity, title: String, summary: String, summaryHTML: String?, measures: String?,
+                            measuresHTML: String?, products: [String], cves: [String], requiredAction: String?, dueDate: String?,
+                            references: [Int64], actor: String, at now: Date = Date()) throws -> SectorAlert {
+        try write { db in
+            let alert = SectorAlert(
+                id: try Self.nextAlertID(db, at: now), rule: nil, ruleKey: nil, severity: severity, title: title, summary: summary,
+                summaryHTML: summaryHTML, products: products, cves: cves, requiredAction: requiredAction, dueDate: dueDate,
+                measures: measures, measuresHTML: measuresHTML, references: references, createdBy: actor, createdAt: now, updatedAt: now)
+            try Self.save(db, alert, before: nil, actor: actor, action: "written", at: now)
+            return alert
+        }
+    }
+
+    /// Approval by an editor other than the one who wrote it.
+    public func approveAlert(_ id: String, actor: String, at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: "approved", at: now) { alert in
+            guard alert.status == .draft || alert.status == .updated else { throw AlertError("\(id) is \(alert.status.rawValue): nothing to approve") }
+            guard alert.createdBy != actor else { throw AlertError("\(id) was written by \(actor): another editor must approve it") }
+            alert.approvedBy = actor
+        }
+    }
+
+    /// Publishes (at once, or from `embargoUntil`). With `requireApproval`, the alert must have
+    /// been approved, by someone other than the publisher.
+    public func publishAlert(_ id: String, actor: String, requireApproval: Bool, embargoUntil: Date? = nil, at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: embargoUntil.map { "published (embargo until \(ISO8601UTC.string(from: $0)))" } ?? "published", at: now) { alert in
+            guard alert.status == .draft || alert.status == .updated else { throw AlertError("\(id) is \(alert.status.rawValue): nothing to publish") }
+            if requireApproval {
+                guard let approver = alert.approvedBy else { throw AlertError("\(id) needs a second editor's approval first (alerts approve \(id))") }
+                guard approver != actor else { throw AlertError("\(id) was approved by \(actor): another editor must publish it") }
+            }
+            alert.status = alert.publishedAt == nil ? .published : .updated
+            alert.publishedAt = alert.publishedAt ?? now
+            alert.embargoUntil = embargoUntil
+        }
+    }
+
+    public func closeAlert(_ id: String, actor: String, at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: "closed", at: now) { alert in
+            guard alert.status != .closed else { throw AlertError("\(id) is already closed") }
+            alert.status = .closed
+        }
+    }
+
+    private func changeAlert(_ id: String, actor: String, action: String, at now: Date, _ change: (inout SectorAlert) throws -> Void) throws -> SectorAlert {
+        try write { db in
+            guard let before = try Row.fetchOne(db, sql: "SELECT data FROM alert WHERE id = ?", arguments: [id]).map(Self.decodeAlert) else {
+                throw AlertError("no alert \(id)")
+            }
+            var alert = before
+            try change(&alert)
+            alert.version += 1
+            alert.updatedAt = now
+            try Self.save(db, alert, before: before, actor: actor, action: action, at: now)
+            return alert
+        }
+    }
+
+    /// What the alert rules know: CVEs cited by stored items, products of advisories, the KEV
+    /// catalog, and the known-exploited CVEs of health items with the products they name.
+    public func alertKnowledge() throws -> (itemsByCVE: [String: [Int64]], advisoriesByProduct: [String: [Int64]],
+                                            knownExploited: [String: KnownExploitedVulnerability],
+                                            healthProductsByKnownExploitedCVE: [String: (items: [Int64], products: [String])]) {
+        try pool.read { db in
+            var itemsByCVE: [String: [Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT cve, item_id FROM item_cve ORDER BY item_id") {
+                itemsByCVE[row["cve"], default: []].append(row["item_id"])
+            }
+            var products: [String: [Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT item_id, p.value AS product FROM item_advisory, json_each(item_advisory.facts, '$.products') AS p WHERE kind != 'kev'") {
+                products[(row["product"] as String).lowercased(), default: []].append(row["item_id"])
+            }
+            var known: [String: KnownExploitedVulnerability] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM cve_info WHERE kev_added IS NOT NULL") {
+                let cve: String = row["cve"]
+                known[cve] = KnownExploitedVulnerability(cve: cve, dateAdded: row["kev_added"], dueDate: row["kev_due"],
+                                                         knownRansomwareUse: row["kev_ransomware"], vendor: "", product: "", name: row["kev_name"] ?? cve)
+            }
+            var health: [String: (items: [Int64], products: [String])] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item_cve.cve, item.id, coalesce(a.facts, '{}') AS facts FROM item_cve
+                JOIN item ON item.id = item_cve.item_id JOIN cve_info ON cve_info.cve = item_cve.cve
+                LEFT JOIN item_advisory a ON a.item_id = item.id
+                WHERE item.health = 1 AND cve_info.kev_added IS NOT NULL
+                  AND item.id IN (SELECT item_id FROM item_tag WHERE tag_id IN (\(Self.healthProductTags.map { "'\($0)'" }.joined(separator: ", "))))
+                ORDER BY item.id
+                """) {
+                let cve: String = row["cve"]
+                var entry = health[cve] ?? ([], [])
+                entry.items.append(row["id"])
+                let facts = (try? JSONDecoder().decode(AdvisoryFacts.self, from: Data((row["facts"] as String).utf8)))?.products ?? []
+                entry.products = Array(Set(entry.products + facts)).sorted()
+                health[cve] = entry
+            }
+            return (itemsByCVE, products, known, health)
+        }
+    }
+
+    /// Tags of Feeds/tagging.toml that name health products and technologies.
+    static let healthProductTags = ["dispositif-medical", "fabricant-dm", "equipement-imagerie", "moniteur-patient", "pompe-perfusion",
+                                    "pacs", "ris", "lis", "dpi", "dmp", "hl7", "fhir", "dicom", "telemedecine", "services-numeriques-sante"]
+}

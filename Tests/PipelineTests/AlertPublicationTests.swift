@@ -1,0 +1,56 @@
+import Config
+import Curation
+import Foundation
+import Logging
+import Model
+import Storage
+import Testing
+
+@testable import Pipeline
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct AlertPublicationTests {
+    /// An alert written by one editor, approved by another, is on the site and in the alerts
+    /// feed; its update keeps the page and the Atom entry id. A draft never reaches the site.
+    @Test func approvedAlertsArePublishedAndUpdatedUnderTheSameEntry() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-alerts-site-\(UUID().uuidString)")
+        var settings = try Settings.resolve(
+            SettingsOverrides(databasePath: directory.appendingPathComponent("demo.sqlite").path,
+                              outputDirectory: directory.appendingPathComponent("Output").path,
+                              sourcesPath: root.appendingPathComponent("Feeds/demo/sources.toml").path,
+                              baseURL: "https://veille.example.org/", demo: true),
+            environment: [:])
+        settings.templatesDirectory = root.appendingPathComponent("Templates").path
+        settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
+        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = environment.store
+        let summary = "Plusieurs CHU signalent des intrusions par la passerelle **InfuLink**. <script>alert(1)</script>"
+        let alert = try store.createAlert(
+            severity: .critical, title: "Intrusions via la passerelle InfuLink", summary: summary, summaryHTML: try Curator.renderNote(summary),
+            measures: nil, measuresHTML: nil, products: ["Example Medical InfuLink gateway 4.2"], cves: ["CVE-2026-99001"],
+            requiredAction: "Mettre à jour en 4.3", dueDate: "2026-12-05", references: [], actor: "alice")
+        let draft = try store.createAlert(severity: .info, title: "Brouillon interne", summary: "pas encore", summaryHTML: nil, measures: nil,
+                                          measuresHTML: nil, products: [], cves: [], requiredAction: nil, dueDate: nil, references: [], actor: "alice")
+        _ = try store.approveAlert(alert.id, actor: "bob")
+        _ = try store.publishAlert(alert.id, actor: "alice", requireApproval: true)
+        _ = try PublicationRun(environment: environment).execute(.all)
+
+        let output = directory.appendingPathComponent("Output")
+        let atom = try String(contentsOf: output.appendingPathComponent("alertes/atom.xml"), encoding: .utf8)
+        #expect(atom.contains("<id>tag:veille.example.org,2026:alert/\(alert.id)</id>"))
+        #expect(!atom.contains(draft.id) && !atom.contains("Brouillon interne"))
+        let page = try String(contentsOf: output.appendingPathComponent("alertes/\(alert.id.lowercased())/index.html"), encoding: .utf8)
+        #expect(page.contains("Intrusions via la passerelle InfuLink") && page.contains("<strong>InfuLink</strong>"))
+        #expect(!page.contains("<script>alert"))
+        #expect(page.contains("CVE-2026-99001") && page.contains("2026-12-05"))
+
+        // Closing it changes the same page and the same entry.
+        _ = try store.closeAlert(alert.id, actor: "bob")
+        _ = try PublicationRun(environment: environment).execute(.publishOnly)
+        let closed = try String(contentsOf: output.appendingPathComponent("alertes/atom.xml"), encoding: .utf8)
+        #expect(closed.components(separatedBy: "<id>tag:veille.example.org,2026:alert/\(alert.id)</id>").count == 2, "one entry, not two")
+        let closedPage = try String(contentsOf: output.appendingPathComponent("alertes/\(alert.id.lowercased())/index.html"), encoding: .utf8)
+        #expect(closedPage.contains("close"))
+    }
+}
