@@ -102,12 +102,13 @@ public enum DocumentListing {
             throw ListingError("\(url): not a CSAF provider-metadata.json (no canonical_url or publisher)")
         }
         let distributions = (root["distributions"] as? [[String: Any]]) ?? []
-        let directories = distributions.compactMap { $0["directory_url"] as? String }.compactMap { resolve(directoryURL($0), against: url) }
+        let directories = distributions.compactMap { $0["directory_url"] as? String }
+            .compactMap { resolve(directoryURL($0), against: url, confined: false) }
         let feeds = distributions.compactMap { $0["rolie"] as? [String: Any] }
             .flatMap { ($0["feeds"] as? [[String: Any]]) ?? [] }
-            .compactMap { $0["url"] as? String }.compactMap { resolve($0, against: url) }
+            .compactMap { $0["url"] as? String }.compactMap { resolve($0, against: url, confined: false) }
         let keys = ((root["public_openpgp_keys"] as? [[String: Any]]) ?? []).compactMap { key -> (String, String?)? in
-            guard let keyURL = (key["url"] as? String).flatMap({ resolve($0, against: url) }) else { return nil }
+            guard let keyURL = (key["url"] as? String).flatMap({ resolve($0, against: url, confined: false) }) else { return nil }
             return (keyURL, key["fingerprint"] as? String)
         }
         guard !directories.isEmpty || !feeds.isEmpty else {
@@ -141,11 +142,25 @@ public enum DocumentListing {
 
     /// A path of a listing resolved against the listing's URL; paths that climb out of the
     /// listing's tree (`..`) or switch scheme are refused: a listing only names its own documents.
-    static func resolve(_ path: String, against base: String) -> String? {
-        guard let baseURL = URL(string: base), let resolved = URL(string: path, relativeTo: baseURL)?.absoluteURL,
-              let scheme = resolved.scheme?.lowercased(), scheme == baseURL.scheme?.lowercased(),
-              ["http", "https", "file"].contains(scheme), !path.split(separator: "/").contains("..") else { return nil }
-        return resolved.standardized.absoluteString
+    /// `confined` (changes.csv, index.txt, ROLIE entries): the document must be on the listing's
+    /// host and under the listing's folder. A provider's metadata may point elsewhere (its feeds
+    /// are often on another host), but only to http(s) — and the fetcher still refuses private
+    /// addresses.
+    static func resolve(_ path: String, against base: String, confined: Bool = true) -> String? {
+        let decoded = path.removingPercentEncoding ?? path
+        guard !decoded.split(separator: "/").contains(".."), !decoded.contains("\\"),
+              !decoded.contains(where: { $0.isNewline || $0 == "\t" }),
+              let baseURL = URL(string: base), let resolved = URL(string: path, relativeTo: baseURL)?.absoluteURL.standardized,
+              let scheme = resolved.scheme?.lowercased(), let baseScheme = baseURL.scheme?.lowercased() else { return nil }
+        if confined {
+            let folder = baseURL.deletingLastPathComponent().path
+            guard scheme == baseScheme, resolved.host?.lowercased() == baseURL.host?.lowercased(), resolved.port == baseURL.port,
+                  resolved.path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else { return nil }
+        } else {
+            guard baseScheme == "file" ? scheme == "file" : (scheme == "http" || scheme == "https") else { return nil }
+        }
+        guard ["http", "https", "file"].contains(scheme) else { return nil }
+        return resolved.absoluteString
     }
 
     private static func csvFields(_ line: String) -> [String] {

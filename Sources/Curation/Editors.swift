@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+import Synchronization
 import Storage
 
 /// The editors: names, roles and bcrypt password hashes (salted, slow: `cost` rounds).
@@ -31,7 +32,7 @@ public struct Editors: Sendable {
     /// does not tell which names exist.
     public func authenticate(_ name: String, password: String) throws -> AppUser? {
         guard let user = try store.user(named: name) else {
-            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            _ = Bcrypt.verify(password, hash: decoyHash)
             return nil
         }
         return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
@@ -51,5 +52,13 @@ public struct Editors: Sendable {
         }
     }
 
-    private static let decoyHash = Bcrypt.hash("decoy password for unknown names", cost: 10)
+    /// At the same cost as real hashes: an unknown name must take as long as a known one.
+    private var decoyHash: String { Self.decoys.withLock { decoys in
+        if let hash = decoys[cost] { return hash }
+        let hash = Bcrypt.hash("decoy password for unknown names", cost: UInt8(cost))
+        decoys[cost] = hash
+        return hash
+    } }
+
+    private static let decoys = Mutex<[Int: String]>([:])
 }

@@ -37,8 +37,10 @@ final class LoginRateLimiter: Sendable {
         self.window = window
     }
 
-    /// Seconds to wait before trying again, or nil when an attempt is allowed.
-    func retryAfter(keys: [String], now: Date = Date()) -> Int? {
+    /// Takes an attempt: nil when it is allowed (and then counted as a failure until `succeeded`
+    /// says otherwise, so that parallel attempts cannot all pass the check during the slow
+    /// password hash), else the seconds to wait.
+    func attempt(keys: [String], now: Date = Date()) -> Int? {
         failures.withLock { table in
             let waits = keys.compactMap { key -> Int? in
                 let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
@@ -46,18 +48,17 @@ final class LoginRateLimiter: Sendable {
                 guard recent.count >= limit, let oldest = recent.first else { return nil }
                 return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
             }
-            return waits.max()
-        }
-    }
-
-    func recordFailure(keys: [String], now: Date = Date()) {
-        failures.withLock { table in
+            if let wait = waits.max() { return wait }
             for key in keys { table[key, default: []].append(now) }
+            return nil
         }
     }
 
-    func reset(keys: [String]) {
-        failures.withLock { table in for key in keys { table[key] = nil } }
+    /// The attempt taken at `now` was the right password: it does not count.
+    func succeeded(keys: [String], at now: Date) {
+        failures.withLock { table in
+            for key in keys { table[key]?.removeAll { $0 == now } }
+        }
     }
 }
 

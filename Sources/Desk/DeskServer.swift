@@ -128,18 +128,19 @@ public struct DeskServer: Sendable {
             return try loginPage(request, error: "Le formulaire a expiré ou ne vient pas de ce bureau (jeton CSRF) : recommencez.", status: .forbidden)
         }
         let keys = ["user:" + name.lowercased()]
-        if let wait = perUser.retryAfter(keys: keys) ?? inAll.retryAfter(keys: ["all"]) {
+        let started = Date()
+        let wait = perUser.attempt(keys: keys, now: started) ?? inAll.attempt(keys: ["all"], now: started)
+        if let wait {
             var response = try loginPage(request, error: "Trop d'essais : réessayez dans \(wait) s.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
         }
         guard let user = try editors.authenticate(name, password: form["password"] ?? "") else {
-            perUser.recordFailure(keys: keys)
-            inAll.recordFailure(keys: ["all"])
             logger.notice("desk sign-in refused", metadata: ["user": "\(name.prefix(40))"])
             return try loginPage(request, error: "Nom ou mot de passe incorrect.", status: .unauthorized)
         }
-        perUser.reset(keys: keys)
+        perUser.succeeded(keys: keys, at: started)
+        inAll.succeeded(keys: ["all"], at: started)
         let token = Tokens.random()
         try store.createSession(tokenHash: Tokens.hash(token), userName: user.name, csrf: Tokens.random(),
                                 expiresAt: Date().addingTimeInterval(configuration.sessionLifetime))
@@ -198,7 +199,10 @@ public struct DeskServer: Sendable {
         } catch let error as CurationError {
             return try html(status: .badRequest, "message", frame(session, ["title": "Action refusée", "message": error.description]))
         }
-        let back = form["return"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/items/\(itemID)"
+        // Back to a page of the desk only (never "//host" nor "/\\host", which browsers follow elsewhere).
+        let back = form["return"].flatMap { path in
+            (path.hasPrefix("/queue") || path.hasPrefix("/items/")) && !path.contains(where: { $0 == "\\" || $0.isWhitespace || $0.isNewline }) ? path : nil
+        } ?? "/items/\(itemID)"
         return Response.redirect(to: back, type: .normal)
     }
 

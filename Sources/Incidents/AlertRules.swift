@@ -9,11 +9,22 @@ public struct AlertRules: Sendable {
     public var burstCount: Int
     public var regionalBurstCount: Int
     public var burstDays: Int
+    /// Declarations citing a CVE or product count for this long.
+    public var citationDays: Int
+    /// Counts below this are not written in an alert (the observatory's k): "plusieurs".
+    public var smallestCountShown: Int
 
-    public init(burstCount: Int = 5, regionalBurstCount: Int = 3, burstDays: Int = 7) {
+    public init(burstCount: Int = 5, regionalBurstCount: Int = 3, burstDays: Int = 7, citationDays: Int = 30, smallestCountShown: Int = 5) {
         self.burstCount = burstCount
         self.regionalBurstCount = regionalBurstCount
         self.burstDays = burstDays
+        self.citationDays = citationDays
+        self.smallestCountShown = smallestCountShown
+    }
+
+    /// "12 structures", or "Plusieurs structures" below the anonymity threshold.
+    func structures(_ count: Int) -> String {
+        count >= smallestCountShown ? "\(count) structures" : "Plusieurs structures"
     }
 
     /// What the store knows of a CVE or product from advisories and the KEV catalog.
@@ -39,7 +50,8 @@ public struct AlertRules: Sendable {
     }
 
     public func candidates(facts: [IncidentFacts], knowledge: Knowledge, now: Date) -> [AlertCandidate] {
-        bursts(facts, now: now) + declaredCVEs(facts, knowledge: knowledge) + knownExploitedHealthProducts(knowledge)
+        let recent = facts.filter { $0.declaredAt <= now && now.timeIntervalSince($0.declaredAt) < Double(citationDays) * 86_400 }
+        return bursts(facts, now: now) + declaredCVEs(recent, knowledge: knowledge) + knownExploitedHealthProducts(knowledge)
     }
 
     /// Rule 1, "burst": within the last `burstDays` days.
@@ -64,13 +76,13 @@ public struct AlertRules: Sendable {
             rule: "burst", key: "burst:\(category.rawValue):\(scope)",
             severity: category == .rancongiciel ? (severity == .high ? .critical : .high) : severity,
             title: "Vague de déclarations « \(category.rawValue) » \(label)",
-            summary: "\(count) structures de santé ont déclaré un incident de catégorie « \(category.rawValue) » \(label) au cours des \(burstDays) derniers jours.",
+            summary: "\(structures(count)) de santé ont déclaré un incident de catégorie « \(category.rawValue) » \(label) au cours des \(burstDays) derniers jours.",
             requiredAction: "Vérifier l'exposition de votre structure et renforcer la vigilance sur ce type d'attaque.",
             measures: Self.measures[category])
     }
 
-    /// Rule 2, "declared CVE": a declaration cites a CVE known from an advisory or the KEV
-    /// catalog, or a product an advisory lists.
+    /// Rule 2, "declared CVE": a declaration (of the last `citationDays`) cites a CVE known from
+    /// an advisory or the KEV catalog, or a product an advisory lists.
     func declaredCVEs(_ facts: [IncidentFacts], knowledge: Knowledge) -> [AlertCandidate] {
         var byCVE: [String: [IncidentFacts]] = [:]
         for fact in facts {
@@ -84,9 +96,10 @@ public struct AlertRules: Sendable {
             return AlertCandidate(
                 rule: "declared-cve", key: "declared-cve:\(cve)", severity: known != nil ? .critical : .high,
                 title: "\(cve) exploitée contre des structures de santé",
-                summary: "\(count == 1 ? "Une déclaration" : "\(count) déclarations") d'incident cite\(count == 1 ? "" : "nt") \(cve)"
-                    + (known.map { ", au catalogue KEV de la CISA depuis le \($0.dateAdded) (\($0.vendor) \($0.product))" } ?? ", objet d'un avis de sécurité") + ".",
-                products: known.map { ["\($0.vendor) \($0.product)"] } ?? [], cves: [cve],
+                summary: "\(count >= smallestCountShown ? "\(count) déclarations" : "Des déclarations") d'incident citent \(cve)"
+                    + (known.map { ", au catalogue KEV de la CISA depuis le \($0.dateAdded)" + Self.naming($0, prefix: " (", suffix: ")") }
+                        ?? ", objet d'un avis de sécurité") + ".",
+                products: known.flatMap { Self.product($0) }.map { [$0] } ?? [], cves: [cve],
                 requiredAction: "Appliquer le correctif ou la mesure de contournement de l'éditeur.",
                 dueDate: known?.dueDate, references: knowledge.itemsByCVE[cve] ?? [])
         }
@@ -100,7 +113,7 @@ public struct AlertRules: Sendable {
             AlertCandidate(
                 rule: "declared-product", key: "declared-product:\(product)", severity: .high,
                 title: "Produit visé par un avis cité dans des déclarations : \(product)",
-                summary: "\(byProduct[product]!.count) déclaration(s) d'incident citent « \(product) », objet d'un avis de sécurité.",
+                summary: "\(byProduct[product]!.count >= smallestCountShown ? "\(byProduct[product]!.count) déclarations" : "Des déclarations") d'incident citent « \(product) », objet d'un avis de sécurité.",
                 products: [product], requiredAction: "Appliquer les recommandations de l'avis de l'éditeur.",
                 references: knowledge.advisoriesByProduct[product] ?? [])
         }
@@ -113,12 +126,22 @@ public struct AlertRules: Sendable {
             guard let entry = knowledge.healthProductsByKnownExploitedCVE[cve], let known = knowledge.knownExploited[cve] else { return nil }
             return AlertCandidate(
                 rule: "kev-health-product", key: "kev-health-product:\(cve)", severity: .critical,
-                title: "\(cve) activement exploitée : \(known.vendor) \(known.product)",
+                title: "\(cve) activement exploitée" + Self.naming(known, prefix: " : ", suffix: ""),
                 summary: "\(cve) (\(known.name)) est au catalogue KEV de la CISA depuis le \(known.dateAdded) et concerne des produits utilisés dans le secteur de la santé.",
                 products: entry.products, cves: [cve],
                 requiredAction: "Appliquer le correctif de l'éditeur" + (known.dueDate.map { " avant le \($0)" } ?? " sans délai") + ".",
                 dueDate: known.dueDate, references: entry.items)
         }
+    }
+
+    /// "Medirad PACS" from the KEV entry, nil when the catalog entry names neither.
+    static func product(_ known: KnownExploitedVulnerability) -> String? {
+        let text = [known.vendor, known.product].filter { !$0.isEmpty }.joined(separator: " ")
+        return text.isEmpty ? nil : text
+    }
+
+    static func naming(_ known: KnownExploitedVulnerability, prefix: String, suffix: String) -> String {
+        product(known).map { prefix + $0 + suffix } ?? ""
     }
 
     static let measures: [IncidentCategory: String] = [

@@ -116,8 +116,9 @@ public struct ObservatoryStatistics: Sendable {
     ]
 }
 
-/// The NIS2 milestones of a declaration, counted from the incident (awareness is not in the
-/// declaration; its occurrence stands for it, else its declaration).
+/// The NIS2 milestones of a declaration (Art. 23(4)): early warning within 24 h and
+/// notification within 72 h of awareness (not in the declaration: its occurrence stands for it,
+/// else its declaration), final report within one month of the notification (the declaration).
 public struct NIS2Milestones: Sendable, Equatable {
     public var earlyWarningDue: Date
     public var notificationDue: Date
@@ -133,7 +134,7 @@ public struct NIS2Milestones: Sendable, Equatable {
         notificationDue = awareness.addingTimeInterval(72 * 3600)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        finalReportDue = calendar.date(byAdding: .month, value: 1, to: awareness) ?? awareness.addingTimeInterval(30 * 86_400)
+        finalReportDue = calendar.date(byAdding: .month, value: 1, to: declaredAt) ?? declaredAt.addingTimeInterval(30 * 86_400)
         earlyWarningMet = declaredAt <= earlyWarningDue
         notificationMet = declaredAt <= notificationDue
         if let closedAt { finalReportMet = closedAt <= finalReportDue } else { finalReportMet = now > finalReportDue ? false : nil }

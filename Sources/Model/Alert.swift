@@ -42,6 +42,9 @@ public struct SectorAlert: Sendable, Equatable, Codable {
     public var publishedAt: Date?
     public var updatedAt: Date
     public var version: Int
+    /// What the site shows: the content as last published (approved). A rule's later changes
+    /// wait in the fields above until an editor approves and publishes them again.
+    public var published: PublishedAlertContent?
 
     public init(id: String, rule: String?, ruleKey: String?, severity: AlertSeverity, title: String, summary: String,
                 summaryHTML: String? = nil, products: [String] = [], cves: [String] = [], requiredAction: String? = nil,
@@ -72,10 +75,42 @@ public struct SectorAlert: Sendable, Equatable, Codable {
         self.version = version
     }
 
-    /// Public once published (or updated) and past its embargo.
+    /// Public once published and past its embargo (a closed alert stays, marked closed).
     public func isPublic(at now: Date) -> Bool {
-        (status == .published || status == .updated || status == .closed) && publishedAt != nil && (embargoUntil.map { $0 <= now } ?? true)
+        status != .draft && published != nil && (embargoUntil.map { $0 <= now } ?? true)
     }
+
+    /// The content of the alert as it stands (title, severity, texts, products…).
+    public var content: PublishedAlertContent {
+        PublishedAlertContent(severity: severity, title: title, summary: summary, summaryHTML: summaryHTML, products: products, cves: cves,
+                              requiredAction: requiredAction, dueDate: dueDate, measures: measures, measuresHTML: measuresHTML,
+                              references: references, at: updatedAt)
+    }
+
+    /// Changes made since the last publication, waiting for approval.
+    public var hasPendingChanges: Bool {
+        guard let published else { return false }
+        var current = content
+        current.at = published.at
+        return current != published
+    }
+}
+
+/// An alert's content at one publication.
+public struct PublishedAlertContent: Sendable, Equatable, Codable {
+    public var severity: AlertSeverity
+    public var title: String
+    public var summary: String
+    public var summaryHTML: String?
+    public var products: [String]
+    public var cves: [String]
+    public var requiredAction: String?
+    public var dueDate: String?
+    public var measures: String?
+    public var measuresHTML: String?
+    public var references: [Int64]
+    /// When this content was published.
+    public var at: Date
 }
 
 /// What an alert rule proposes; `key` says which situation it is about, so that the same

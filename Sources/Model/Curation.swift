@@ -57,7 +57,8 @@ public struct CurationState: Sendable, Equatable, Codable {
 /// Which items need an editor, which are selected without one, which are never shown
 /// (`[curation]` in cyberveille.toml; docs/curation.md).
 public struct CurationPolicy: Sendable, Equatable {
-    /// Health score from which a new item goes to the editors' queue.
+    /// Health score from which a new health item goes to the editors' queue (items not about
+    /// health stay new: an editor may still select them).
     public var queueThreshold: Double
     /// Health items from this score on are selected without an editor (nil: none is, on score
     /// alone).

@@ -124,14 +124,19 @@ struct AdvisoryCollectionFetch {
             return listing
         }
         guard response.outcome == .ok else { throw ListingError("\(url): \(response.summary)") }
-        listing.etag = response.etag
-        listing.lastModified = response.lastModified
-        listing.documents = try documents(in: response, keys: &listing.keys)
+        var direct = true
+        listing.documents = try documents(in: response, keys: &listing.keys, direct: &direct)
+        // A provider's metadata rarely changes while its ROLIE feeds and directories do: its
+        // validators would hide new documents, so only a direct listing is asked conditionally.
+        if direct {
+            listing.etag = response.etag
+            listing.lastModified = response.lastModified
+        }
         return listing
     }
 
     /// The documents a listing document names, whatever kind of listing it is.
-    private func documents(in response: FetchResponse, keys: inout [Data]) throws -> [ListedDocument] {
+    private func documents(in response: FetchResponse, keys: inout [Data], direct: inout Bool) throws -> [ListedDocument] {
         let url = response.effectiveURL
         let path = URL(string: url)?.path ?? url
         if path.hasSuffix("changes.csv") { return try DocumentListing.changesCSV(response.body, url: url) }
@@ -140,8 +145,11 @@ struct AdvisoryCollectionFetch {
         let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         if object?["feed"] != nil { return try DocumentListing.rolieFeed(response.body, url: url) }
         if object?["canonical_url"] != nil {
+            direct = false
             let provider = try DocumentListing.providerMetadata(response.body, url: url)
-            for key in provider.keys {
+            // A key configured for the source is the trust anchor: the metadata's own keys are
+            // used only when none is (whoever could change the metadata could change its keys).
+            for key in provider.keys where source.signingKey == nil {
                 let answer = fetch(key.url)
                 guard answer.outcome == .ok else { throw ListingError("\(key.url): the provider's OpenPGP key: \(answer.summary)") }
                 keys.append(answer.body)
@@ -157,7 +165,10 @@ struct AdvisoryCollectionFetch {
             }
             return documents
         }
-        if url.hasSuffix("/") { return try directoryListing(url) }
+        if url.hasSuffix("/") {
+            direct = false
+            return try directoryListing(url)
+        }
         throw ListingError("\(url): not a CSAF listing (provider-metadata.json, ROLIE feed, changes.csv or index.txt)")
     }
 
@@ -200,6 +211,8 @@ struct AdvisoryCollectionFetch {
         var sha512: Data?
         var sha256: Data?
         var signature: Data?
+        /// A hash or signature file that exists but could not be fetched: the document waits.
+        var sidecarProblem: String?
         var body: Data { response.body }
     }
 
@@ -219,18 +232,38 @@ struct AdvisoryCollectionFetch {
             let hash = responses[count + index], signature = responses[2 * count + index]
             if hash.outcome == .ok {
                 if hashes[index].hasSuffix(".sha256") { fetched[index].sha256 = hash.body } else { fetched[index].sha512 = hash.body }
+            } else if !Self.isAbsent(hash) {
+                fetched[index].sidecarProblem = "\(hashes[index]): \(hash.summary)"
             } else if documents[index].hashURL == nil {
                 needSHA256.append(index)
             }
-            if signature.outcome == .ok { fetched[index].signature = signature.body }
+            if signature.outcome == .ok {
+                fetched[index].signature = signature.body
+            } else if !Self.isAbsent(signature) {
+                fetched[index].sidecarProblem = "\(signatures[index]): \(signature.summary)"
+            }
         }
         if !needSHA256.isEmpty {
             let answers = fetcher.fetch(needSHA256.map { request(documents[$0].url + ".sha256") })
-            for (index, answer) in zip(needSHA256, answers) where answer.outcome == .ok {
-                fetched[index].sha256 = answer.body
+            for (index, answer) in zip(needSHA256, answers) {
+                if answer.outcome == .ok {
+                    fetched[index].sha256 = answer.body
+                } else if !Self.isAbsent(answer) {
+                    fetched[index].sidecarProblem = "\(documents[index].url).sha256: \(answer.summary)"
+                }
             }
         }
         return fetched
+    }
+
+    /// A hash or signature file that does not exist (404, 410, no such local file), as opposed
+    /// to one that could not be fetched: a timeout must not pass for "the provider signs nothing".
+    static func isAbsent(_ response: FetchResponse) -> Bool {
+        switch response.outcome {
+        case .httpError(404), .httpError(410): return true
+        case .transportError: return response.request.url.lowercased().hasPrefix("file:")
+        default: return false
+        }
     }
 
     enum DocumentProblem: Error {
@@ -242,6 +275,10 @@ struct AdvisoryCollectionFetch {
 
     private func read(_ document: FetchedDocument, verifier: DocumentVerifier) -> Result<[ParsedItem], DocumentProblem> {
         guard document.response.outcome == .ok else { return .failure(.unreachable(document.response.summary)) }
+        if let problem = document.sidecarProblem { return .failure(.unreachable(problem)) }
+        if document.signature == nil, !verifier.signatures.keys.isEmpty {
+            return .failure(.refused("signature: none published beside the document, while the provider signs its documents"))
+        }
         let verification: DocumentVerification
         do {
             verification = try verifier.verify(document: document.body, sha512: document.sha512, sha256: document.sha256,

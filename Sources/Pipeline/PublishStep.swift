@@ -22,8 +22,10 @@ struct PublishStep {
         // The observatory reads declarations as facts without their private fields.
         let facts = try environment.store.incidentFacts()
         let statistics = ObservatoryStatistics(k: settings.observatoryK)
+        // One report per year, and no all-years aggregate beside them: tables of overlapping
+        // periods could be subtracted from each other to recompute withheld counts.
         let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) }).sorted()
-        let observatories = [statistics.observatory(facts)] + years.map { statistics.observatory(facts, year: $0) }
+        let observatories = years.isEmpty ? [statistics.observatory([])] : years.map { statistics.observatory(facts, year: $0) }
         let alerts = try environment.store.publicAlerts(at: now)
         let report = try publisher.publish(items: items, observatories: observatories, alerts: alerts, to: settings.outputDirectory, now: now)
         // Selected items that are now on the site have been published (the workflow's last step).

@@ -8,21 +8,25 @@ extension SitePublisher {
         let host = URL(string: self.site.baseURL)?.host ?? "cyberveille"
         let itemsByID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         func view(_ alert: SectorAlert, path: String) -> [String: Any] {
-            let references = alert.references.compactMap { itemsByID[$0] }.map { item -> [String: Any] in
+            // The content as last published: later changes wait for an editor's approval.
+            let shown = alert.published ?? alert.content
+            let references = shown.references.compactMap { itemsByID[$0] }.map { item -> [String: Any] in
                 ["title": item.title, "path": "items/\(item.stableKey)/"]
             }
+            let segment = Self.pathSegment(alert.id.lowercased())
             return [
-                "id": alert.id, "entryID": "tag:\(host),2026:alert/\(alert.id)", "url": self.site.baseURL + "alertes/\(Self.pathSegment(alert.id.lowercased()))/",
-                "path": "alertes/\(Self.pathSegment(alert.id.lowercased()))/", "title": alert.title, "severity": strings["severity_\(alert.severity.rawValue)"],
-                "severityID": alert.severity.rawValue, "status": strings["alert_status_\(alert.status.rawValue)"],
+                "id": alert.id, "entryID": "tag:\(host),2026:alert/\(alert.id)", "url": self.site.baseURL + "alertes/\(segment)/",
+                "path": "alertes/\(segment)/", "title": shown.title, "severity": strings["severity_\(shown.severity.rawValue)"],
+                "severityID": shown.severity.rawValue, "status": strings["alert_status_\(alert.status.rawValue)"],
                 "isUpdate": alert.status == .updated, "isClosed": alert.status == .closed,
-                "summaryHTML": alert.summaryHTML ?? MarkupText.paragraphs(alert.summary), "summaryText": alert.summary,
-                "measuresHTML": alert.measuresHTML as Any, "products": alert.products, "hasProducts": !alert.products.isEmpty,
-                "cves": alert.cves, "hasCVEs": !alert.cves.isEmpty, "requiredAction": alert.requiredAction as Any, "dueDate": alert.dueDate as Any,
+                "summaryHTML": shown.summaryHTML ?? MarkupText.paragraphs(shown.summary), "summaryText": shown.summary,
+                "measuresHTML": shown.measuresHTML as Any, "products": shown.products, "hasProducts": !shown.products.isEmpty,
+                "cves": shown.cves, "hasCVEs": !shown.cves.isEmpty, "requiredAction": shown.requiredAction as Any, "dueDate": shown.dueDate as Any,
                 "references": references, "hasReferences": !references.isEmpty,
-                "publishedISO": ISO8601UTC.string(from: alert.publishedAt ?? alert.createdAt),
-                "publishedHuman": dates.day(alert.publishedAt ?? alert.createdAt),
-                "updatedISO": ISO8601UTC.string(from: alert.updatedAt), "updatedHuman": dates.day(alert.updatedAt),
+                "publishedISO": ISO8601UTC.string(from: alert.publishedAt ?? shown.at),
+                "publishedHuman": dates.day(alert.publishedAt ?? shown.at),
+                "updatedISO": ISO8601UTC.string(from: alert.status == .closed ? alert.updatedAt : shown.at),
+                "updatedHuman": dates.day(alert.status == .closed ? alert.updatedAt : shown.at),
                 "frame": frame(site, path: path),
             ]
         }
@@ -33,7 +37,7 @@ extension SitePublisher {
             let path = "alertes/\(Self.pathSegment(alert.id.lowercased()))/"
             try writer.write(try render(view(alert, path: path), "alert"), at: path)
         }
-        let updated = alerts.map(\.updatedAt).max().map(ISO8601UTC.string) ?? site.generatedAt
+        let updated = list.compactMap { $0["updatedISO"] as? String }.max() ?? site.generatedAt
         try writer.write(try render(["site": site, "feedID": "tag:\(host),2026:alerts", "title": strings["alerts_feed_title"],
                                      "selfURL": self.site.baseURL + "alertes/atom.xml", "updated": updated, "alerts": list] as [String: Any],
                                     "alerts-atom"), at: "alertes/atom.xml")

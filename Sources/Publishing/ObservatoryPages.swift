@@ -4,11 +4,14 @@ import Model
 /// The observatory of declared incidents: totals and rates, by month, category, structure type
 /// and region, as accessible SVG charts with their data tables; a yearly report that prints
 /// cleanly; and the open-data CSV of the published (suppressed) tables. Only `Observatory`
-/// values reach this file: counts, never a declaration.
+/// values reach this file: counts, never a declaration. The observatory's home shows the
+/// latest year; there is no all-years table (see PublishStep).
 extension SitePublisher {
+    /// `observatories`: one per year (the home of the observatory shows the latest), or one
+    /// without a year when there is no declaration yet.
     func writeObservatory(_ observatories: [Observatory], site: SiteView, to writer: SiteWriter) throws {
-        guard let overall = observatories.first(where: { $0.year == nil }) else { return }
         let years = observatories.filter { $0.year != nil }.sorted { ($0.year ?? 0) > ($1.year ?? 0) }
+        guard let overall = years.first ?? observatories.first else { return }
         let yearLinks = years.map { ["year": $0.year ?? 0, "path": "observatoire/rapport-\($0.year ?? 0)/",
                                       "csv": "observatoire/donnees-\($0.year ?? 0).csv"] as [String: Any] }
         try writer.write(try render(context(overall, path: "observatoire/", site: site, years: yearLinks), "observatory"), at: "observatoire/")
@@ -32,7 +35,8 @@ extension SitePublisher {
             ]
         }
         var context: [String: Any] = [
-            "frame": frame(site, path: path), "isReport": observatory.year != nil, "year": observatory.year ?? 0,
+            "frame": frame(site, path: path), "isReport": observatory.year != nil && path != "observatoire/", "year": observatory.year ?? 0,
+            "hasYear": observatory.year != nil,
             "k": observatory.k, "declared": number(observatory.declared), "supportRequests": number(observatory.supportRequests),
             "maliciousPercent": observatory.maliciousPercent.map { "\($0) %" } ?? "< \(observatory.k)",
             "careDisrupted": number(observatory.careDisrupted), "healthDataAffected": number(observatory.healthDataAffected),

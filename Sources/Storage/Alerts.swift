@@ -65,6 +65,9 @@ extension Store {
                                    try before.map { String(decoding: try alertEncoder.encode($0), as: UTF8.self) }, json])
     }
 
+    /// How long a closed alert's situation stays closed.
+    static let reopenAfter: TimeInterval = 30 * 86_400
+
     /// "ALERTE-2026-0007": the next number of the year.
     private static func nextAlertID(_ db: Database, at now: Date) throws -> String {
         var calendar = Calendar(identifier: .gregorian)
@@ -85,6 +88,13 @@ extension Store {
         try write { db in
             let existing = try Row.fetchOne(db, sql: "SELECT data FROM alert WHERE rule_key = ? AND status != 'closed'",
                                             arguments: [candidate.key]).map(Self.decodeAlert)
+            // An editor closed the alert about this situation: the same situation does not
+            // raise it again for `reopenAfter` (the declarations behind it are still recent).
+            if existing == nil, let closed = try Row.fetchOne(db, sql: """
+                SELECT data FROM alert WHERE rule_key = ? AND status = 'closed' AND updated_at > ? ORDER BY updated_at DESC LIMIT 1
+                """, arguments: [candidate.key, now.timeIntervalSince1970 - Self.reopenAfter]).map(Self.decodeAlert) {
+                return (closed, false)
+            }
             let newID = existing == nil ? try Self.nextAlertID(db, at: now) : ""
             var alert = existing ?? SectorAlert(
                 id: newID, rule: candidate.rule, ruleKey: candidate.key, severity: candidate.severity,
@@ -104,12 +114,15 @@ extension Store {
             guard existing == nil || alert != before else { return (alert, false) }
             alert.version += 1
             alert.updatedAt = now
+            // A change nobody approved: any earlier approval was for other content. The site
+            // keeps showing the published content until the change is approved and published.
+            alert.approvedBy = nil
             var action = existing == nil ? "derived" : "rule-update"
-            if alert.status == .published { alert.status = .updated; action = "updated" }
-            if existing == nil, let threshold = publishFrom, alert.severity >= threshold {
-                alert.status = .published
-                alert.publishedAt = now
-                action = "derived-and-published"
+            if let threshold = publishFrom, alert.severity >= threshold {
+                alert.status = alert.published == nil ? .published : .updated
+                alert.publishedAt = alert.publishedAt ?? now
+                alert.published = alert.content
+                action = existing == nil ? "derived-and-published" : "rule-update-published"
             }
             try Self.save(db, alert, before: existing, actor: "rules", action: action, at: now)
             return (alert, true)
@@ -133,7 +146,7 @@ extension Store {
     /// Approval by an editor other than the one who wrote it.
     public func approveAlert(_ id: String, actor: String, at now: Date = Date()) throws -> SectorAlert {
         try changeAlert(id, actor: actor, action: "approved", at: now) { alert in
-            guard alert.status == .draft || alert.status == .updated else { throw AlertError("\(id) is \(alert.status.rawValue): nothing to approve") }
+            guard alert.status == .draft || alert.hasPendingChanges else { throw AlertError("\(id) is \(alert.status.rawValue), with no change to approve") }
             guard alert.createdBy != actor else { throw AlertError("\(id) was written by \(actor): another editor must approve it") }
             alert.approvedBy = actor
         }
@@ -143,14 +156,16 @@ extension Store {
     /// been approved, by someone other than the publisher.
     public func publishAlert(_ id: String, actor: String, requireApproval: Bool, embargoUntil: Date? = nil, at now: Date = Date()) throws -> SectorAlert {
         try changeAlert(id, actor: actor, action: embargoUntil.map { "published (embargo until \(ISO8601UTC.string(from: $0)))" } ?? "published", at: now) { alert in
-            guard alert.status == .draft || alert.status == .updated else { throw AlertError("\(id) is \(alert.status.rawValue): nothing to publish") }
+            guard alert.status == .draft || alert.hasPendingChanges else { throw AlertError("\(id) is \(alert.status.rawValue), with no change to publish") }
             if requireApproval {
                 guard let approver = alert.approvedBy else { throw AlertError("\(id) needs a second editor's approval first (alerts approve \(id))") }
                 guard approver != actor else { throw AlertError("\(id) was approved by \(actor): another editor must publish it") }
             }
-            alert.status = alert.publishedAt == nil ? .published : .updated
+            alert.status = alert.published == nil ? .published : .updated
             alert.publishedAt = alert.publishedAt ?? now
             alert.embargoUntil = embargoUntil
+            alert.published = alert.content
+            alert.published?.at = now
         }
     }
 

@@ -188,7 +188,7 @@ extension Store {
                 let status: CurationStatus
                 if health && (policy.autoSelectThreshold.map { score >= $0 } == true || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
                     status = .selected
-                } else if score >= policy.queueThreshold {
+                } else if health && score >= policy.queueThreshold {
                     status = .queued
                 } else if score < policy.floor {
                     status = .rejected

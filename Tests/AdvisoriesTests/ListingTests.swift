@@ -32,6 +32,11 @@ private let sharedCSAF = URL(fileURLWithPath: #filePath).deletingLastPathCompone
         #expect(throws: ListingError.self) {
             try DocumentListing.changesCSV(Data("just one field\n".utf8), url: "https://example.org/csaf/changes.csv")
         }
+        for escape in ["https://other.example/x.json", "//other.example/x.json", "/etc/passwd.json", "%2e%2e/x.json", "2026\\..\\x.json"] {
+            #expect(throws: ListingError.self, "\(escape)") {
+                try DocumentListing.indexTXT(Data((escape + "\n").utf8), url: "https://example.org/csaf/white/index.txt")
+            }
+        }
     }
 
     @Test func providerMetadataNamesDistributionsAndKeys() throws {

@@ -87,18 +87,28 @@ private func fact(_ id: Int, category: IncidentCategory = .rancongiciel, region:
         #expect(try store.publicAlerts(at: now).isEmpty, "under embargo")
         #expect(try store.publicAlerts(at: embargo.addingTimeInterval(1)).map(\.id) == [first.alert.id])
 
-        // The burst grows: the same alert, now "updated", not a new one.
+        // The burst grows: the same alert changes, but the site keeps the approved content
+        // until a second editor approves the change and it is published again, as an update.
         candidate = AlertRules().bursts((0..<6).map { fact($0, category: .hameconnage, region: regions[$0]) }, now: now)[0]
-        let update = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: now.addingTimeInterval(7200))
-        #expect(update.changed && update.alert.id == first.alert.id && update.alert.status == .updated)
-        #expect(update.alert.summary.hasPrefix("6 structures"))
+        let later = now.addingTimeInterval(7200)
+        let update = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: later)
+        #expect(update.changed && update.alert.id == first.alert.id && update.alert.status == .published)
+        #expect(update.alert.summary.hasPrefix("6 structures") && update.alert.hasPendingChanges && update.alert.approvedBy == nil)
+        let shown = try #require(try store.publicAlerts(at: later).first?.published)
+        #expect(shown.summary.hasPrefix("5 structures"), "an unapproved change never reaches the site")
+        #expect(throws: AlertError.self) { try store.publishAlert(first.alert.id, actor: "bob", requireApproval: true, at: later) }
+        _ = try store.approveAlert(first.alert.id, actor: "bob", at: later)
+        let republished = try store.publishAlert(first.alert.id, actor: "alice", requireApproval: true, at: later)
+        #expect(republished.status == .updated && republished.published?.summary.hasPrefix("6 structures") == true)
         #expect(try store.alerts().count == 1)
-        #expect(try store.alertHistory(id: first.alert.id).map(\.action) == ["derived", "approved", "published (embargo until \(ISO8601UTC.string(from: embargo)))", "updated"])
+        #expect(try store.alertHistory(id: first.alert.id).map(\.action)
+                == ["derived", "approved", "published (embargo until \(ISO8601UTC.string(from: embargo)))", "rule-update", "approved", "published"])
 
-        // Closed, the situation may raise a new alert later.
-        _ = try store.closeAlert(first.alert.id, actor: "alice", at: now)
-        let again = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: now)
-        #expect(again.alert.id != first.alert.id)
+        // Closed, the same situation stays closed for 30 days, then may raise a new alert.
+        _ = try store.closeAlert(first.alert.id, actor: "alice", at: later)
+        #expect(try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: later).changed == false)
+        let again = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: later.addingTimeInterval(31 * 86_400))
+        #expect(again.changed && again.alert.id != first.alert.id)
     }
 
     @Test func severeDerivedAlertsPublishThemselvesWhenConfigured() throws {
