@@ -20,7 +20,7 @@ struct WordTokenizer {
 
     /// A text's words: where each is in the text's UTF-8, and its folded form as a slice of one
     /// shared buffer (the matcher looks words up by their bytes; no String per word).
-    struct ScannedWords {
+    struct ScannedWords: Equatable {
         var ranges: [Range<Int>] = []
         var foldedRanges: [Range<Int>] = []
         var folded: [UInt8] = []
@@ -37,7 +37,102 @@ struct WordTokenizer {
     static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
 
+    /// The scanner the matcher uses: the same words as `referenceScan`, written into raw buffers
+    /// sized for the worst case (at most one word per two bytes; folding writes at most two
+    /// bytes per input byte outside Foundation's rare-script path), so that the hot loop does no
+    /// array growth or uniqueness check. A word that Foundation folds longer than the room left
+    /// sends the text to `referenceScan`.
     static func scan(_ text: String) -> ScannedWords {
+        var text = text
+        return text.withUTF8 { bytes -> ScannedWords in
+            let count = bytes.count
+            let foldedCapacity = count * 2 + 16
+            let wordCapacity = count / 2 + 2
+            let folded = UnsafeMutablePointer<UInt8>.allocate(capacity: foldedCapacity)
+            let bounds = UnsafeMutablePointer<Int>.allocate(capacity: wordCapacity * 4)
+            let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCapacity)
+            defer {
+                folded.deallocate()
+                bounds.deallocate()
+                hashes.deallocate()
+            }
+            var foldedCount = 0, words = 0
+            var index = 0
+            var start = -1
+            var foldedStart = 0
+            var needsFoundation = false
+            var hash = fnvBasis
+            while index <= count {
+                var isWordByte = false
+                var length = 1
+                if index < count {
+                    let byte = bytes[index]
+                    if byte < 0x80 {
+                        let lower = byte | 0x20
+                        if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = foldedCount; hash = fnvBasis }
+                            let folding = byte >= 0x41 && byte <= 0x5A ? lower : byte
+                            folded[foldedCount] = folding
+                            foldedCount += 1
+                            hash = (hash ^ UInt64(folding)) &* fnvPrime
+                        }
+                    } else {
+                        let (scalar, scalarLength) = decode(bytes, at: index)
+                        length = scalarLength
+                        let base = LatinFolding.packedBase(of: scalar.value)
+                        if base != 0 {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = foldedCount; hash = fnvBasis }
+                            folded[foldedCount] = UInt8(truncatingIfNeeded: base)
+                            foldedCount += 1
+                            hash = (hash ^ UInt64(base & 0xFF)) &* fnvPrime
+                            if base > 0xFF {
+                                folded[foldedCount] = UInt8(truncatingIfNeeded: base >> 8)
+                                foldedCount += 1
+                                hash = (hash ^ UInt64(base >> 8)) &* fnvPrime
+                            }
+                        } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                            isWordByte = true
+                            if start < 0 { start = index; foldedStart = foldedCount; hash = fnvBasis }
+                            needsFoundation = true
+                        }
+                    }
+                }
+                if !isWordByte && start >= 0 {
+                    if needsFoundation {
+                        let word = Array(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().utf8)
+                        guard foldedStart + word.count <= foldedCapacity - (count - index) * 2 else {
+                            return referenceScan(String(decoding: UnsafeBufferPointer(rebasing: bytes[...]), as: UTF8.self))
+                        }
+                        for (offset, byte) in word.enumerated() { folded[foldedStart + offset] = byte }
+                        foldedCount = foldedStart + word.count
+                        hash = fnv(word)
+                    }
+                    bounds[words * 4] = start
+                    bounds[words * 4 + 1] = index
+                    bounds[words * 4 + 2] = foldedStart
+                    bounds[words * 4 + 3] = foldedCount
+                    hashes[words] = hash
+                    words += 1
+                    start = -1
+                    needsFoundation = false
+                }
+                index += length
+            }
+            var scanned = ScannedWords()
+            scanned.ranges = (0..<words).map { bounds[$0 * 4]..<bounds[$0 * 4 + 1] }
+            scanned.foldedRanges = (0..<words).map { bounds[$0 * 4 + 2]..<bounds[$0 * 4 + 3] }
+            scanned.folded = Array(UnsafeBufferPointer(start: folded, count: foldedCount))
+            scanned.hashes = Array(UnsafeBufferPointer(start: hashes, count: words))
+            return scanned
+        }
+    }
+
+    /// The straightforward scanner, on growing arrays: the definition `scan` must agree with
+    /// (a test compares them on the relevance corpus).
+    static func referenceScan(_ text: String) -> ScannedWords {
         var text = text
         // Plain local arrays while scanning (no exclusivity or uniqueness checks on a struct's
         // fields in the hot loop), put together at the end.
