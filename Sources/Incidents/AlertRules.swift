@@ -140,8 +140,9 @@ public struct AlertRules: Sendable {
         return text.isEmpty ? nil : text
     }
 
+    /// The product, else the vulnerability's name in the catalog, framed; "" when neither is known.
     static func naming(_ known: KnownExploitedVulnerability, prefix: String, suffix: String) -> String {
-        product(known).map { prefix + $0 + suffix } ?? ""
+        (product(known) ?? (known.name.isEmpty || known.name == known.cve ? nil : known.name)).map { prefix + $0 + suffix } ?? ""
     }
 
     static let measures: [IncidentCategory: String] = [
