@@ -44,7 +44,7 @@ struct WordTokenizer {
     /// sends the text to `referenceScan`.
     static func scan(_ text: String) -> ScannedWords {
         var text = text
-        return text.withUTF8 { bytes -> ScannedWords in
+        return text.withUTF8 { bytes -> ScannedWords in asciiFolding.withUnsafeBufferPointer { fold -> ScannedWords in
             let count = bytes.count
             let foldedCapacity = count * 2 + 16
             let wordCapacity = count / 2 + 2
@@ -68,11 +68,10 @@ struct WordTokenizer {
                 if index < count {
                     let byte = bytes[index]
                     if byte < 0x80 {
-                        let lower = byte | 0x20
-                        if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                        let folding = fold[Int(byte)]
+                        if folding != 0 {
                             isWordByte = true
                             if start < 0 { start = index; foldedStart = foldedCount; hash = fnvBasis }
-                            let folding = byte >= 0x41 && byte <= 0x5A ? lower : byte
                             folded[foldedCount] = folding
                             foldedCount += 1
                             hash = (hash ^ UInt64(folding)) &* fnvPrime
@@ -127,6 +126,16 @@ struct WordTokenizer {
             scanned.folded = Array(UnsafeBufferPointer(start: folded, count: foldedCount))
             scanned.hashes = Array(UnsafeBufferPointer(start: hashes, count: words))
             return scanned
+        } }
+    }
+
+    /// ASCII letters and digits to their folded byte (lower case), 0 for the rest.
+    private static let asciiFolding: [UInt8] = (0..<128).map { value -> UInt8 in
+        let byte = UInt8(value)
+        switch byte {
+        case 0x30...0x39, 0x61...0x7A: return byte
+        case 0x41...0x5A: return byte | 0x20
+        default: return 0
         }
     }
 
