@@ -272,14 +272,15 @@ public final class Store: Sendable {
         return try items(where: condition, arguments: [], limit: limit, publicCondition: condition)
     }
 
-    /// What may be shown on the public site, as SQL over `item` joined to `source`: about health,
-    /// and neither the source nor the document marked TLP other than CLEAR/WHITE. The one place
-    /// that says it: items, and the other sources of their stories, go through it.
+    /// What may be shown on the public site, as SQL over `item` joined to `source`: selected or
+    /// published by editors (or the policy), or — `unreviewed` — about health and still waiting
+    /// in the queue; and neither the source nor the document marked TLP other than CLEAR/WHITE.
+    /// The one place that says it: items, and the other sources of their stories, go through it.
     static func publishable(unreviewed: Bool) -> String {
         """
-        coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id),
-                 CASE WHEN item.health = 1 THEN 'queued' ELSE 'new' END)
-            IN ('selected', 'published'\(unreviewed ? ", 'queued'" : ""))
+        (coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id),
+                  CASE WHEN item.health = 1 THEN 'queued' ELSE 'new' END) IN ('selected', 'published')
+         \(unreviewed ? "OR (item.health = 1 AND coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id), 'queued') = 'queued')" : ""))
         AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
         AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
         """

@@ -174,8 +174,13 @@ private let configuration = FetcherConfiguration(
 }
 
 @Suite struct MisbehavingServerTests {
+    /// Made once, before any transfer starts: compressing it while a client waits could take
+    /// longer than the test's 1 s low-speed window on a loaded machine.
+    private static let bomb = GzipBomb.make(expandedSize: 5_000_000)
+
     private static func server() throws -> LocalHTTPServer {
-        try LocalHTTPServer { request in
+        let bomb = Self.bomb
+        return try LocalHTTPServer { request in
             switch request.path {
             case "/drip": return .init(status: 200, body: Data("<".utf8), repeatBody: 100, pauseBetweenRepeats: 0.5)
             case "/reset": return .init(status: 200, body: Data(repeating: 0x20, count: 1000), repeatBody: 50, hangUpAfter: 3)
@@ -184,7 +189,7 @@ private let configuration = FetcherConfiguration(
             case "/c": return .init(status: 302, headers: [("Location", "/feed")])
             case "/feed": return .init(status: 200, headers: [("Content-Type", "text/plain")], body: feedBody)
             case "/far": return .init(status: 301, headers: [("Location", "/far1")])
-            case "/bomb": return .init(status: 200, headers: [("Content-Encoding", "gzip")], body: GzipBomb.make(expandedSize: 5_000_000))
+            case "/bomb": return .init(status: 200, headers: [("Content-Encoding", "gzip")], body: bomb)
             default:
                 if request.path.hasPrefix("/far") {  // six hops: one more than allowed
                     let hop = Int(request.path.dropFirst(4)) ?? 0
