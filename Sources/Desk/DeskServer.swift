@@ -217,11 +217,10 @@ public struct DeskServer: Sendable {
         let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, limit: 200)
         let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? "")]
             .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        let rows: [[String: Any]] = try items.map { item in
-            let state = try store.curation(itemID: item.id)
-            return ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": ISO8601UTC.day(from: item.listedAt),
+        let rows: [[String: Any]] = items.map { item in
+            ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": ISO8601UTC.day(from: item.listedAt),
                     "score": String(format: "%.2f", item.healthScore), "state": item.status.rawValue, "pinned": item.pinned,
-                    "tags": item.tags.joined(separator: ", "), "version": state.version, "return": returnPath,
+                    "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
                     "csrf": session.csrf]
         }
         let states = (["all"] + CurationStatus.allCases.map(\.rawValue)).map { ["name": $0, "current": $0 == stateName] as [String: Any] }

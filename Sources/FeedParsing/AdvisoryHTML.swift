@@ -34,21 +34,6 @@ struct AdvisoryHTML {
     }
 }
 
-/// CVE ids as advisories write them, normalised (upper case) and checked.
-enum AdvisoryCVE {
-    static func normalized(_ raw: String?) -> String? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces).uppercased() else { return nil }
-        let parts = raw.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "CVE", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 8,
-              parts[1].allSatisfy(\.isASCIIDigit), parts[2].allSatisfy(\.isASCIIDigit) else { return nil }
-        return raw
-    }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
 /// Only http(s) links leave an advisory.
 enum AdvisoryLink {
     static func web(_ raw: String?) -> String? {

@@ -17,7 +17,7 @@ struct CERTFRTranslator {
         let title = try fields.string("title")
         let revisions = try fields.requiredObjects("revisions")
         let dates = try revisions.map { try $0.date("revision_date") }
-        let cves = FieldReading.unique(fields.objects("cves").compactMap { AdvisoryCVE.normalized($0.optionalString("name")) })
+        let cves = FieldReading.unique(fields.objects("cves").compactMap { CVEIdentifier.normalized($0.optionalString("name")) })
         let products = FieldReading.unique(fields.objects("affected_systems").compactMap(Self.affectedSystem))
         let risks = FieldReading.unique(fields.objects("risks").compactMap { $0.optionalString("description") })
         let vendorAdvisories = fields.objects("vendor_advisories").compactMap { advisory -> AdvisoryReference? in
@@ -51,8 +51,9 @@ struct CERTFRTranslator {
 
         item.advisory = AdvisoryFacts(
             kind: .certfr, trackingID: reference, version: String(revisions.count), initialRelease: dates.min(),
-            currentRelease: dates.max(), cves: cves, products: products, tlp: nil, remediations: [],
-            references: vendorAdvisories + links, risks: risks)
+            currentRelease: dates.max(), cves: cves, products: Array(products.prefix(CSAFTranslator.productLimit)), tlp: nil,
+            remediations: [], references: Array((vendorAdvisories + links).prefix(CSAFTranslator.listLimit)),
+            risks: Array(risks.prefix(CSAFTranslator.listLimit)))
         var feed = ParsedFeed(format: .certfr, title: "CERT-FR", link: "https://www.cert.ssi.gouv.fr/", language: "fr", items: [item])
         feed.updated = dates.max()
         return feed

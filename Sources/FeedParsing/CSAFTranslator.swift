@@ -39,11 +39,11 @@ struct CSAFTranslator {
         let sectors = notes.filter { ($0.optionalString("title") ?? "").lowercased().contains("sector") }
             .flatMap { Self.list($0.optionalString("text")) }
         let vulnerabilities = fields.objects("vulnerabilities")
-        let cves = FieldReading.unique(vulnerabilities.compactMap { AdvisoryCVE.normalized($0.optionalString("cve")) })
+        let cves = FieldReading.unique(vulnerabilities.compactMap { CVEIdentifier.normalized($0.optionalString("cve")) })
         let products = Self.productNames(fields.optionalObject("product_tree"))
         let scores = vulnerabilities.flatMap { vulnerability in
             vulnerability.objects("scores").compactMap { score -> AdvisoryScore? in
-                let cve = AdvisoryCVE.normalized(vulnerability.optionalString("cve"))
+                let cve = CVEIdentifier.normalized(vulnerability.optionalString("cve"))
                 for (key, version) in [("cvss_v4", "4.0"), ("cvss_v3", "3.x")] {
                     guard let cvss = score.optionalObject(key), let base = cvss.number("baseScore"), (0...10).contains(base) else { continue }
                     return AdvisoryScore(cve: cve, version: cvss.optionalString("version") ?? version, baseScore: base,
@@ -98,7 +98,8 @@ struct CSAFTranslator {
         item.advisory = AdvisoryFacts(
             kind: .csaf, trackingID: trackingID, version: trackingVersion, initialRelease: initialRelease,
             currentRelease: currentRelease, cves: cves, products: Array(products.prefix(Self.productLimit)), tlp: tlp,
-            scores: scores, remediations: remediations, references: references, sectors: sectors)
+            scores: Array(scores.prefix(Self.listLimit)), remediations: Array(remediations.prefix(Self.listLimit)),
+            references: Array(references.prefix(Self.listLimit)), sectors: Array(sectors.prefix(Self.listLimit)))
         var feed = ParsedFeed(format: .csaf20, title: publisherName, items: [item])
         feed.link = AdvisoryLink.web(publisher.optionalString("namespace"))
         feed.updated = currentRelease
@@ -107,6 +108,9 @@ struct CSAFTranslator {
     }
 
     static let productLimit = 500
+    /// Scores, remediations, references and sectors kept per advisory: the facts are stored and
+    /// shown whole, so a hostile document must not make them unbounded.
+    static let listLimit = 200
 
     /// The full names of the product tree's leaves, its standalone full_product_names and its
     /// relationships, in document order, each once.

@@ -20,7 +20,7 @@ struct KEVTranslator {
     }
 
     static func item(_ entry: JSONFields) -> ParsedItem? {
-        guard let cve = AdvisoryCVE.normalized(entry.optionalString("cveID")),
+        guard let cve = CVEIdentifier.normalized(entry.optionalString("cveID")),
               let added = entry.optionalString("dateAdded"), added.count == 10, let addedDate = DateParser.parse(added) else { return nil }
         let vendor = entry.optionalString("vendorProject") ?? ""
         let product = entry.optionalString("product") ?? ""

@@ -22,7 +22,7 @@ public enum DeclarationFile {
     static let required: Set<String> = ["id", "declared_at", "structure_type", "region", "nature", "category",
                                         "care_disrupted", "health_data_affected", "support_requested"]
     /// INSEE codes of the French regions (2016), overseas included.
-    public static let regions: Set<String> = ["01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"]
+    public static let regions = Set(ObservatoryStatistics.regionNames.keys)
     public static let maxBytes = 64 << 20
 
     public static func read(_ data: Data, name: String) throws -> [IncidentDeclaration] {
@@ -223,8 +223,13 @@ public enum DeclarationFile {
             return hours
         }
         let cves = (value("cves") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
-        for cve in cves where !IncidentDate.isCVE(cve) { fail("cves", "\"\(cve.prefix(30))\" is not a CVE id") }
+        for cve in cves where CVEIdentifier.normalized(cve) == nil { fail("cves", "\"\(cve.prefix(30))\" is not a CVE id") }
         let products = (value("products") ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Bounds on free text: a declaration is a form, not a document store.
+        if cves.count > 100 { fail("cves", "\(cves.count) CVE ids, at most 100") }
+        if products.count > 50 || products.contains(where: { $0.count > 200 }) { fail("products", "at most 50 products of 200 characters") }
+        if (value("structure_name")?.count ?? 0) > 300 { fail("structure_name", "over 300 characters") }
+        if (value("description")?.count ?? 0) > 20_000 { fail("description", "over 20,000 characters") }
         guard errors.isEmpty, let declared, let structure, let region, let nature, let category else { throw DeclarationErrors(errors) }
         return IncidentDeclaration(
             id: id, declaredAt: declared, occurredAt: occurred, structureType: structure, region: region, nature: nature,
@@ -269,11 +274,5 @@ enum IncidentDate {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard let date = calendar.date(from: components), calendar.component(.day, from: date) == dayOfMonth else { return nil }
         return date.addingTimeInterval(TimeInterval(seconds - offset))
-    }
-
-    static func isCVE(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        return parts.count == 3 && parts[0] == "CVE" && parts[1].count == 4 && parts[1].allSatisfy(\.isNumber)
-            && (4...8).contains(parts[2].count) && parts[2].allSatisfy(\.isNumber)
     }
 }

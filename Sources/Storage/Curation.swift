@@ -29,6 +29,8 @@ public struct CuratedItemSummary: Sendable, Equatable {
     public var status: CurationStatus
     public var pinned: Bool
     public var tags: [String]
+    /// The curation version a change made from this listing must name.
+    public var version: Int
 }
 
 extension Store {
@@ -96,6 +98,7 @@ extension Store {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.id, coalesce(c.title_override, item.title) AS title, source.title AS source_title, item.sort_at,
                     coalesce(item.health_score, 0) AS score, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
+                    coalesce(c.version, 0) AS version,
                     (SELECT group_concat(DISTINCT tag_id) FROM item_tag WHERE item_id = item.id) AS tags
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(conditions.joined(separator: " AND "))
@@ -106,7 +109,7 @@ extension Store {
                     id: row["id"], title: row["title"] ?? "", sourceTitle: row["source_title"],
                     listedAt: Date(timeIntervalSince1970: row["sort_at"]), healthScore: row["score"],
                     status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
-                    tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted())
+                    tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted(), version: row["version"])
             }
         }
     }

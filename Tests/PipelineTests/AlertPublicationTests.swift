@@ -8,21 +8,13 @@ import Testing
 
 @testable import Pipeline
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite struct AlertPublicationTests {
     /// An alert written by one editor, approved by another, is on the site and in the alerts
     /// feed; its update keeps the page and the Atom entry id. A draft never reaches the site.
     @Test func approvedAlertsArePublishedAndUpdatedUnderTheSameEntry() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-alerts-site-\(UUID().uuidString)")
-        var settings = try Settings.resolve(
-            SettingsOverrides(databasePath: directory.appendingPathComponent("demo.sqlite").path,
-                              outputDirectory: directory.appendingPathComponent("Output").path,
-                              sourcesPath: root.appendingPathComponent("Feeds/demo/sources.toml").path,
-                              baseURL: "https://veille.example.org/", demo: true),
-            environment: [:])
-        settings.templatesDirectory = root.appendingPathComponent("Templates").path
-        settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
+        let settings = try demoSettings(in: directory)
         let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let store = environment.store
         let summary = "Plusieurs CHU signalent des intrusions par la passerelle **InfuLink**. <script>alert(1)</script>"

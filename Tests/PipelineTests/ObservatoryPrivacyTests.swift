@@ -9,21 +9,13 @@ import TestSupport
 
 @testable import Pipeline
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite struct ObservatoryPrivacyTests {
     /// The whole demo site with one year of declarations: the observatory shows 319, 41 and
     /// 47 %, and no structure name nor description is anywhere in Output/.
     @Test func theSiteShowsTheFiguresAndNothingPrivate() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-observatory-\(UUID().uuidString)")
-        var settings = try Settings.resolve(
-            SettingsOverrides(databasePath: directory.appendingPathComponent("demo.sqlite").path,
-                              outputDirectory: directory.appendingPathComponent("Output").path,
-                              sourcesPath: root.appendingPathComponent("Feeds/demo/sources.toml").path,
-                              baseURL: "https://veille.example.org/", demo: true),
-            environment: [:])
-        settings.templatesDirectory = root.appendingPathComponent("Templates").path
-        settings.rulesPath = root.appendingPathComponent("Feeds/tagging.toml").path
+        let settings = try demoSettings(in: directory)
         let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let declarations = try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv")
         _ = try environment.store.importIncidents(declarations, actor: "test")
