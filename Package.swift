@@ -36,7 +36,7 @@ let package = Package(
         ]),
         .target(name: "FeedParsing", dependencies: ["Model", "CLibXML2"]),
         .target(name: "Storage", dependencies: [
-            "Model", .product(name: "GRDB", package: "GRDB.swift"),
+            "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Tagging", dependencies: ["Model", "Config"]),
         .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport"),
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"]),
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Config", "Model", .product(name: "Mustache", package: "swift-mustache")]),

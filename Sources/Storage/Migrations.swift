@@ -372,6 +372,28 @@ enum Migrations {
                 CREATE INDEX alert_history_by_alert ON alert_history(alert_id, id);
                 """)
         }
+        migrator.registerMigration("v11-cheaper-inserts") { db in
+            // Stories are looked up by id, never for "no story": an index without the items not
+            // yet grouped costs new items nothing. New items are found for search indexing by id
+            // (above search_index_state.indexed_through), so that inserting one writes no
+            // pending row; item_search_pending keeps only revised items and ids at or below the mark.
+            // source_batch_digest: the identities and content hashes of the last batch a source
+            // gave, so that a feed served again unchanged is recognised in one comparison.
+            try db.execute(sql: """
+                DROP INDEX item_by_story;
+                CREATE INDEX item_by_story ON item(story_id) WHERE story_id IS NOT NULL;
+                CREATE TABLE search_index_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    indexed_through INTEGER NOT NULL
+                );
+                INSERT INTO search_index_state (singleton, indexed_through) SELECT 1, coalesce(max(id), 0) FROM item;
+                CREATE TABLE source_batch_digest (
+                    source_id TEXT PRIMARY KEY REFERENCES source(id) ON DELETE CASCADE,
+                    digest TEXT NOT NULL,
+                    purged INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

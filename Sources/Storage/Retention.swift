@@ -49,6 +49,8 @@ extension Store {
             try db.execute(sql: "DELETE FROM item_search WHERE rowid IN (SELECT id FROM item WHERE \(condition))", arguments: arguments)
             try db.execute(sql: "DELETE FROM item WHERE \(condition)", arguments: arguments)
             let items = db.changesCount
+            // A batch seen before may now hold purged items: the next ingest looks at each item.
+            if items > 0 { try db.execute(sql: "DELETE FROM source_batch_digest") }
             try db.execute(sql: "DELETE FROM story WHERE NOT EXISTS (SELECT 1 FROM item WHERE item.story_id = story.id)")
             return PurgeResult(itemsPurged: items, storiesRemoved: db.changesCount)
         }

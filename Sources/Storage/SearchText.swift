@@ -29,8 +29,13 @@ enum SearchText {
     /// Every word of the query, each quoted (so that FTS5 operators and punctuation typed by a
     /// reader are words, never syntax), all required. nil when there is no word.
     static func matchExpression(_ query: String) -> String? {
+        matchWords(query)?.joined(separator: " ")
+    }
+
+    /// The words of `matchExpression`, each an FTS5 phrase.
+    static func matchWords(_ query: String) -> [String]? {
         let words = query.split { !($0.isLetter || $0.isNumber) }.prefix(16)
         guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"" }.joined(separator: " ")
+        return words.map { "\"\($0)\"" }
     }
 }

@@ -21,10 +21,11 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 32 MiB of page cache per connection (default 2): the unique and date indexes of a large
+            // 64 MiB of page cache per connection (default 2): the unique and date indexes of a large
             // archive stay in memory while a round writes.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             db.add(function: SearchText.bodyFunction)
+            try SearchRank.register(db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -160,16 +161,31 @@ public final class Store: Sendable {
                 let identity = ContentHash.identity(of: item)
                 return seenIdentities.insert(identity).inserted ? (item, identity) : nil
             }
+            let hashes = unique.map { ContentHash.of($0.0) }
+            // The same batch as last time (a feed served again unchanged, without a validator for
+            // a conditional request): every item is stored as it is, or was purged then.
+            var batch = StableHash.Hasher()
+            for ((_, identity), hash) in zip(unique, hashes) { batch.combine(list: [identity, hash]) }
+            let digest = batch.hex
+            if let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT digest, purged FROM source_batch_digest WHERE source_id = ?"),
+                                           arguments: [sourceID]), last["digest"] as String == digest {
+                result.purged = last["purged"]
+                result.unchanged = unique.count - result.purged
+                return result
+            }
             let stored = try Self.storedVersions(db, sourceID: sourceID, identities: unique.map(\.1))
-            let purged = try Self.tombstones(db, sourceID: sourceID, identities: unique.map(\.1).filter { stored[$0] == nil })
+            let hasTombstones = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item_tombstone WHERE source_id = ?)"),
+                                                  arguments: [sourceID]) == true
+            let purged = hasTombstones
+                ? try Self.tombstones(db, sourceID: sourceID, identities: unique.map(\.1).filter { stored[$0] == nil }) : []
             let pending = try db.cachedStatement(sql: "INSERT OR IGNORE INTO item_search_pending (item_id) VALUES (?)")
-            let insert = try db.cachedStatement(sql: """
+            let indexedThrough = try Int64.fetchOne(db.cachedStatement(sql: "SELECT indexed_through FROM search_index_state")) ?? 0
+            var insert = FastInsert(try db.cachedStatement(sql: """
                 INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
                     language, published_at, updated_at, first_seen_at, sort_at, content_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for (item, identity) in unique {
-                let hash = ContentHash.of(item)
+                """))
+            for ((item, identity), hash) in zip(unique, hashes) {
                 if let existing = stored[identity] {
                     let id = existing.id
                     guard existing.hash != hash else {
@@ -197,17 +213,23 @@ public final class Store: Sendable {
                 } else if purged.contains(identity) {
                     result.purged += 1  // retention removed it; a feed that still carries it does not make it new
                 } else {
-                    try insert.execute(arguments: [sourceID, identity, item.id, item.title, item.link, item.summary, item.content,
-                                         Self.json(item.authors), Self.json(item.categories), Self.json(item.enclosures),
-                                         item.language, item.published?.timeIntervalSince1970,
-                                         item.updated?.timeIntervalSince1970, now.timeIntervalSince1970,
-                                         Self.sortDate(item, firstSeen: now), hash])
+                    try insert.run(db, .text(sourceID), .text(identity), .text(item.id), .text(item.title), .text(item.link),
+                                   .text(item.summary), .text(item.content), .text(Self.json(item.authors)),
+                                   .text(Self.json(item.categories)), .text(Self.json(item.enclosures)), .text(item.language),
+                                   .real(item.published?.timeIntervalSince1970), .real(item.updated?.timeIntervalSince1970),
+                                   .real(now.timeIntervalSince1970), .real(Self.sortDate(item, firstSeen: now)), .text(hash))
                     let id = db.lastInsertedRowID
-                    try pending.execute(arguments: [id])
+                    // Ids above the mark are indexed by range; an id at or below it (the last items
+                    // deleted, their ids reused) must be listed.
+                    if id <= indexedThrough { try pending.execute(arguments: [id]) }
                     try Self.saveAdvisory(db, itemID: id, item.advisory)
                     result.newItemIDs.append(id)
                 }
             }
+            try db.cached("""
+                INSERT INTO source_batch_digest (source_id, digest, purged) VALUES (?, ?, ?)
+                ON CONFLICT (source_id) DO UPDATE SET digest = excluded.digest, purged = excluded.purged
+                """, arguments: [sourceID, digest, result.purged])
             return result
         }
     }
@@ -393,15 +415,30 @@ public final class Store: Sendable {
     @discardableResult
     public func indexForSearch() throws -> Int {
         try write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item_search_pending)") == true else { return 0 }
-            try db.execute(sql: "DELETE FROM item_search WHERE rowid IN (SELECT item_id FROM item_search_pending)")
+            let mark = try Int64.fetchOne(db, sql: "SELECT indexed_through FROM search_index_state") ?? 0
+            let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM item") ?? 0
+            let revised = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item_search_pending)") == true
+            guard newest > mark || revised else { return 0 }
+            let body = "\(SearchText.bodyFunction.name)(item.summary, item.content)"
+            var indexed = 0
+            if revised {
+                try db.execute(sql: "DELETE FROM item_search WHERE rowid IN (SELECT item_id FROM item_search_pending)")
+                try db.execute(sql: """
+                    INSERT INTO item_search (rowid, title, body)
+                    SELECT item.id, coalesce(item.title, ''), \(body)
+                    FROM item_search_pending JOIN item ON item.id = item_search_pending.item_id
+                    WHERE item.id <= ?
+                    """, arguments: [mark])
+                indexed += db.changesCount
+                try db.execute(sql: "DELETE FROM item_search_pending")
+            }
+            // New items: a range of ids, read in order.
             try db.execute(sql: """
                 INSERT INTO item_search (rowid, title, body)
-                SELECT item.id, coalesce(item.title, ''), \(SearchText.bodyFunction.name)(item.summary, item.content)
-                FROM item_search_pending JOIN item ON item.id = item_search_pending.item_id
-                """)
-            let indexed = db.changesCount
-            try db.execute(sql: "DELETE FROM item_search_pending")
+                SELECT item.id, coalesce(item.title, ''), \(body) FROM item WHERE item.id > ?
+                """, arguments: [mark])
+            indexed += db.changesCount
+            try db.execute(sql: "UPDATE search_index_state SET indexed_through = ?", arguments: [max(mark, newest)])
             return indexed
         }
     }
@@ -414,22 +451,52 @@ public final class Store: Sendable {
     /// Items matching every word of `query` (case and accents ignored), best first. Items
     /// stored since the last round are indexed first, so that nothing stored is missed.
     public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
-        guard let match = SearchText.matchExpression(query) else { return [] }
+        guard let words = SearchText.matchWords(query) else { return [] }
+        let match = words.joined(separator: " ")
         try indexForSearch()
         return try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let documents = try words.map { try Self.documentFrequency(db, phrase: $0) }
+            // Ranked on rowids alone first; snippets (which re-read and re-tokenize the text) only
+            // for the rows returned. MATERIALIZED and CROSS JOIN keep SQLite to that order.
+            return try Row.fetchAll(db, sql: """
+                WITH best AS MATERIALIZED (
+                    SELECT rowid AS id, \(SearchRank.functionName)(item_search, 5.0, 1.0\(String(repeating: ", ?", count: documents.count))) AS rank
+                    FROM item_search
+                    WHERE item_search MATCH ? AND rowid >= coalesce((
+                        SELECT min(rowid) FROM (
+                            SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.rankedMatches))), 0)
+                    ORDER BY rank, rowid DESC LIMIT ?)
                 SELECT item.id, item.title, item.link, source.title AS source_title, item.sort_at,
-                       snippet(item_search, -1, '[', ']', '…', 12) AS snippet, bm25(item_search, 5.0, 1.0) AS rank
-                FROM item_search JOIN item ON item.id = item_search.rowid JOIN source ON source.id = item.source_id
-                WHERE item_search MATCH ? AND item_search.rowid >= coalesce((
-                    SELECT min(rowid) FROM (
-                        SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.rankedMatches))), 0)
-                ORDER BY rank LIMIT ?
-                """, arguments: [match, match, limit]).map { row in
+                       snippet(item_search, -1, '[', ']', '…', 12) AS snippet, best.rank AS rank
+                FROM best CROSS JOIN item_search ON item_search.rowid = best.id
+                    JOIN item ON item.id = best.id JOIN source ON source.id = item.source_id
+                WHERE item_search MATCH ?
+                ORDER BY best.rank, best.id DESC
+                """, arguments: StatementArguments(documents) + [match, match, limit, match]).map { row in
                 SearchHit(id: row["id"], title: row["title"] ?? "", link: row["link"], sourceTitle: row["source_title"],
                           date: Date(timeIntervalSince1970: row["sort_at"]), snippet: row["snippet"] ?? "", score: -(row["rank"] as Double))
             }
         }
+    }
+
+    /// Matches of a phrase read to count its documents exactly; past that, the count is
+    /// extrapolated from how far back in the archive these most recent matches reach.
+    static let countedMatches = 4000
+
+    /// How many items hold `phrase` (an FTS5 phrase, quoted), for ranking.
+    static func documentFrequency(_ db: Database, phrase: String) throws -> Double {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT count(*) AS matches, min(rowid) AS oldest FROM (
+                SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.countedMatches))
+            """), arguments: [phrase])
+        let matches: Int = row?["matches"] ?? 0
+        guard matches == Self.countedMatches, let oldest: Int64 = row?["oldest"] else { return Double(matches) }
+        // Each bound alone, so that SQLite reads it from the end of the table (no count, no scan).
+        let span = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT min(id) FROM item) AS first, (SELECT max(id) FROM item) AS last"))
+        guard let first: Int64 = span?["first"], let last: Int64 = span?["last"], last > first else { return Double(matches) }
+        // The matches read cover ids oldest…last: the share of the archive they stand for.
+        let covered = Double(last - oldest + 1) / Double(last - first + 1)
+        return min(Double(last - first + 1), Double(matches) / max(covered, 1e-9))
     }
 
     /// A consistent copy of the live database (VACUUM INTO: online, compact, no lock held for

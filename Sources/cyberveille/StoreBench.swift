@@ -9,7 +9,8 @@ import Glibc
 
 /// `cyberveille bench store`: ingest N generated items into a fresh database through the store's
 /// own path (upsert by identity and content hash, revisions, full-text index), ingest them again
-/// unchanged, group them into stories, then time searches. Prints one JSON object.
+/// unchanged, then again with one item of each feed revised, group them into stories, then time
+/// searches. Prints one JSON object.
 struct StoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store", abstract: "Ingest generated items; print insert and re-ingest items/s, search latency, peak memory.")
@@ -70,6 +71,19 @@ struct StoreBench: ParsableCommand {
         var unchanged = 0
         for (source, batch) in generated { unchanged += try store.upsertItems(sourceID: source, batch, at: now).unchanged }
         let reingestSeconds = lap()
+        // Real feeds often change a little: one item of each feed revised, the others looked up one by one.
+        let revisedBatches = generated.map { source, batch in
+            var batch = batch
+            if !batch.isEmpty { batch[0].title = (batch[0].title ?? "") + " (mis à jour)" }
+            return (source, batch)
+        }
+        var revised = 0, unchangedBeside = 0
+        for (source, batch) in revisedBatches {
+            let result = try store.upsertItems(sourceID: source, batch, at: now)
+            revised += result.updatedItemIDs.count
+            unchangedBeside += result.unchanged
+        }
+        let revisedSeconds = lap()
         let grouping = stories ? try store.groupStories(now: now) : StoryGrouping()
         let storySeconds = lap()
 
@@ -93,6 +107,8 @@ struct StoreBench: ParsableCommand {
             "index_seconds": indexSeconds, "index_items_per_s": Double(indexed) / indexSeconds,
             "insert_and_index_items_per_s": Double(inserted) / (insertSeconds + indexSeconds),
             "reingest_seconds": reingestSeconds, "reingest_items_per_s": Double(unchanged) / reingestSeconds,
+            "revised_pass_seconds": revisedSeconds, "revised_pass_items_per_s": Double(revised + unchangedBeside) / revisedSeconds,
+            "revised_pass_updated": revised, "revised_pass_unchanged": unchangedBeside,
             "stories": grouping.started, "story_seconds": storySeconds, "story_items_per_s": Double(items) / storySeconds,
             "queries": queries, "search_hits": hits, "search_p50_ms": percentile(0.5), "search_p99_ms": percentile(0.99),
             "peak_rss_kb": usage.ru_maxrss, "generated_items_rss_kb": beforeIngest.ru_maxrss, "db_bytes": size,

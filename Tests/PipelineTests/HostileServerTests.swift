@@ -113,7 +113,7 @@ import TestSupport
         let environment = try HostileServerTests.environment(server, ["fast", "slow"])
         let daemon = Daemon(environment: environment, maxSleep: 1)
         let stopped = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        runInBackground("daemon") {
             daemon.run()
             stopped.signal()
         }
@@ -133,7 +133,7 @@ import TestSupport
         let fastRequests = server.requests.filter { $0.path == "/fast" }.count
         let restarted = Daemon(environment: environment, maxSleep: 1)
         let again = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        runInBackground("daemon") {
             restarted.run()
             again.signal()
         }
@@ -152,7 +152,7 @@ import TestSupport
         let environment = try HostileServerTests.environment(server, ["alerts"])
         let daemon = Daemon(environment: environment, maxSleep: 1)
         let stopped = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        runInBackground("daemon") {
             daemon.run()
             stopped.signal()
         }
@@ -182,7 +182,7 @@ import TestSupport
             return after
         })
         let stopped = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        runInBackground("daemon") {
             daemon.run()
             stopped.signal()
         }
@@ -218,7 +218,7 @@ import TestSupport
         let endpoint = try MetricsEndpoint(port: 0, metrics: daemon.metrics)
         endpoint.start()
         let stopped = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        runInBackground("daemon") {
             daemon.run()
             stopped.signal()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Model
 import Testing
 
@@ -144,6 +145,76 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "1", title: "Avis", summary: "nouveau texte")])
         #expect(try store.search("ancien").isEmpty)
         #expect(try store.search("nouveau").count == 1)
+    }
+
+    @Test func theRankIsBM25WhenDocumentCountsAreExact() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let words = ["faille", "patch", "hôpital", "serveur", "alerte", "mise", "jour", "réseau"]
+        _ = try store.upsertItems(sourceID: "certfr", (0..<60).map { index in
+            ParsedItem(id: "\(index)", title: (0..<(1 + index % 4)).map { words[(index + $0 * 3) % words.count] }.joined(separator: " "),
+                       summary: (0..<(3 + index % 7)).map { words[(index * 5 + $0) % words.count] }.joined(separator: " "))
+        })
+        try store.indexForSearch()
+        try store.pool.read { db in
+            for query in [["\"faille\""], ["\"patch\"", "\"serveur\""], ["\"hopital\"", "\"jour\"", "\"mise\""]] {
+                let documents = try query.map { try Store.documentFrequency(db, phrase: $0) }
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT bm25(item_search, 5.0, 1.0) AS expected, cv_rank(item_search, 5.0, 1.0\(String(repeating: ", ?", count: query.count))) AS rank
+                    FROM item_search WHERE item_search MATCH ?
+                    """, arguments: StatementArguments(documents) + [query.joined(separator: " ")])
+                #expect(!rows.isEmpty)
+                for row in rows {
+                    let expected: Double = row["expected"], rank: Double = row["rank"]
+                    #expect(abs(expected - rank) < 1e-9, "\(query): bm25 \(expected), cv_rank \(rank)")
+                }
+            }
+        }
+    }
+
+    @Test func documentCountsPastTheExactLimitAreEstimatedFromRecentMatches() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        // One item in four holds "fréquent", evenly through the archive.
+        let count = Store.countedMatches * 6
+        _ = try store.upsertItems(sourceID: "certfr", (0..<count).map { ParsedItem(id: "\($0)", title: $0 % 4 == 0 ? "fréquent" : "autre") })
+        try store.indexForSearch()
+        let estimate = try store.pool.read { try Store.documentFrequency($0, phrase: "\"frequent\"") }
+        #expect(abs(estimate - Double(count / 4)) < Double(count) * 0.01)
+        #expect(try store.search("fréquent").count == 20)
+    }
+
+    @Test func anItemGivenTheIdOfADeletedOneIsStillIndexed() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let first = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "1", title: "premier"), ParsedItem(id: "2", title: "second")])
+        try store.indexForSearch()
+        let last = try #require(first.newItemIDs.last)
+        try store.pool.write { db in
+            try db.execute(sql: "DELETE FROM item_search WHERE rowid = ?", arguments: [last])
+            try db.execute(sql: "DELETE FROM item WHERE id = ?", arguments: [last])
+        }
+        let again = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "3", title: "troisième")])
+        #expect(again.newItemIDs == [last])  // SQLite reuses the highest id once it is free
+        #expect(try store.search("troisieme").count == 1)
+        #expect(try store.search("premier").count == 1)
+    }
+}
+
+@Suite struct BatchDigestTests {
+    @Test func anUnchangedFeedIsRecognisedWholeAndAChangeIsStillSeen() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        let items = (0..<10).map { ParsedItem(id: "\($0)", title: "Titre \($0)") }
+        _ = try store.upsertItems(sourceID: "certfr", items)
+        let again = try store.upsertItems(sourceID: "certfr", items)
+        #expect(again.unchanged == 10 && again.newItemIDs.isEmpty && again.updatedItemIDs.isEmpty)
+        var revised = items
+        revised[3].title = "Titre 3 corrigé"
+        let third = try store.upsertItems(sourceID: "certfr", revised + [ParsedItem(id: "new", title: "Nouveau")])
+        #expect(third.updatedItemIDs.count == 1)
+        #expect(third.newItemIDs.count == 1)
+        #expect(third.unchanged == 9)
     }
 }
 
