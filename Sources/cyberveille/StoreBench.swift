@@ -72,13 +72,10 @@ struct StoreBench: ParsableCommand {
         for (source, batch) in generated { unchanged += try store.upsertItems(sourceID: source, batch, at: now).unchanged }
         let reingestSeconds = lap()
         // Real feeds often change a little: one item of each feed revised, the others looked up one by one.
-        let revisedBatches = generated.map { source, batch in
-            var batch = batch
-            if !batch.isEmpty { batch[0].title = (batch[0].title ?? "") + " (mis à jour)" }
-            return (source, batch)
-        }
         var revised = 0, unchangedBeside = 0
-        for (source, batch) in revisedBatches {
+        for (source, batch) in generated {
+            var batch = batch  // one batch copied at a time, not the whole corpus
+            if !batch.isEmpty { batch[0].title = (batch[0].title ?? "") + " (mis à jour)" }
             let result = try store.upsertItems(sourceID: source, batch, at: now)
             revised += result.updatedItemIDs.count
             unchangedBeside += result.unchanged
