@@ -30,7 +30,6 @@ extension SitePublisher {
             try writer.write(try render(page, "edition"), at: "")
         }
 
-        let host = URL(string: site.baseURL)?.host ?? "cyberveille"
         let entries = days.prefix(Self.editionsInFeed).map { day in
             EditionEntry(entryID: "tag:\(host),2026:edition/\(day.dateISO)", url: site.baseURL + "editions/\(day.dateISO)/",
                          title: "\(strings["edition_of"]) \(day.dateHuman)",

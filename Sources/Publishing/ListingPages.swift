@@ -16,11 +16,12 @@ extension SitePublisher {
             let path = Self.tagPath(id)
             let feedURL = site.baseURL + path + "atom.xml"
             try writeListing(tagItems, title: view.label, lead: view.groupLabel, feedURL: feedURL, path: path, site: site, to: writer)
-            let feed = AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
-                                    selfURL: feedURL, alternateURL: site.baseURL + path,
-                                    updated: tagItems.map(\.updatedISO).max() ?? site.generatedAt,
-                                    items: Array(tagItems.prefix(Self.itemsPerTagFeed)))
-            try writer.write(try render(feed, "atom"), at: path + "atom.xml")
+            let feedItems = Array(tagItems.prefix(Self.itemsPerTagFeed))
+            let updated = tagItems.map(\.updatedISO).max() ?? site.generatedAt
+            try writer.write(at: path + "atom.xml", fingerprint: fingerprint(["tag-feed", id, view.label, updated] + feedItems.map(\.fingerprint))) {
+                try render(AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
+                                        selfURL: feedURL, alternateURL: site.baseURL + path, updated: updated, items: feedItems), "atom")
+            }
             let entry = IndexEntry(title: view.label, path: path, count: tagItems.count, detail: nil)
             if let index = groups.firstIndex(where: { $0.title == view.groupLabel }) { groups[index].entries.append(entry) } else {
                 groups.append(IndexGroup(title: view.groupLabel, entries: [entry]))

@@ -25,47 +25,83 @@ struct PageFrame {
     var pageURL: String
 }
 
-struct ItemView {
+/// A class: the same view is listed on many pages (tags, sources, editions, feeds), and a
+/// struct of thirty fields was copied, field by field, into every one of those lists.
+final class ItemView: Sendable {
     /// Changes whenever anything the item's page shows does.
-    var fingerprint: String
-    var entryID: String
+    let fingerprint: String
+    let entryID: String
     /// The item's own page, relative to the site root ("items/0123abcd/").
-    var path: String
-    var url: String
-    var title: String
-    var link: String?
-    var sourceID: String
-    var sourcePath: String
-    var sourceTitle: String
-    var dateISO: String
-    var dateHuman: String
+    let path: String
+    let url: String
+    let title: String
+    let link: String?
+    let sourceID: String
+    let sourcePath: String
+    let sourceTitle: String
+    let dateISO: String
+    let dateHuman: String
     /// The day section the item is listed in (by its listing date, in the site's time zone).
-    var dayKey: String
-    var dayHuman: String
-    var updatedISO: String
-    var authors: String?
+    let dayKey: String
+    let dayHuman: String
+    let updatedISO: String
+    let authors: String?
     /// Sanitized HTML, rendered unescaped (`{{{summaryHTML}}}`).
-    var summaryHTML: String?
+    let summaryHTML: String?
     /// Plain text of the summary, for JSON Feed and the search index.
-    var summaryText: String
-    var health: Bool
-    var score: String
-    var tags: [TagView]
-    var hasTags: Bool
-    var cves: [CVEView]
-    var hasCVEs: Bool
-    var knownExploited: Bool
+    let summaryText: String
+    let health: Bool
+    let score: String
+    let tags: [TagView]
+    let hasTags: Bool
+    let cves: [CVEView]
+    let hasCVEs: Bool
+    let knownExploited: Bool
     /// The highest CVSS base score the item gives, e.g. "9.8".
-    var cvss: String?
-    var language: String?
-    var alsoReportedBy: [MentionView]
-    var hasMentions: Bool
+    let cvss: String?
+    let language: String?
+    let alsoReportedBy: [MentionView]
+    let hasMentions: Bool
     /// For advisories (CSAF, CERT-FR, KEV): what the document says as data.
-    var advisory: AdvisoryView?
+    let advisory: AdvisoryView?
     /// An editor pinned it (the edition's first section) and may have written a note about it
     /// (sanitized HTML, rendered unescaped: `{{{editorNoteHTML}}}`).
-    var pinned: Bool = false
-    var editorNoteHTML: String?
+    let pinned: Bool
+    let editorNoteHTML: String?
+
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, summaryText: String, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil) {
+        self.fingerprint = fingerprint
+        self.entryID = entryID
+        self.path = path
+        self.url = url
+        self.title = title
+        self.link = link
+        self.sourceID = sourceID
+        self.sourcePath = sourcePath
+        self.sourceTitle = sourceTitle
+        self.dateISO = dateISO
+        self.dateHuman = dateHuman
+        self.dayKey = dayKey
+        self.dayHuman = dayHuman
+        self.updatedISO = updatedISO
+        self.authors = authors
+        self.summaryHTML = summaryHTML
+        self.summaryText = summaryText
+        self.health = health
+        self.score = score
+        self.tags = tags
+        self.hasTags = hasTags
+        self.cves = cves
+        self.hasCVEs = hasCVEs
+        self.knownExploited = knownExploited
+        self.cvss = cvss
+        self.language = language
+        self.alsoReportedBy = alsoReportedBy
+        self.hasMentions = hasMentions
+        self.advisory = advisory
+        self.pinned = pinned
+        self.editorNoteHTML = editorNoteHTML
+    }
 }
 
 struct AdvisoryView {

@@ -5,11 +5,14 @@ import Foundation
 extension SitePublisher {
     func writeFeeds(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         let latest = Array(items.prefix(self.site.itemsOnHome))
-        let atom = AtomFeedPage(site: site, feedID: site.baseURL, title: site.title, selfURL: site.atomURL, alternateURL: site.baseURL,
-                                updated: latest.map(\.updatedISO).max() ?? site.generatedAt, items: latest)
-        try writer.write(try render(atom, "atom"), at: "atom.xml")
-        try writer.write(try jsonFeed(latest, site: site), at: "feed.json")
-        try writer.write(try searchIndex(items), at: "search.json")
+        let updated = latest.map(\.updatedISO).max() ?? site.generatedAt
+        let latestPrint = fingerprint(["latest", updated] + latest.map(\.fingerprint))
+        try writer.write(at: "atom.xml", fingerprint: latestPrint) {
+            try render(AtomFeedPage(site: site, feedID: site.baseURL, title: site.title, selfURL: site.atomURL, alternateURL: site.baseURL,
+                                    updated: updated, items: latest), "atom")
+        }
+        try writer.write(at: "feed.json", fingerprint: latestPrint) { try jsonFeed(latest, site: site) }
+        try writer.write(at: "search.json", fingerprint: fingerprint(["search"] + items.map(\.fingerprint))) { searchIndex(items) }
     }
 
     /// JSON Feed 1.1 (https://jsonfeed.org/version/1.1), built as data rather than through a
@@ -36,27 +39,42 @@ extension SitePublisher {
     }
 
     /// What the browser's search reads: per item its page, title, source, day, tags and text.
-    private func searchIndex(_ items: [ItemView]) throws -> String {
-        let entries = items.map { item -> [String: Any] in
-            ["p": item.path, "t": item.title, "s": item.sourceTitle, "d": item.dayKey,
-             "g": item.tags.map(\.label).joined(separator: " "), "x": String(item.summaryText.prefix(400))]
+    private func searchIndex(_ items: [ItemView]) -> String {
+        var json = JSONText(capacity: items.count * 600)
+        json.raw("[")
+        for (index, item) in items.enumerated() {
+            json.raw(index == 0 ? "{" : ",{")
+            json.member("d", item.dayKey, first: true)
+            json.member("g", item.tags.map(\.label).joined(separator: " "))
+            json.member("p", item.path)
+            json.member("s", item.sourceTitle)
+            json.member("t", item.title)
+            json.member("x", String(item.summaryText.prefix(400)))
+            json.raw("}")
         }
-        let data = try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        json.raw("]")
+        return json.text
     }
 
     func writeSitemapAndRobots(to writer: SiteWriter) throws {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for path in writer.htmlPaths.sorted() {
-            xml += "  <url><loc>\(Self.xmlEscaped(site.baseURL + path))</loc></url>\n"
+        let paths = writer.htmlPaths.sorted()
+        try writer.write(at: "sitemap.xml", fingerprint: fingerprint(["sitemap", site.baseURL] + paths)) {
+            var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            xml.reserveCapacity(paths.count * (site.baseURL.utf8.count + 40))
+            for path in paths {
+                xml += "  <url><loc>"
+                xml += Self.xmlEscaped(site.baseURL + path)
+                xml += "</loc></url>\n"
+            }
+            xml += "</urlset>\n"
+            return xml
         }
-        xml += "</urlset>\n"
-        try writer.write(xml, at: "sitemap.xml")
         try writer.write("User-agent: *\nAllow: /\nSitemap: \(site.baseURL)sitemap.xml\n", at: "robots.txt")
     }
 
     static func xmlEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) else { return text }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -26,10 +26,12 @@ public struct SitePublisher: Sendable {
     /// Everything besides its own data that a page depends on: the templates, interface strings
     /// and assets, the site settings and the tags. Part of every page's fingerprint.
     let siteFingerprint: String
+    /// The site's host name, in Atom entry ids.
+    let host: String
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-11-29.2"
+    static let renderVersion = "2026-11-29.3"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -45,6 +47,7 @@ public struct SitePublisher: Sendable {
             throw PublishError("unknown time zone \"\(site.timeZone)\" (expected an IANA name such as Europe/Paris)")
         }
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
+        self.host = URL(string: site.baseURL)?.host ?? "cyberveille"
         self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
         var hasher = StableHash.Hasher()
         hasher.combine(Self.renderVersion)
@@ -74,7 +77,7 @@ public struct SitePublisher: Sendable {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
         let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
-        do {
+        do {  // a failure leaves the served site as it is; the folder being written is rebuilt next time
             let siteView = makeSiteView(items: items, now: now)
             let views = items.map { itemView($0) }
             try writeEditions(views, site: siteView, to: writer)
@@ -86,12 +89,8 @@ public struct SitePublisher: Sendable {
             try writeAlerts(alerts, items: items, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
-            try writer.writeManifest()
-            try staging.copyAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
+            try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
+            try staging.commit(manifest: writer.manifest)
         }
         return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path)
     }
@@ -131,7 +130,6 @@ public struct SitePublisher: Sendable {
                                 groupLabel: strings["group_\(group)"], evidence: "« \(evidence.matchedText) » (\(field))",
                                 path: Self.tagPath(evidence.tagID)))
         }
-        let host = URL(string: site.baseURL)?.host ?? "cyberveille"
         let path = "items/\(item.stableKey)/"
         let cves = item.cveDetails.map {
             CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
@@ -188,9 +186,9 @@ public struct SitePublisher: Sendable {
     static func fingerprint(of item: PublishedItem) -> String {
         var hasher = StableHash.Hasher()
         for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content,
-                     item.language, item.cvss.map { "\($0)" }, String(format: "%.3f", item.healthScore), "\(item.health)",
-                     ISO8601UTC.string(from: item.displayDate), item.updated.map(ISO8601UTC.string(from:)),
-                     ISO8601UTC.string(from: item.listedAt)] {
+                     item.language, item.cvss.map { "\($0)" }, "\(item.healthScore)", "\(item.health)",
+                     "\(item.displayDate.timeIntervalSince1970)", item.updated.map { "\($0.timeIntervalSince1970)" },
+                     "\(item.listedAt.timeIntervalSince1970)"] {
             hasher.combine(part)
         }
         hasher.combine(list: item.authors)
@@ -219,12 +217,13 @@ public struct SitePublisher: Sendable {
     /// One id, one folder: when an id had to be changed, a hash of it is added, so that two ids
     /// never share a folder ("DDoS" and "ddos", "a b" and "a-b").
     static func pathSegment(_ id: String) -> String {
+        if !id.isEmpty, id.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f || $0 == 0x2d }) { return id }
         let safe = String(id.map { $0.isASCII && ($0.isLowercase || $0.isNumber || "_-".contains($0)) ? $0 : "-" })
         return safe == id && !safe.isEmpty ? safe : safe + "-" + StableHash.hex([id]).prefix(8)
     }
 
     private static func nonEmpty(_ html: String?) -> String? {
-        guard let html, !html.allSatisfy(\.isWhitespace) else { return nil }
+        guard let html, html.utf8.contains(where: { !($0 == 0x20 || (0x09...0x0d).contains($0)) }) else { return nil }
         return html
     }
 
@@ -236,17 +235,13 @@ public struct SitePublisher: Sendable {
 }
 
 /// Writes the pages of one publication into the staging folder, counting them and keeping the
-/// HTML pages' URLs for the sitemap. A page whose inputs did not change since the last
-/// publication (same fingerprint in the manifest the last one left) is not rendered again: the
-/// file already published is linked into the new site.
+/// HTML pages' URLs for the sitemap. A file whose fingerprint is the one the staging folder
+/// already holds (the same inputs: same page) is neither rendered nor written again.
 final class SiteWriter {
-    static let manifestName = ".cyberveille-manifest.json"
-
     let staging: StagingDirectory
     let baseURL: String
-    private let previousOutput: URL
-    private let previousManifest: [String: String]
-    private var manifest: [String: String] = [:]
+    /// Every file of the new site, with its fingerprint.
+    private(set) var manifest: [String: String] = [:]
     private var claimed = Set<String>()
     private(set) var pages = 0
     private(set) var reused = 0
@@ -255,20 +250,36 @@ final class SiteWriter {
     init(staging: StagingDirectory, baseURL: String) {
         self.staging = staging
         self.baseURL = baseURL
-        previousOutput = staging.output
-        let data = FileManager.default.contents(atPath: staging.output.appendingPathComponent(Self.manifestName).path)
-        previousManifest = data.flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
     }
 
-    /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml").
+    /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml"). Pages
+    /// rendered every time are fingerprinted by their text.
     func write(_ text: String, at path: String) throws {
-        try write(at: path, fingerprint: nil) { text }
+        try write(at: path, fingerprint: "text:" + StableHash.hex([text])) { text }
     }
 
     func write(at path: String, fingerprint: String?, render: () throws -> String) throws {
         guard let file = try claim(path, fingerprint: fingerprint) else { return }
         try staging.write(try render(), to: file)
         pages += 1
+    }
+
+    /// The templates' assets (style sheet, script), each file fingerprinted by its bytes.
+    func writeAssets(from folder: URL) throws {
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: folder.path) else { return }
+        for relative in (fileManager.subpaths(atPath: folder.path) ?? []).sorted() {
+            var isDirectory: ObjCBool = false
+            let source = folder.appendingPathComponent(relative)
+            guard fileManager.fileExists(atPath: source.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard let bytes = fileManager.contents(atPath: source.path) else {
+                throw PublishError("\(source.path): cannot read the asset")
+            }
+            var hasher = StableHash.Hasher()
+            hasher.combine(bytes: bytes)
+            guard let file = try claim("assets/" + relative, fingerprint: "bytes:" + hasher.hex, page: false) else { continue }
+            try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
+        }
     }
 
     /// Many pages at once: those whose inputs changed are rendered on every core (pages are
@@ -293,27 +304,18 @@ final class SiteWriter {
         }
     }
 
-    /// Records the page; returns the file to write, or nil when the published one was reused.
-    private func claim(_ path: String, fingerprint: String?) throws -> String? {
+    /// Records the page; returns the file to write, or nil when the staging folder holds it already.
+    private func claim(_ path: String, fingerprint: String?, page: Bool = true) throws -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        // A file written twice could be a hard link to the published site, written through.
         guard claimed.insert(file).inserted else { throw PublishError("\(file): two pages of the site at one path") }
-        if path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
-        if let fingerprint {
-            manifest[file] = fingerprint
-            if previousManifest[file] == fingerprint, staging.reuse(previousOutput.appendingPathComponent(file), as: file) {
-                reused += 1
-                return nil
-            }
+        if page, path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
+        let fingerprint = fingerprint ?? "unfingerprinted"
+        manifest[file] = fingerprint
+        if staging.known[file] == fingerprint, fingerprint != "unfingerprinted" {
+            if page { reused += 1 }
+            return nil
         }
         return file
-    }
-
-    func writeManifest() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(manifest)
-        try staging.write(String(decoding: data, as: UTF8.self), to: Self.manifestName)
     }
 }
 

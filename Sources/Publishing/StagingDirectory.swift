@@ -1,61 +1,125 @@
 import Foundation
 
-/// A sibling folder the site is written into, then swapped with the output folder in two
-/// renames, so the published site is always a complete one. The output folder is replaced whole,
-/// so a folder that cyberveille did not write (no marker file) is never replaced.
-struct StagingDirectory {
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two folders take turns: the output folder, which is served, and beside it `.NAME.previous`,
+/// the publication before, kept for `publish --rollback`. A publication updates the previous
+/// publication's folder in place into the new site (only files whose fingerprint changed are
+/// written, files gone are removed), then exchanges the two folders in one atomic rename
+/// (renameat2 with RENAME_EXCHANGE). So the output path always holds a complete site, and the
+/// daily run costs what changed, not the size of the archive.
+///
+/// The folder being updated loses its manifest before its first change: a run stopped half-way
+/// leaves it unknown, the next run rebuilds it whole, and rollback refuses it. The output folder
+/// is replaced only if cyberveille wrote it (marker file), never someone else's folder.
+final class StagingDirectory {
     static let marker = ".cyberveille-site"
+    static let manifestName = ".cyberveille-manifest.tsv"
+    /// In a folder cloned from the output (hard links) after a first publication, so that the
+    /// next one is incremental: it is not an earlier publication, and rollback refuses it.
+    static let cloneMarker = ".cyberveille-clone"
 
     let output: URL
+    /// The folder being written: the previous publication, becoming the new one.
     let url: URL
-    private let fileManager = FileManager.default
+    /// What the folder holds, by path: each file's fingerprint. Empty: a new folder.
+    let known: [String: String]
+    private var changing = false
+    private var existingDirectories = Set<String>([""])
 
     init(for output: URL) throws {
         self.output = output
         let parent = output.deletingLastPathComponent()
-        url = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(Self.uniqueSuffix)")
+        url = Self.previousSite(of: output)
         do {
-            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-            Self.removeLeftovers(of: output, in: parent)
-            if fileManager.fileExists(atPath: url.path) { try fileManager.removeItem(at: url) }
-            try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
-            try Data("Written by cyberveille; this folder is replaced whole on each publication.\n".utf8)
-                .write(to: url.appendingPathComponent(Self.marker))
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
-            throw PublishError("\(url.path): cannot create the staging folder (\(error.localizedDescription))")
+            throw PublishError("\(parent.path): cannot create the folder (\(error.localizedDescription))")
+        }
+        try Self.checkReplaceable(output)
+        Self.removeLeftovers(of: output, in: parent)
+        if let manifest = Self.readManifest(in: url) {
+            known = manifest
+        } else {
+            // Missing, or left half-updated by an interrupted run: rebuilt whole.
+            known = [:]
+            if FileManager.default.fileExists(atPath: url.path) {
+                do {
+                    try FileManager.default.removeItem(at: url)
+                } catch {
+                    throw PublishError("\(url.path): cannot remove an incomplete site (\(error.localizedDescription))")
+                }
+            }
+            do {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                try Self.writeMarker(in: url)
+            } catch {
+                throw PublishError("\(url.path): cannot create the staging folder (\(error.localizedDescription))")
+            }
         }
     }
 
+    /// Writes a file (a new inode: the folder may share files with the served site through hard links).
     func write(_ text: String, to relativePath: String) throws {
-        let file = url.appendingPathComponent(relativePath)
-        do {
-            try fileManager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-        } catch {
-            throw PublishError("\(file.path): cannot write (\(error.localizedDescription))")
+        var text = text
+        try text.withUTF8 { try write(bytes: $0, to: relativePath) }
+    }
+
+    func write(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
+        try beginChanges()
+        let path = url.path + "/" + relativePath
+        try ensureParent(of: relativePath)
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw PublishError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw PublishError("\(path): cannot write (\(String(cString: strerror(errno))))")
+            }
+            offset += written
         }
     }
 
-    /// Takes an already published file into the new site (a hard link: no copy, same bytes);
-    /// false when it cannot, and the page is then rendered again.
-    func reuse(_ published: URL, as relativePath: String) -> Bool {
-        let file = url.appendingPathComponent(relativePath)
-        do {
-            try fileManager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fileManager.linkItem(at: published, to: file)
-            return true
-        } catch {
-            return false
+    /// Puts the new site in place of the served one; `manifest`: every file of the new site
+    /// with its fingerprint. Files of the previous publication that the new one lacks go first.
+    func commit(manifest: [String: String]) throws {
+        for file in known.keys where manifest[file] == nil { try remove(file) }
+        try beginChanges()
+        let lines = manifest.keys.sorted().map { "\(manifest[$0]!)\t\($0)\n" }.joined()
+        try write(lines, to: Self.manifestName)
+        unlink(url.appendingPathComponent(Self.cloneMarker).path)
+        try Self.checkReplaceable(output)
+        guard FileManager.default.fileExists(atPath: output.path) else {
+            // A first publication: nothing to exchange with.
+            guard rename(url.path, output.path) == 0 else {
+                throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
+            }
+            Self.clone(output, files: manifest.keys, into: url)
+            return
         }
+        try Self.exchange(url, output)
     }
 
-    func copyAssets(from assets: URL) throws {
-        guard fileManager.fileExists(atPath: assets.path) else { return }
-        do {
-            try fileManager.copyItem(at: assets, to: url.appendingPathComponent("assets"))
-        } catch {
-            throw PublishError("\(assets.path): cannot copy the assets (\(error.localizedDescription))")
+    /// Puts back the site as it was before the last publication, keeping the current one as the
+    /// previous (a second rollback undoes the first).
+    static func rollback(_ output: URL) throws {
+        let previous = previousSite(of: output)
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: previous.appendingPathComponent(marker).path),
+              !fileManager.fileExists(atPath: previous.appendingPathComponent(cloneMarker).path) else {
+            throw PublishError("\(output.path): no previous site to roll back to (\(previous.lastPathComponent) is missing)")
         }
+        guard readManifest(in: previous) != nil else {
+            throw PublishError("\(output.path): the previous site was being updated when a publication was interrupted; "
+                               + "publish again to rebuild it")
+        }
+        try exchange(previous, output)
     }
 
     /// The site before the last publication, kept beside the output folder for `publish --rollback`.
@@ -63,80 +127,136 @@ struct StagingDirectory {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).previous")
     }
 
-    func commit() throws {
-        try checkReplaceable()
-        let previous = Self.previousSite(of: output)
-        let outgoing = output.deletingLastPathComponent()
-            .appendingPathComponent(".\(output.lastPathComponent).previous-\(Self.uniqueSuffix)")
-        do {
-            if fileManager.fileExists(atPath: output.path) {
-                try fileManager.moveItem(at: output, to: outgoing)
-            }
-            try fileManager.moveItem(at: url, to: output)
-        } catch {
-            // Put the previous site back if the swap failed half-way.
-            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: outgoing.path) {
-                try? fileManager.moveItem(at: outgoing, to: output)
-            }
-            throw PublishError("\(output.path): cannot publish the new site (\(error.localizedDescription))")
-        }
-        // The new site is in place; the one it replaced becomes the version kept for rollback.
-        if fileManager.fileExists(atPath: outgoing.path) {
-            try? fileManager.removeItem(at: previous)
-            try? fileManager.moveItem(at: outgoing, to: previous)
+    // MARK: - Files
+
+    /// Before the first change the manifest goes: from then on the folder is not a known site.
+    private func beginChanges() throws {
+        guard !changing else { return }
+        changing = true
+        let manifest = url.appendingPathComponent(Self.manifestName).path
+        guard unlink(manifest) == 0 || errno == ENOENT else {
+            throw PublishError("\(manifest): cannot remove (\(String(cString: strerror(errno))))")
         }
     }
 
-    /// Puts the previous site back, keeping the current one as the previous (a second rollback
-    /// undoes the first). Three renames; the output folder is missing for an instant only.
-    static func rollback(_ output: URL) throws {
+    private func remove(_ relativePath: String) throws {
+        try beginChanges()
+        unlink(url.path + "/" + relativePath)
+        // Folders left empty (an item's folder) go too; rmdir fails on the others.
+        var folder = (relativePath as NSString).deletingLastPathComponent
+        while !folder.isEmpty, rmdir(url.path + "/" + folder) == 0 {
+            existingDirectories.remove(folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+
+    private func ensureParent(of relativePath: String) throws {
+        try Self.makeParent(of: relativePath, under: url.path, known: &existingDirectories)
+    }
+
+    /// mkdir for each missing folder of the path; `known` holds the folders made or seen.
+    private static func makeParent(of relativePath: String, under root: String, known: inout Set<String>) throws {
+        let folder = (relativePath as NSString).deletingLastPathComponent
+        guard !known.contains(folder) else { return }
+        try makeParent(of: folder, under: root, known: &known)
+        let path = root + "/" + folder
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw PublishError("\(path): cannot create the folder (\(String(cString: strerror(errno))))")
+        }
+        known.insert(folder)
+    }
+
+    private static func writeMarker(in folder: URL) throws {
+        try Data("Written by cyberveille; this folder is replaced whole on each publication.\n".utf8)
+            .write(to: folder.appendingPathComponent(marker))
+    }
+
+    /// nil when the folder is not a complete site written by cyberveille.
+    private static func readManifest(in folder: URL) -> [String: String]? {
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path),
+              let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else { return nil }
+        var manifest: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t") else { return nil }
+            manifest[String(line[line.index(after: tab)...])] = String(line[..<tab])
+        }
+        return manifest
+    }
+
+    /// The served site's files linked into `folder` (no copy), so that the next publication only
+    /// writes what changes. Best effort: without it the next publication writes every file.
+    private static func clone(_ site: URL, files: some Sequence<String>, into folder: URL) {
         let fileManager = FileManager.default
-        let previous = previousSite(of: output)
-        guard fileManager.fileExists(atPath: previous.appendingPathComponent(marker).path) else {
-            throw PublishError("\(output.path): no previous site to roll back to (\(previous.lastPathComponent) is missing)")
-        }
-        let swap = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).rollback-\(uniqueSuffix)")
         do {
-            try fileManager.moveItem(at: output, to: swap)
-            try fileManager.moveItem(at: previous, to: output)
-            try fileManager.moveItem(at: swap, to: previous)
-        } catch {
-            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: swap.path) {
-                try? fileManager.moveItem(at: swap, to: output)
+            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try writeMarker(in: folder)
+            try Data().write(to: folder.appendingPathComponent(cloneMarker))
+            var created = Set<String>([""])
+            for file in files.sorted() {
+                try makeParent(of: file, under: folder.path, known: &created)
+                guard link(site.path + "/" + file, folder.path + "/" + file) == 0 else { throw PublishError("link \(file)") }
             }
-            throw PublishError("\(output.path): cannot roll back (\(error.localizedDescription))")
+            guard link(site.path + "/" + manifestName, folder.path + "/" + manifestName) == 0 else { throw PublishError("link manifest") }
+        } catch {
+            try? fileManager.removeItem(at: folder)
         }
+    }
+
+    // MARK: - Swapping
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc has renameat2 since 2.28, but Swift's Glibc module does not declare it.
+    private static let renameat2: RenameAt2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2")
+        .map { unsafeBitCast($0, to: RenameAt2.self) }
+    private static let renameExchange: UInt32 = 1 << 1
+
+    /// Swaps two folders in one step; where the file system cannot (EINVAL), in three renames
+    /// with the output path missing for an instant.
+    private static func exchange(_ folder: URL, _ output: URL) throws {
+        if let renameat2, renameat2(AT_FDCWD, folder.path, AT_FDCWD, output.path, renameExchange) == 0 { return }
+        let swap = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).rollback-\(uniqueSuffix)")
+        guard rename(output.path, swap.path) == 0 else {
+            throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
+        }
+        guard rename(folder.path, output.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            rename(swap.path, output.path)
+            throw PublishError("\(output.path): cannot publish the new site (\(reason))")
+        }
+        rename(swap.path, folder.path)
     }
 
     /// Missing, empty, or written by us: anything else may be someone's files (`--output .`).
-    private func checkReplaceable() throws {
+    private static func checkReplaceable(_ output: URL) throws {
+        let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
         let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
         // A site from before the marker existed holds only what we write.
         let ours: Set<String> = ["index.html", "atom.xml", "assets"]
-        guard isDirectory.boolValue, contents.isEmpty || contents.contains(Self.marker) || Set(contents).isSubset(of: ours) else {
-            throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(Self.marker) in it); "
+        guard isDirectory.boolValue, contents.isEmpty || contents.contains(marker) || Set(contents).isSubset(of: ours) else {
+            throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(marker) in it); "
                                + "empty it or choose another --output")
         }
     }
 
-    /// Staging and previous copies left by a run that crashed (runs hold the database lock, so
-    /// none of these belongs to a run in progress).
+    /// Folders left by runs that crashed, and by earlier versions (runs hold the database lock,
+    /// so none of these belongs to a run in progress). A crash in the middle of a three-rename
+    /// swap leaves the served site under a rollback- name: it is put back first.
     private static func removeLeftovers(of output: URL, in parent: URL) {
-        let prefixes = [".\(output.lastPathComponent).staging-", ".\(output.lastPathComponent).previous-",
-                        ".\(output.lastPathComponent).rollback-"]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        where prefixes.contains(where: { name.hasPrefix($0) }) {
-            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        let name = output.lastPathComponent
+        let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [])
+            .filter { [".\(name).staging-", ".\(name).previous-", ".\(name).rollback-"].contains(where: $0.hasPrefix) }
+        for leftover in leftovers {
+            let path = parent.appendingPathComponent(leftover)
+            if leftover.hasPrefix(".\(name).rollback-"), !FileManager.default.fileExists(atPath: output.path) {
+                if rename(path.path, output.path) == 0 { continue }
+            }
+            try? FileManager.default.removeItem(at: path)
         }
     }
 
     private static var uniqueSuffix: String {
         "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    }
-
-    func discard() {
-        try? fileManager.removeItem(at: url)
     }
 }
