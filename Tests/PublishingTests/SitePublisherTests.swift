@@ -121,6 +121,43 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(try home().contains("Seconde version"))
     }
 
+    @Test func eachPublicationLeavesTheOneBeforeIntactForRollback() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-turns-\(UUID().uuidString)/Output")
+        let previous = output.deletingLastPathComponent().appendingPathComponent(".Output.previous")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        func page(_ folder: URL) throws -> String { try String(contentsOf: folder.appendingPathComponent("items/k1/index.html"), encoding: .utf8) }
+        _ = try publisher.publish(items: [item(1, title: "Version A", link: nil, health: true)], to: output.path)
+        // After a first publication the folder beside is a copy made of hard links: not an earlier site.
+        #expect(throws: PublishError.self) { try SitePublisher.rollback(outputDirectory: output.path) }
+        for version in ["B", "C", "D"] {
+            let before = try page(output)
+            let report = try publisher.publish(items: [item(1, title: "Version \(version)", link: nil, health: true)], to: output.path)
+            #expect(report.pagesReused > 0, "only what changed is written")
+            #expect(try page(output).contains("Version \(version)"))
+            #expect(try page(previous) == before, "the page replaced is kept as it was, never written through a shared file")
+        }
+    }
+
+    @Test func aPublicationInterruptedHalfWayIsRebuiltAndCannotBeRolledBackTo() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-interrupted-\(UUID().uuidString)/Output")
+        let previous = output.deletingLastPathComponent().appendingPathComponent(".Output.previous")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        _ = try publisher.publish(items: [item(1, title: "Première", link: nil, health: true)], to: output.path)
+        _ = try publisher.publish(items: [item(1, title: "Seconde", link: nil, health: true)], to: output.path)
+        // What a run killed while updating the folder beside leaves: no manifest, some files changed.
+        try FileManager.default.removeItem(at: previous.appendingPathComponent(StagingDirectory.manifestName))
+        try Data("half".utf8).write(to: previous.appendingPathComponent("index.html"))
+        #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8).contains("Seconde"))
+        let refused = #expect(throws: PublishError.self) { try SitePublisher.rollback(outputDirectory: output.path) }
+        #expect(refused?.description.contains("interrupted") == true)
+        let report = try publisher.publish(items: [item(1, title: "Troisième", link: nil, health: true)], to: output.path)
+        #expect(report.pagesReused == 0, "the unknown folder is rebuilt whole")
+        #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8).contains("Troisième"))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("items/k1/index.html").path))
+        try SitePublisher.rollback(outputDirectory: output.path)
+        #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8).contains("Seconde"))
+    }
+
     @Test func everyIdGetsAFolderOfItsOwn() {
         #expect(SitePublisher.pathSegment("rancongiciel") == "rancongiciel")
         #expect(SitePublisher.pathSegment("DDoS") != SitePublisher.pathSegment("ddos"))
