@@ -164,8 +164,14 @@ extension Store {
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
         func json(_ value: Value?) throws -> String? { try value.map { String(decoding: try encoder.encode($0), as: UTF8.self) } }
-        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, item_id, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [now.timeIntervalSince1970, actor, action, itemID, try json(before), try json(after)])
+        try auditEncoded(db, at: now, actor: actor, action: action, itemID: itemID, before: try json(before), after: try json(after))
+    }
+
+    /// `audit` with the states already in JSON (the policy writes the same few states for many items).
+    static func auditEncoded(_ db: Database, at now: Date, actor: String, action: String, itemID: Int64?,
+                             before: String?, after: String?) throws {
+        try db.cached("INSERT INTO audit_log (at, actor, action, item_id, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                      arguments: [now.timeIntervalSince1970, actor, action, itemID, before, after])
     }
 
     /// Public form of `audit`, for actions outside an item (users, merges).
@@ -185,6 +191,12 @@ extension Store {
                 FROM item WHERE item.tagged_hash IS NOT NULL AND item.id NOT IN (SELECT item_id FROM item_curation)
                 """)
             var counts: [CurationStatus: Int] = [:]
+            // The same states for every item: encoded once each.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            encoder.dateEncodingStrategy = .iso8601
+            let before = String(decoding: try encoder.encode(CurationState()), as: UTF8.self)
+            var afterByStatus: [CurationStatus: String] = [:]
             for row in rows {
                 let score: Double = row["score"]
                 let health: Bool = row["health"] ?? false
@@ -199,11 +211,15 @@ extension Store {
                     continue
                 }
                 let id: Int64 = row["id"]
-                let after = CurationState(status: status, version: 1, updatedAt: now, updatedBy: "policy")
-                try db.execute(sql: """
+                if afterByStatus[status] == nil {
+                    let after = CurationState(status: status, version: 1, updatedAt: now, updatedBy: "policy")
+                    afterByStatus[status] = String(decoding: try encoder.encode(after), as: UTF8.self)
+                }
+                try db.cached("""
                     INSERT INTO item_curation (item_id, state, version, updated_at, updated_by) VALUES (?, ?, 1, ?, 'policy')
                     """, arguments: [id, status.rawValue, now.timeIntervalSince1970])
-                try Self.audit(db, at: now, actor: "policy", action: status.rawValue, itemID: id, before: CurationState(), after: after)
+                try Self.auditEncoded(db, at: now, actor: "policy", action: status.rawValue, itemID: id, before: before,
+                                      after: afterByStatus[status])
                 counts[status, default: 0] += 1
             }
             return counts

@@ -68,7 +68,10 @@ extension Store {
             stories.formUnion(try storiesWithKey(db, kind: "cve", key: cveSet, around: at, within: cveWindow))
         }
         let bands = keys.titleBands
-        if !bands.isEmpty {
+        // An item whose canonical URL or CVE set is already in a story joins it: titles are compared only
+        // to find the same story at another address (for a story syndicated by a hundred feeds,
+        // comparing titles again for each copy was most of the grouping time).
+        if !bands.isEmpty && stories.isEmpty {
             var bandsShared: [Int64: Int] = [:]
             let lookup = try db.cachedStatement(sql: """
                 SELECT item_id FROM story_key
@@ -108,14 +111,17 @@ extension Store {
         for band in bands { try insert.execute(arguments: ["title", band, at, item, sourceID]) }
     }
 
+    /// The oldest story holding an item with this key (an item joins the oldest story it
+    /// shares a key with): one value, however many items share the key (a story told by a
+    /// hundred sources would otherwise be read whole for each new item of it).
     private static func storiesWithKey(_ db: Database, kind: String, key: String, around at: Double,
                                        within window: TimeInterval?) throws -> [Int64] {
         let statement = try db.cachedStatement(sql: """
-            SELECT item.story_id FROM story_key JOIN item ON item.id = story_key.item_id
+            SELECT min(item.story_id) FROM story_key CROSS JOIN item ON item.id = story_key.item_id
             WHERE story_key.kind = ? AND story_key.key = ? AND story_key.at BETWEEN ? AND ? AND item.story_id IS NOT NULL
             """)
         let span = window ?? .greatestFiniteMagnitude
-        return try Int64.fetchAll(statement, arguments: [kind, key, at - span, at + span])
+        return try Int64.fetchOne(statement, arguments: [kind, key, at - span, at + span]).map { [$0] } ?? []
     }
 
     // MARK: Editors' corrections
