@@ -111,9 +111,11 @@ final class StagingDirectory {
     static func rollback(_ output: URL) throws {
         let previous = previousSite(of: output)
         let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: previous.appendingPathComponent(marker).path),
-              !fileManager.fileExists(atPath: previous.appendingPathComponent(cloneMarker).path) else {
+        guard fileManager.fileExists(atPath: previous.appendingPathComponent(marker).path) else {
             throw PublishError("\(output.path): no previous site to roll back to (\(previous.lastPathComponent) is missing)")
+        }
+        guard !fileManager.fileExists(atPath: previous.appendingPathComponent(cloneMarker).path) else {
+            throw PublishError("\(output.path): no previous site to roll back to (only one publication so far)")
         }
         guard readManifest(in: previous) != nil else {
             throw PublishError("\(output.path): the previous site was being updated when a publication was interrupted; "

@@ -21,16 +21,24 @@ enum SearchRank {
             throw StoreError("full-text search (FTS5) is not available in this SQLite")
         }
         defer { sqlite3_finalize(statement) }
-        var api: UnsafeMutablePointer<fts5_api>?
-        sqlite3_bind_pointer(statement, 1, &api, "fts5_api_ptr", nil)
+        // SQLite writes the API's address through the bound pointer during the step: the
+        // pointer must stay valid across both calls.
+        let slot = UnsafeMutablePointer<UnsafeMutablePointer<fts5_api>?>.allocate(capacity: 1)
+        slot.initialize(to: nil)
+        defer { slot.deallocate() }
+        sqlite3_bind_pointer(statement, 1, slot, pointerType, nil)
         _ = sqlite3_step(statement)
-        guard let api, api.pointee.iVersion >= 2, let create = api.pointee.xCreateFunction else {
+        guard let api = slot.pointee, api.pointee.iVersion >= 2, let create = api.pointee.xCreateFunction else {
             throw StoreError("full-text search (FTS5) is not available in this SQLite")
         }
         guard create(api, functionName, nil, rank, nil) == SQLITE_OK else {
             throw StoreError("cannot register the search ranking function")
         }
     }
+
+    /// SQLite keeps the type name's address and compares it during the step: a C string that
+    /// lives as long as the process (a Swift string literal passed directly is a temporary).
+    nonisolated(unsafe) private static let pointerType: UnsafePointer<CChar> = UnsafePointer(strdup("fts5_api_ptr")!)
 
     private static let k1 = 1.2
     private static let b = 0.75
