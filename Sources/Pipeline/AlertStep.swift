@@ -14,12 +14,14 @@ struct AlertStep {
         let settings = environment.settings.alerts
         let rules = AlertRules(burstCount: settings.burstCount, regionalBurstCount: settings.regionalBurstCount, burstDays: settings.burstDays)
         let store = environment.store
-        let known = try store.alertKnowledge()
+        let facts = try store.incidentFacts()
+        let known = try store.alertKnowledge(declaredCVEs: Set(facts.flatMap(\.cves)),
+                                             declaredProducts: Set(facts.flatMap { $0.products.map { $0.lowercased() } }))
         let knowledge = AlertRules.Knowledge(
             itemsByCVE: known.itemsByCVE, advisoriesByProduct: known.advisoriesByProduct, knownExploited: known.knownExploited,
             healthProductsByKnownExploitedCVE: known.healthProductsByKnownExploitedCVE)
         var changed = 0
-        for candidate in rules.candidates(facts: try store.incidentFacts(), knowledge: knowledge, now: now) {
+        for candidate in rules.candidates(facts: facts, knowledge: knowledge, now: now) {
             let result = try store.saveDerivedAlert(
                 candidate, summaryHTML: try Curator.renderNote(candidate.summary),
                 measuresHTML: try candidate.measures.map(Curator.renderNote), publishFrom: settings.autoPublishFrom, at: now)

@@ -192,17 +192,28 @@ extension Store {
 
     /// What the alert rules know: CVEs cited by stored items, products of advisories, the KEV
     /// catalog, and the known-exploited CVEs of health items with the products they name.
-    public func alertKnowledge() throws -> (itemsByCVE: [String: [Int64]], advisoriesByProduct: [String: [Int64]],
-                                            knownExploited: [String: KnownExploitedVulnerability],
-                                            healthProductsByKnownExploitedCVE: [String: (items: [Int64], products: [String])]) {
+    /// `declaredCVEs`, `declaredProducts` (lowercased): what declarations name; items and
+    /// advisories are looked up for those only (reading every CVE mention of a large archive on
+    /// each round cost a third of a second at 90,000 items).
+    public func alertKnowledge(declaredCVEs: Set<String>, declaredProducts: Set<String>)
+        throws -> (itemsByCVE: [String: [Int64]], advisoriesByProduct: [String: [Int64]],
+                   knownExploited: [String: KnownExploitedVulnerability],
+                   healthProductsByKnownExploitedCVE: [String: (items: [Int64], products: [String])]) {
         try pool.read { db in
             var itemsByCVE: [String: [Int64]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT cve, item_id FROM item_cve ORDER BY item_id") {
-                itemsByCVE[row["cve"], default: []].append(row["item_id"])
+            for chunk in Self.lookupChunks(declaredCVEs.sorted()) {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT cve, item_id FROM item_cve WHERE cve IN (\(databaseQuestionMarks(count: chunk.count))) ORDER BY item_id
+                    """, arguments: StatementArguments(chunk)) {
+                    itemsByCVE[row["cve"], default: []].append(row["item_id"])
+                }
             }
             var products: [String: [Int64]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item_id, p.value AS product FROM item_advisory, json_each(item_advisory.facts, '$.products') AS p WHERE kind != 'kev'") {
-                products[(row["product"] as String).lowercased(), default: []].append(row["item_id"])
+            if !declaredProducts.isEmpty {
+                for row in try Row.fetchAll(db, sql: "SELECT item_id, p.value AS product FROM item_advisory, json_each(item_advisory.facts, '$.products') AS p WHERE kind != 'kev'") {
+                    let product = (row["product"] as String).lowercased()
+                    if declaredProducts.contains(product) { products[product, default: []].append(row["item_id"]) }
+                }
             }
             var known: [String: KnownExploitedVulnerability] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM cve_info WHERE kev_added IS NOT NULL") {
