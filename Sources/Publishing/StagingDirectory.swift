@@ -20,6 +20,9 @@ final class StagingDirectory {
     /// In a folder cloned from the output (hard links) after a first publication, so that the
     /// next one is incremental: it is not an earlier publication, and rollback refuses it.
     static let cloneMarker = ".cyberveille-clone"
+    /// In the folder from the moment it is complete until it is swapped in: if the swap fails,
+    /// the folder beside holds a site that was never published, and rollback refuses it.
+    static let unpublishedMarker = ".cyberveille-unpublished"
 
     let output: URL
     /// The folder being written: the previous publication, becoming the new one.
@@ -40,6 +43,8 @@ final class StagingDirectory {
         }
         try Self.checkReplaceable(output)
         Self.removeLeftovers(of: output, in: parent)
+        // Left only by a run stopped between the swap and its last step: the site was published.
+        unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
         if let manifest = Self.readManifest(in: url) {
             known = manifest
         } else {
@@ -93,6 +98,7 @@ final class StagingDirectory {
         try beginChanges()
         let lines = manifest.keys.sorted().map { "\(manifest[$0]!)\t\($0)\n" }.joined()
         try write(lines, to: Self.manifestName)
+        try write("", to: Self.unpublishedMarker)
         unlink(url.appendingPathComponent(Self.cloneMarker).path)
         try Self.checkReplaceable(output)
         guard FileManager.default.fileExists(atPath: output.path) else {
@@ -100,10 +106,12 @@ final class StagingDirectory {
             guard rename(url.path, output.path) == 0 else {
                 throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
             }
+            unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
             Self.clone(output, files: manifest.keys, into: url)
             return
         }
         try Self.exchange(url, output)
+        unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
     }
 
     /// Puts back the site as it was before the last publication, keeping the current one as the
@@ -116,6 +124,9 @@ final class StagingDirectory {
         }
         guard !fileManager.fileExists(atPath: previous.appendingPathComponent(cloneMarker).path) else {
             throw PublishError("\(output.path): no previous site to roll back to (only one publication so far)")
+        }
+        guard !fileManager.fileExists(atPath: previous.appendingPathComponent(unpublishedMarker).path) else {
+            throw PublishError("\(output.path): the site beside was built but never published (the swap failed); publish again")
         }
         guard readManifest(in: previous) != nil else {
             throw PublishError("\(output.path): the previous site was being updated when a publication was interrupted; "

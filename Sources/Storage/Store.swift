@@ -457,9 +457,10 @@ public final class Store: Sendable {
         return try pool.read { db in
             let documents = try words.map { try Self.documentFrequency(db, phrase: $0) }
             // Ranked on rowids alone first; snippets (which re-read and re-tokenize the text) only
-            // for the rows returned. MATERIALIZED and CROSS JOIN keep SQLite to that order.
+            // for the rows returned. The LIMIT keeps `best` a subquery of its own, and CROSS JOIN
+            // keeps it the outer loop (no MATERIALIZED hint: SQLite before 3.35 lacks it).
             return try Row.fetchAll(db, sql: """
-                WITH best AS MATERIALIZED (
+                WITH best AS (
                     SELECT rowid AS id, \(SearchRank.functionName)(item_search, 5.0, 1.0\(String(repeating: ", ?", count: documents.count))) AS rank
                     FROM item_search
                     WHERE item_search MATCH ? AND rowid >= coalesce((

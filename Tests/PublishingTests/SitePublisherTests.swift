@@ -158,6 +158,21 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8).contains("Seconde"))
     }
 
+    @Test func aSiteBuiltButNeverSwappedInIsNotRolledBackTo() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-unswapped-\(UUID().uuidString)/Output")
+        let previous = output.deletingLastPathComponent().appendingPathComponent(".Output.previous")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        _ = try publisher.publish(items: [item(1, title: "Première", link: nil, health: true)], to: output.path)
+        _ = try publisher.publish(items: [item(1, title: "Seconde", link: nil, health: true)], to: output.path)
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent(StagingDirectory.unpublishedMarker).path))
+        // What a failed swap leaves beside: a complete site, never served.
+        try Data().write(to: previous.appendingPathComponent(StagingDirectory.unpublishedMarker))
+        #expect(throws: PublishError.self) { try SitePublisher.rollback(outputDirectory: output.path) }
+        _ = try publisher.publish(items: [item(1, title: "Troisième", link: nil, health: true)], to: output.path)
+        try SitePublisher.rollback(outputDirectory: output.path)
+        #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8).contains("Seconde"))
+    }
+
     @Test func everyIdGetsAFolderOfItsOwn() {
         #expect(SitePublisher.pathSegment("rancongiciel") == "rancongiciel")
         #expect(SitePublisher.pathSegment("DDoS") != SitePublisher.pathSegment("ddos"))
