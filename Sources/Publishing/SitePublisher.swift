@@ -258,7 +258,7 @@ final class SiteWriter {
         try write(at: path, fingerprint: "text:" + StableHash.hex([text])) { text }
     }
 
-    func write(at path: String, fingerprint: String?, render: () throws -> String) throws {
+    func write(at path: String, fingerprint: String, render: () throws -> String) throws {
         guard let file = try claim(path, fingerprint: fingerprint) else { return }
         try staging.write(try render(), to: file)
         pages += 1
@@ -305,13 +305,12 @@ final class SiteWriter {
     }
 
     /// Records the page; returns the file to write, or nil when the staging folder holds it already.
-    private func claim(_ path: String, fingerprint: String?, page: Bool = true) throws -> String? {
+    private func claim(_ path: String, fingerprint: String, page: Bool = true) throws -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
         guard claimed.insert(file).inserted else { throw PublishError("\(file): two pages of the site at one path") }
         if page, path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
-        let fingerprint = fingerprint ?? "unfingerprinted"
         manifest[file] = fingerprint
-        if staging.known[file] == fingerprint, fingerprint != "unfingerprinted" {
+        if staging.known[file] == fingerprint {
             if page { reused += 1 }
             return nil
         }

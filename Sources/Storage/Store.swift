@@ -455,7 +455,7 @@ public final class Store: Sendable {
         let match = words.joined(separator: " ")
         try indexForSearch()
         return try pool.read { db in
-            let documents = try words.map { try Self.documentFrequency(db, phrase: $0) }
+            let documents = try Self.documentFrequencies(db, phrases: words)
             // Ranked on rowids alone first; snippets (which re-read and re-tokenize the text) only
             // for the rows returned. The LIMIT keeps `best` a subquery of its own, and CROSS JOIN
             // keeps it the outer loop (no MATERIALIZED hint: SQLite before 3.35 lacks it).
@@ -484,20 +484,27 @@ public final class Store: Sendable {
     /// extrapolated from how far back in the archive these most recent matches reach.
     static let countedMatches = 4000
 
-    /// How many items hold `phrase` (an FTS5 phrase, quoted), for ranking.
-    static func documentFrequency(_ db: Database, phrase: String) throws -> Double {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) AS matches, min(rowid) AS oldest FROM (
-                SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.countedMatches))
-            """), arguments: [phrase])
-        let matches: Int = row?["matches"] ?? 0
-        guard matches == Self.countedMatches, let oldest: Int64 = row?["oldest"] else { return Double(matches) }
-        // Each bound alone, so that SQLite reads it from the end of the table (no count, no scan).
-        let span = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT min(id) FROM item) AS first, (SELECT max(id) FROM item) AS last"))
-        guard let first: Int64 = span?["first"], let last: Int64 = span?["last"], last > first else { return Double(matches) }
-        // The matches read cover ids oldest…last: the share of the archive they stand for.
-        let covered = Double(last - oldest + 1) / Double(last - first + 1)
-        return min(Double(last - first + 1), Double(matches) / max(covered, 1e-9))
+    /// How many items hold each phrase (FTS5 phrases, quoted), for ranking.
+    static func documentFrequencies(_ db: Database, phrases: [String]) throws -> [Double] {
+        // The archive's id span, read once: each bound alone, so that SQLite reads it from the end
+        // of the table (no count, no scan).
+        var span: (first: Int64, last: Int64)?
+        return try phrases.map { phrase in
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT count(*) AS matches, min(rowid) AS oldest FROM (
+                    SELECT rowid FROM item_search WHERE item_search MATCH ? ORDER BY rowid DESC LIMIT \(Self.countedMatches))
+                """), arguments: [phrase])
+            let matches: Int = row?["matches"] ?? 0
+            guard matches == Self.countedMatches, let oldest: Int64 = row?["oldest"] else { return Double(matches) }
+            if span == nil {
+                let bounds = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT min(id) FROM item) AS first, (SELECT max(id) FROM item) AS last"))
+                span = (bounds?["first"] ?? 0, bounds?["last"] ?? 0)
+            }
+            guard let (first, last) = span, last > first else { return Double(matches) }
+            // The matches read cover ids oldest…last: the share of the archive they stand for.
+            let covered = Double(last - oldest + 1) / Double(last - first + 1)
+            return min(Double(last - first + 1), Double(matches) / max(covered, 1e-9))
+        }
     }
 
     /// A consistent copy of the live database (VACUUM INTO: online, compact, no lock held for

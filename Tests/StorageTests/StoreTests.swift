@@ -158,7 +158,7 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         try store.indexForSearch()
         try store.pool.read { db in
             for query in [["\"faille\""], ["\"patch\"", "\"serveur\""], ["\"hopital\"", "\"jour\"", "\"mise\""]] {
-                let documents = try query.map { try Store.documentFrequency(db, phrase: $0) }
+                let documents = try Store.documentFrequencies(db, phrases: query)
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT bm25(item_search, 5.0, 1.0) AS expected, cv_rank(item_search, 5.0, 1.0\(String(repeating: ", ?", count: query.count))) AS rank
                     FROM item_search WHERE item_search MATCH ?
@@ -179,7 +179,7 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         let count = Store.countedMatches * 6
         _ = try store.upsertItems(sourceID: "certfr", (0..<count).map { ParsedItem(id: "\($0)", title: $0 % 4 == 0 ? "fréquent" : "autre") })
         try store.indexForSearch()
-        let estimate = try store.pool.read { try Store.documentFrequency($0, phrase: "\"frequent\"") }
+        let estimate = try store.pool.read { try Store.documentFrequencies($0, phrases: ["\"frequent\""])[0] }
         #expect(abs(estimate - Double(count / 4)) < Double(count) * 0.01)
         #expect(try store.search("fréquent").count == 20)
     }
