@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// libxml2 2.9 checks attribute names for duplicates in quadratic time: one element with 40,000
 /// attributes (under 400 KB) takes seconds in the XML reader and in the HTML parser alike, out of
@@ -22,7 +23,13 @@ enum AttributeFlood {
         var tagStart = 0
         var index = 0
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return false }
         while index < count {
+            if !inTag {
+                // Outside tags only "<" matters: memchr (vectorised) finds the next one.
+                guard let found = memchr(base + index, 0x3C, count - index) else { return false }
+                index = base.distance(to: UnsafeRawPointer(found))
+            }
             let byte = bytes[index]
             index += 1
             if !inTag {

@@ -19,6 +19,9 @@ enum ByteText {
 
     /// `s` without leading and trailing white space (Unicode's), copying only when there is some.
     static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        // Most values start and end with an ASCII letter or digit: no Unicode property lookup.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return s }
         guard first.properties.isWhitespace || last.properties.isWhitespace else { return s }

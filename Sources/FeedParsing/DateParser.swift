@@ -8,7 +8,8 @@ enum DateParser {
     static func parse(_ raw: String) -> Date? {
         let text = ByteText.trimmed(raw)
         guard let first = text.unicodeScalars.first else { return nil }
-        if first.properties.numericType != nil, let date = parseISO(text) { return date }
+        let isDigit = first.isASCII ? (0x30...0x39).contains(first.value) : first.properties.numericType != nil
+        if isDigit, let date = parseISO(text) { return date }
         return parseRFC822(text)
     }
 

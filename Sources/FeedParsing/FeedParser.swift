@@ -6,6 +6,8 @@ import Model
 /// Reads one feed document of any supported dialect.
 public struct FeedParser: Sendable {
     public var limits: FeedParserLimits
+    /// Which libxml2 interface reads XML (tests compare the two).
+    var engine: XMLStreamReader.Engine = .automatic
 
     public init(limits: FeedParserLimits = FeedParserLimits()) {
         self.limits = limits
@@ -107,7 +109,7 @@ public struct FeedParser: Sendable {
                           ledger: DeliveryLedger, onItem: (@Sendable (ParsedItem) -> Void)?) throws -> ParsedFeed {
         var dialect: Dialect?
         var translation: ItemTranslation?
-        let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding, deadline: deadline)
+        let reader = XMLStreamReader(documentURL: url, limits: limits, encoding: encoding, deadline: deadline, engine: engine)
         let outcome: XMLStreamReader.Outcome
         do {
             outcome = try reader.read(bytes, onRoot: { root in

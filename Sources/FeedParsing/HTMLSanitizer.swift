@@ -10,9 +10,10 @@ enum HTMLSanitizer {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
             return ByteText.trimmingASCIIWhitespace(html)
         }
-        let state = HTMLRewriteState(mode: .sanitize, base: base)
-        HTMLSAXRunner.run(TextRepair.repairC1References(html), state: state)
-        return ByteText.trimmingASCIIWhitespace(String(decoding: state.output, as: UTF8.self))
+        let output = rewrite(html, mode: .sanitize, base: base)
+        let start = output.firstIndex { !ByteText.isASCIIWhitespace($0) } ?? output.endIndex
+        let end = output.lastIndex { !ByteText.isASCIIWhitespace($0) }.map { $0 + 1 } ?? start
+        return String(decoding: output[start..<max(start, end)], as: UTF8.self)
     }
 
     /// The text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
@@ -20,9 +21,20 @@ enum HTMLSanitizer {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
             return collapseWhitespace(html)
         }
-        let state = HTMLRewriteState(mode: .text, base: nil)
-        HTMLSAXRunner.run(TextRepair.repairC1References(html), state: state)
-        return collapseWhitespace(String(decoding: state.output, as: UTF8.self))
+        return collapseWhitespace(String(decoding: rewrite(html, mode: .text, base: nil), as: UTF8.self))
+    }
+
+    /// Well-formed fragments of allowlisted elements take the fast path, which yields the events
+    /// libxml2's HTML parser would; everything else (and anything the fast path is unsure of)
+    /// goes through libxml2. Either way the output is rebuilt by `HTMLRewriteState`'s allowlist.
+    static func rewrite(_ html: String, mode: HTMLRewriteState.Mode, base: String?) -> [UInt8] {
+        let repaired = TextRepair.repairC1References(html)
+        let fast = HTMLRewriteState(mode: mode, base: base)
+        if HTMLFastPath.run(repaired, into: fast) { return fast.output }
+        let state = HTMLRewriteState(mode: mode, base: base)
+        HTMLSAXRunner.run(repaired, sink: state)
+        state.finish()
+        return state.output
     }
 
     static func collapseWhitespace(_ s: String) -> String {
@@ -47,6 +59,25 @@ enum HTMLSanitizer {
 
     static let voidElements: Set<String> = ["br", "hr", "img", "wbr", "col"]
 
+    /// What the sets above say of one element, found with one lookup per tag.
+    struct ElementRule {
+        var dropped = false
+        var allowed = false
+        var void = false
+        var textBreak = false
+        var attributes: Set<String> = []
+    }
+
+    static let rules: [String: ElementRule] = {
+        var rules: [String: ElementRule] = [:]
+        for name in droppedWithContent.union(allowedElements).union(textBreaks) {
+            rules[name] = ElementRule(dropped: droppedWithContent.contains(name), allowed: allowedElements.contains(name),
+                                      void: voidElements.contains(name), textBreak: textBreaks.contains(name),
+                                      attributes: allowedAttributes[name] ?? [])
+        }
+        return rules
+    }()
+
     /// Elements whose boundaries separate words when only the text is kept.
     static let textBreaks: Set<String> = ["br", "p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                                           "blockquote", "pre", "dd", "dt", "hr", "img", "figcaption", "caption"]
@@ -63,8 +94,16 @@ enum HTMLSanitizer {
     ]
 }
 
-/// What the SAX callbacks build: the rebuilt HTML (or the bare text) of one fragment.
-final class HTMLRewriteState {
+/// Receives an HTML fragment's parse events, from libxml2's SAX callbacks or from `HTMLFastPath`.
+protocol HTMLEventSink: AnyObject {
+    /// Attribute names are lower-cased; attributes without a value are left out.
+    func start(_ name: String, _ attributes: [(name: String, value: String)])
+    func end(_ name: String)
+    func characters(_ pointer: UnsafePointer<UInt8>, _ count: Int)
+}
+
+/// What the parse events build: the rebuilt HTML (or the bare text) of one fragment.
+final class HTMLRewriteState: HTMLEventSink {
     enum Mode { case sanitize, text }
 
     let mode: Mode
@@ -72,8 +111,18 @@ final class HTMLRewriteState {
     var output: [UInt8] = []
     /// > 0 while inside an element dropped with its content.
     var skipDepth = 0
-    /// For each open element: whether its tags were written (so its end tag is too).
-    var emitted: [Bool] = []
+    /// The elements open in the input, innermost last.
+    private var open: [OpenElement] = []
+
+    private struct OpenElement {
+        let name: String
+        /// Its start tag was written, so its end tag must be.
+        let written: Bool
+        /// It counts in `skipDepth`.
+        let skipped: Bool
+        /// In text mode, its end separates words.
+        let textBreak: Bool
+    }
 
     init(mode: Mode, base: String?) {
         self.mode = mode
@@ -81,20 +130,21 @@ final class HTMLRewriteState {
         output.reserveCapacity(256)
     }
 
-    func start(_ name: String, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        if skipDepth > 0 || HTMLSanitizer.droppedWithContent.contains(name) {
+    func start(_ name: String, _ attributes: [(name: String, value: String)]) {
+        let rule = HTMLSanitizer.rules[name] ?? HTMLSanitizer.ElementRule()
+        if skipDepth > 0 || rule.dropped {
             skipDepth += 1
-            emitted.append(false)
+            open.append(OpenElement(name: name, written: false, skipped: true, textBreak: false))
             return
         }
         if mode == .text {
-            if HTMLSanitizer.textBreaks.contains(name) { output.append(0x20) }
-            emitted.append(false)
+            if rule.textBreak { output.append(0x20) }
+            open.append(OpenElement(name: name, written: false, skipped: false, textBreak: rule.textBreak))
             return
         }
-        guard HTMLSanitizer.allowedElements.contains(name),
-              let kept = safeAttributes(element: name, attributes) else {
-            emitted.append(false)  // unknown elements are unwrapped: their content stays
+        guard rule.allowed, let kept = safeAttributes(element: name, allowed: rule.attributes, attributes) else {
+            // Unknown elements are unwrapped: their content stays.
+            open.append(OpenElement(name: name, written: false, skipped: false, textBreak: false))
             return
         }
         output.append(UInt8(ascii: "<"))
@@ -107,24 +157,36 @@ final class HTMLRewriteState {
             output.append(UInt8(ascii: "\""))
         }
         output.append(UInt8(ascii: ">"))
-        emitted.append(!HTMLSanitizer.voidElements.contains(name))
+        open.append(OpenElement(name: name, written: !rule.void, skipped: false, textBreak: false))
     }
 
+    /// Closes `name` and whatever is still open inside it. libxml2's HTML parser does not always
+    /// pair its events (fuzzing found a start it never ended), so an end is matched by name, an
+    /// end for nothing open is ignored, and the output stays balanced whatever the events.
     func end(_ name: String) {
-        guard let wasEmitted = emitted.popLast() else { return }
-        if skipDepth > 0 {
+        guard let index = open.lastIndex(where: { $0.name == name }) else { return }
+        while open.count > index { close(open.removeLast()) }
+    }
+
+    /// Closes what the events left open.
+    func finish() {
+        while let element = open.popLast() { close(element) }
+    }
+
+    private func close(_ element: OpenElement) {
+        if element.skipped {
             skipDepth -= 1
             return
         }
-        if mode == .text, HTMLSanitizer.textBreaks.contains(name) { output.append(0x20) }
-        if wasEmitted {
+        if element.textBreak { output.append(0x20) }
+        if element.written {
             output.append(contentsOf: "</".utf8)
-            output.append(contentsOf: name.utf8)
+            output.append(contentsOf: element.name.utf8)
             output.append(UInt8(ascii: ">"))
         }
     }
 
-    func characters(_ pointer: UnsafePointer<xmlChar>, _ count: Int) {
+    func characters(_ pointer: UnsafePointer<UInt8>, _ count: Int) {
         guard skipDepth == 0 else { return }
         let bytes = UnsafeBufferPointer(start: pointer, count: count)
         if mode == .text {
@@ -135,19 +197,16 @@ final class HTMLRewriteState {
     }
 
     /// nil when the element must not be published at all (an image without a safe source).
-    private func safeAttributes(element: String, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) -> [(String, String)]? {
+    private func safeAttributes(element: String, allowed: Set<String>,
+                                _ attributes: [(name: String, value: String)]) -> [(String, String)]? {
         var result: [(String, String)] = []
-        if let attributes, let allowed = HTMLSanitizer.allowedAttributes[element] {
-            var index = 0
-            while let namePointer = attributes[index] {
-                let valuePointer = attributes[index + 1]
-                index += 2
-                let name = String(cString: namePointer).lowercased()
-                guard allowed.contains(name), let valuePointer else { continue }
-                var value = String(cString: valuePointer)
+        if !attributes.isEmpty, !allowed.isEmpty {
+            for (name, original) in attributes where allowed.contains(name) {
+                var value = original
                 if name == "href" || name == "src" || name == "cite" {
                     guard let resolved = URLResolver.resolve(value, against: base) else { continue }
-                    let safe = name == "src" ? URLResolver.isSafeImage(resolved) : URLResolver.isSafeLink(resolved)
+                    // Links may also be mailto:, images and citations only http(s).
+                    let safe = name == "href" ? URLResolver.isSafeLink(resolved) : URLResolver.isSafeImage(resolved)
                     guard safe else { continue }
                     value = resolved
                 }
@@ -166,35 +225,55 @@ final class HTMLRewriteState {
 /// nothing is fetched, errors are not printed. The fragment is framed by <html><body> so that
 /// text at its top level is not wrapped in an implied paragraph.
 enum HTMLSAXRunner {
+    /// The C callbacks cannot capture; they reach the sink through the parser's user data.
+    private final class SinkBox {
+        let sink: any HTMLEventSink
+        init(_ sink: any HTMLEventSink) { self.sink = sink }
+    }
+
     /// Built per fragment: a C struct of function pointers, cheap to fill, and never shared.
     private static func makeHandler() -> htmlSAXHandler {
         var sax = htmlSAXHandler()
         sax.startElement = { context, name, attributes in
             guard let context, let name else { return }
-            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().start(String(cString: name), attributes)
+            var pairs: [(name: String, value: String)] = []
+            if let attributes {
+                var index = 0
+                while let namePointer = attributes[index] {
+                    if let valuePointer = attributes[index + 1] {
+                        pairs.append((String(cString: namePointer).lowercased(), String(cString: valuePointer)))
+                    }
+                    index += 2
+                }
+            }
+            Unmanaged<SinkBox>.fromOpaque(context).takeUnretainedValue().sink.start(String(cString: name), pairs)
         }
         sax.endElement = { context, name in
             guard let context, let name else { return }
-            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().end(String(cString: name))
+            Unmanaged<SinkBox>.fromOpaque(context).takeUnretainedValue().sink.end(String(cString: name))
         }
         sax.characters = { context, characters, length in
             guard let context, let characters, length > 0 else { return }
-            Unmanaged<HTMLRewriteState>.fromOpaque(context).takeUnretainedValue().characters(characters, Int(length))
+            Unmanaged<SinkBox>.fromOpaque(context).takeUnretainedValue().sink.characters(characters, Int(length))
         }
         sax.ignorableWhitespace = sax.characters
         sax.cdataBlock = sax.characters
         return sax
     }
 
-    static func run(_ html: String, state: HTMLRewriteState) {
+    static func run(_ html: String, sink: any HTMLEventSink) {
         LibXML2.initialize()
         var html = html
         // A fragment flooded with attributes is hostile: it is dropped, not parsed.
         if html.withUTF8({ AttributeFlood.isPresent(UnsafeRawBufferPointer($0)) }) { return }
         var sax = makeHandler()
-        let context = Unmanaged.passUnretained(state).toOpaque()
+        let box = SinkBox(sink)
+        let context = Unmanaged.passUnretained(box).toOpaque()
         guard let parser = htmlCreatePushParserCtxt(&sax, context, nil, 0, nil, XML_CHAR_ENCODING_UTF8) else { return }
-        defer { htmlFreeParserCtxt(parser) }
+        defer {
+            htmlFreeParserCtxt(parser)
+            withExtendedLifetime(box) {}
+        }
         let options = HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
         htmlCtxtUseOptions(parser, Int32(options))
         push(parser, "<html><body>", terminate: false)

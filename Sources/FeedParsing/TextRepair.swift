@@ -1,6 +1,7 @@
 /// Repairs the two encoding accidents feeds most often carry in their text:
 /// - UTF-8 read as Latin-1 ("â€¦" or "Ã©" for "…" or "é"): a run of U+0080–U+00FF characters
-///   whose Latin-1 bytes form valid multi-byte UTF-8 is decoded again;
+///   whose Latin-1 bytes form valid multi-byte UTF-8 is decoded again, when it looks like such an
+///   accident rather than French text (`looksMisread`);
 /// - windows-1252 read as Latin-1 ("don\u{92}t"): the C1 controls U+0080–U+009F, which no text
 ///   means, become the windows-1252 characters they stand for (’, “, €…).
 import Foundation
@@ -26,7 +27,7 @@ enum TextRepair {
                 index += 1
                 continue
             }
-            if latin1.count >= 2, String(validating: latin1, as: UTF8.self) != nil {
+            if latin1.count >= 2, String(validating: latin1, as: UTF8.self) != nil, looksMisread(latin1) {
                 output.append(contentsOf: latin1)  // was UTF-8 read as Latin-1: these bytes are the text
                 changed = true
             } else {
@@ -44,26 +45,64 @@ enum TextRepair {
         return changed ? String(decoding: output, as: UTF8.self) : text
     }
 
-    /// Only a C1 control (C2 80–9F), or a UTF-8 lead byte read as Latin-1 (U+00C2–U+00F4, that
-    /// is C3 82–B4) followed by a continuation byte read as Latin-1 (U+0080–U+00BF, C2 80–BF),
-    /// can need repair. French typography ("«\u{A0}", "é") does not trigger the full pass.
+    /// Whether valid UTF-8 made of Latin-1 characters is more likely UTF-8 read as Latin-1 than
+    /// text. French writes a capital with an accent before a no-break space or a guillemet
+    /// ("É\u{A0}»" is also valid UTF-8, for "ɠ»"), and "é\u{A0}»" is valid UTF-8 for "頻"; a
+    /// misread three- or four-byte sequence nearly always has a C1 control second (the second
+    /// byte of "’", "…", "€" and of emoji is 80–9F).
+    static func looksMisread(_ utf8: [UInt8]) -> Bool {
+        var index = 0
+        while index < utf8.count {
+            let lead = utf8[index]
+            switch lead {
+            case 0xC0...0xDF:
+                if frenchCapitals.contains(lead) { return false }
+                index += 2
+            case 0xE0...0xEF:
+                guard index + 1 < utf8.count, utf8[index + 1] < 0xA0 else { return false }
+                index += 3
+            default:
+                guard index + 1 < utf8.count, utf8[index + 1] < 0xA0 else { return false }
+                index += 4
+            }
+        }
+        return true
+    }
+
+    /// Ç È É Ê Ë Î Ï Ô Ù Û Ü: as two-byte leads they would stand for rare letters (U+01C0–U+06FF).
+    private static let frenchCapitals: Set<UInt8> = [0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCE, 0xCF, 0xD4, 0xD9, 0xDB, 0xDC]
+
+    /// Only a C1 control (C2 80–9F), or a two-byte UTF-8 lead read as Latin-1 (C3 82–9F) followed
+    /// by a continuation byte read as Latin-1 (C2 A0–BF), can need repair (see `looksMisread`).
+    /// French typography ("«\u{A0}", "é", "santé\u{A0}»") does not trigger the full pass.
     static func mayNeedRepair<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> Bool where Bytes.Index == Int {
-        var previousWasLead = false
-        var index = utf8.startIndex
+        // Both cases hold a C2 byte: without one (memchr, vectorised) there is nothing to look at.
+        let firstC2 = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0xC2, buffer.count) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
+        let skipped: Int
+        switch firstC2 {
+        case .some(.none): return false
+        case .some(.some(let offset)): skipped = max(0, offset - 2)  // from the pair before it
+        case .none: skipped = 0  // not contiguous: look at every byte
+        }
+        // A two-byte lead read as Latin-1 (C3 82–9F) waiting for its continuation (C2 A0–BF).
+        // Longer sequences need a C1 control second, which the C2 80–9F test catches.
+        var leadWaits = false
+        var index = utf8.startIndex + skipped
         let end = utf8.endIndex
         while index < end {
             let byte = utf8[index]
             index += 1
-            guard byte == 0xC2 || byte == 0xC3 else { previousWasLead = false; continue }
+            guard byte == 0xC2 || byte == 0xC3 else { leadWaits = false; continue }
             guard index < end else { return false }
             let next = utf8[index]
             index += 1
             if byte == 0xC2 {
-                if next < 0xA0 { return true }
-                if previousWasLead { return true }
-                previousWasLead = false
+                if next < 0xA0 || leadWaits { return true }
             } else {
-                previousWasLead = (0x82...0xB4).contains(next)
+                leadWaits = (0x82...0x9F).contains(next) && !frenchCapitals.contains(next + 0x40)
             }
         }
         return false

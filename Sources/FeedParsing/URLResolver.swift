@@ -62,19 +62,27 @@ enum URLResolver {
 
     static func hasScheme(_ url: String) -> Bool { scheme(of: url) != nil }
 
-    /// Only these schemes survive into published links.
+    /// Only these schemes survive into published links; http(s) with a host part ("https:/x" or
+    /// "http:x" are left out: browsers would guess what they mean).
     static func isSafeLink(_ url: String) -> Bool {
         switch scheme(of: url) {
-        case "http", "https", "mailto": return true
+        case "http", "https": return hasAuthority(url)
+        case "mailto": return true
         default: return false
         }
     }
 
     static func isSafeImage(_ url: String) -> Bool {
         switch scheme(of: url) {
-        case "http", "https": return true
+        case "http", "https": return hasAuthority(url)
         default: return false
         }
+    }
+
+    /// "//" right after the scheme's ":".
+    private static func hasAuthority(_ url: String) -> Bool {
+        guard let colon = url.utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        return url.utf8[url.utf8.index(after: colon)...].starts(with: "//".utf8)
     }
 }
 

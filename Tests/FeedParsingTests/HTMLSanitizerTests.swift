@@ -14,6 +14,13 @@ import Testing
             == "<a>a</a><img src=\"https://e.org/i.png\" alt=\"i\">")
     }
 
+    /// Found by fuzzing: "https:/host" passed as an http(s) link; browsers would guess the host.
+    @Test func dropsHTTPLinksWithoutAHost() {
+        #expect(HTMLSanitizer.sanitize("<a href=\"https:/e/.org/a\">x</a><img src=\"http:i.png\">", base: nil) == "<a>x</a>")
+        #expect(HTMLSanitizer.sanitize("<a href=\"HTTPS://e.org/\">x</a>", base: nil)
+            == "<a href=\"HTTPS://e.org/\" rel=\"noopener noreferrer\">x</a>")
+    }
+
     @Test func resolvesRelativeLinksAndMarksThem() {
         #expect(HTMLSanitizer.sanitize("<a href=\"/x\">x</a>", base: "https://e.org/a/b")
             == "<a href=\"https://e.org/x\" rel=\"noopener noreferrer\">x</a>")
@@ -26,5 +33,31 @@ import Testing
     @Test func leavesPlainTextAlone() {
         #expect(HTMLSanitizer.sanitize("  plain text  ", base: nil) == "plain text")
         #expect(HTMLSanitizer.plainText("a <b>bold</b>&amp; <script>x</script>") == "a bold&")
+    }
+}
+
+@Suite struct HTMLSanitizerBalanceTests {
+    /// Found by fuzzing: libxml2 2.9's HTML parser starts `<aa>` here and never ends it, which once
+    /// shifted every later end tag onto the wrong element and let `</body>` into the output.
+    @Test func staysBalancedWhenLibXML2LeavesAnElementUnended() {
+        let html = "<p>a <a>as><p>a /a < <aa< ah\u{0}"
+        let clean = HTMLSanitizer.sanitize(html, base: nil)
+        #expect(!clean.contains("</aa") && !clean.contains("body"), "\(clean)")
+        #expect(Self.isBalanced(clean), "\(clean)")
+        #expect(Self.isBalanced(HTMLSanitizer.sanitize("<div><p>x<span>y", base: nil)))
+    }
+
+    /// Every end tag closes the innermost open element (void elements aside).
+    static func isBalanced(_ html: String) -> Bool {
+        var open: [Substring] = []
+        for tag in html.matches(of: #/<(/?)([a-z0-9]+)[^>]*>/#) {
+            let name = tag.output.2
+            if tag.output.1.isEmpty {
+                if !HTMLSanitizer.voidElements.contains(String(name)) { open.append(name) }
+            } else if open.popLast() != name {
+                return false
+            }
+        }
+        return open.isEmpty
     }
 }

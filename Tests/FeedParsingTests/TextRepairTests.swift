@@ -1,0 +1,18 @@
+import Testing
+
+@testable import FeedParsing
+
+@Suite struct TextRepairTests {
+    @Test func looksFurtherOnlyWhereARepairCanHappen() {
+        func may(_ text: String) -> Bool { TextRepair.mayNeedRepair(Array(text.utf8)) }
+        #expect(!may("Société\u{A0}: « santé\u{A0}» et à l’hôpital"))  // French typography
+        #expect(!may("plain ASCII"))
+        #expect(may("caf\u{C3}\u{A9}"))  // "café" read as Latin-1: Ã©
+        #expect(may("don\u{92}t"))  // a C1 control from windows-1252
+        #expect(may("\u{E2}\u{80}\u{A6}"))  // "…" read as Latin-1: three bytes
+        #expect(TextRepair.repair("caf\u{C3}\u{A9} \u{E2}\u{80}\u{A6} don\u{92}t") == "café … don’t")
+        #expect(TextRepair.repair("Société\u{A0}:") == "Société\u{A0}:")
+        // Found on a real feed: "doué »" and "ÉTAT »" are French, not UTF-8 read as Latin-1.
+        #expect(TextRepair.repair("« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«") == "« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«")
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import FeedParsing
+
+/// The SAX2 pass and the text reader must read every document alike: same feed, same items, same
+/// error. Checked on every conformance case, real-world feed and demo feed.
+@Suite struct XMLEngineTests {
+    static func corpusFiles() -> [URL] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        var files: [URL] = []
+        for directory in [shared.appendingPathComponent("feedparser"), shared.appendingPathComponent("realworld/feeds"),
+                          root.appendingPathComponent("Feeds/demo")] {
+            let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+            while let url = walker?.nextObject() as? URL {
+                if url.pathExtension == "xml" || url.pathExtension == "rss" || url.pathExtension == "atom" { files.append(url) }
+            }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    static func outcome(_ data: Data, engine: XMLStreamReader.Engine, url: String) -> String {
+        var parser = FeedParser()
+        parser.engine = engine
+        do {
+            return String(describing: try parser.parse(data, url: url))
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    @Test func bothEnginesReadTheCorporaAlike() throws {
+        let files = Self.corpusFiles()
+        #expect(files.count > 600)
+        var withDoctype = 0
+        for file in files {
+            let data = try Data(contentsOf: file)
+            if data.withUnsafeBytes({ XMLStreamReader.declaresDocumentType($0) }) { withDoctype += 1 }
+            let sax = Self.outcome(data, engine: .automatic, url: file.absoluteString)
+            let reader = Self.outcome(data, engine: .textReader, url: file.absoluteString)
+            #expect(sax == reader, "\(file.lastPathComponent)")
+        }
+        print("engines agree on \(files.count) documents (\(withDoctype) with a DOCTYPE, read by the text reader either way)")
+    }
+
+    @Test func findsTheDoctypeInTheProlog() {
+        func declares(_ text: String) -> Bool { Data(text.utf8).withUnsafeBytes { XMLStreamReader.declaresDocumentType($0) } }
+        #expect(declares("<?xml version=\"1.0\"?>\n<!-- c <x> -->\n<!DOCTYPE rss [<!ENTITY e \"x\">]><rss/>"))
+        #expect(!declares("<?xml version=\"1.0\"?><rss><description><![CDATA[<!DOCTYPE html>]]></description></rss>"))
+        #expect(!declares("<?xml-stylesheet href=\"a?>b\"?><!-- <!DOCTYPE --><feed/>"))
+    }
+}
