@@ -97,6 +97,10 @@ final class AmpersandRepair {
             }
             return
         }
+        if let length = Self.xmlEntityLength(bytes, at: index) {
+            verbatimUntil = index + length
+            return
+        }
         var end = next
         while end < bytes.count, end - next < 40, Self.isNameByte(bytes[end]) { end += 1 }
         let isReference = end > next && Self.isLetter(bytes[next]) && end < bytes.count && bytes[end] == UInt8(ascii: ";")
@@ -122,10 +126,67 @@ final class AmpersandRepair {
         position = end
     }
 
-    /// Whether the document needs this at all: the reader reads the bytes directly otherwise.
+    /// Whether the document needs this at all: libxml2 reads the bytes directly otherwise. Every
+    /// feed has ampersands (escaped HTML is made of `&lt;`), so only those that are not already
+    /// XML count: anything but the five entities and character references with a lower-case x,
+    /// outside CDATA sections. (Erring towards yes costs a copy, never a wrong repair.)
     static func isNeeded(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.contains(UInt8(ascii: "&"))
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let buffer = UnsafeBufferPointer(start: base, count: bytes.count)
+        var cdata = nextCDATA(in: buffer, from: 0)
+        var position = 0
+        while position < buffer.count, let found = memchr(base + position, 0x26, buffer.count - position) {
+            let ampersand = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            while let section = cdata, section.upperBound <= ampersand { cdata = nextCDATA(in: buffer, from: section.upperBound) }
+            if let section = cdata, section.contains(ampersand) {
+                position = section.upperBound
+                continue
+            }
+            guard isXMLReference(buffer, at: ampersand) else { return true }
+            position = ampersand + 1
+        }
+        return false
     }
+
+    /// The next `<![CDATA[ … ]]>` from `start` (to the end when it is not closed).
+    private static func nextCDATA(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        let open = Array("<![CDATA[".utf8), close = Array("]]>".utf8)
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let found = cv_memmem(base + start, bytes.count - start, open, open.count) else { return nil }
+        let begin = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        let contentStart = begin + open.count
+        guard contentStart < bytes.count,
+              let ending = cv_memmem(base + contentStart, bytes.count - contentStart, close, close.count) else { return begin..<bytes.count }
+        return begin..<(UnsafeRawPointer(base).distance(to: UnsafeRawPointer(ending)) + close.count)
+    }
+
+    /// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#123;` or `&#x1F;` at `index`.
+    private static func isXMLReference(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        if xmlEntityLength(bytes, at: index) != nil { return true }
+        var cursor = index + 1
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "#") else { return false }
+        cursor += 1
+        let hex = cursor < bytes.count && bytes[cursor] == UInt8(ascii: "x")
+        if hex { cursor += 1 }
+        let digitsStart = cursor
+        while cursor < bytes.count, hex ? isHexDigit(bytes[cursor]) : isDigit(bytes[cursor]) { cursor += 1 }
+        return cursor > digitsStart && cursor < bytes.count && bytes[cursor] == UInt8(ascii: ";")
+    }
+
+    /// The length of "&amp;" and the other four at `index`, without building the name.
+    private static func xmlEntityLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        for name in xmlEntityReferences where index + name.count <= bytes.count {
+            var matches = true
+            for offset in 1..<name.count where bytes[index + offset] != name[offset] {
+                matches = false
+                break
+            }
+            if matches { return name.count }
+        }
+        return nil
+    }
+
+    private static let xmlEntityReferences: [[UInt8]] = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].map { Array($0.utf8) }
 
     /// If a CDATA section, comment, processing instruction or DOCTYPE starts at `index`, the index
     /// just past it (collecting the entity names a DOCTYPE declares); nil otherwise.

@@ -102,6 +102,18 @@ enum HTMLFastPath {
         /// Moves past bytes that are text as they stand, to the next "<", "&", control
         /// character or 0xEF byte (one bit test each).
         mutating func skipPlainText() {
+            // Eight bytes at a time while none of them can stop the run (SWAR: a byte below
+            // 0x20, or equal to "&", "<", DEL or 0xEF, sets its high bit in `stops`).
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+                let below0x20 = (word &- 0x20 &* ones) & ~word & highs
+                let stops = below0x20 | zeroBytes(word ^ (0x26 &* ones)) | zeroBytes(word ^ (0x3C &* ones))
+                    | zeroBytes(word ^ (0x7F &* ones)) | zeroBytes(word ^ (0xEF &* ones))
+                if stops != 0 { break }
+                index += 8
+            }
             while index < count {
                 let byte = base[index]
                 if byte < 0x40 {

@@ -76,34 +76,25 @@ enum TextRepair {
     /// by a continuation byte read as Latin-1 (C2 A0–BF), can need repair (see `looksMisread`).
     /// French typography ("«\u{A0}", "é", "santé\u{A0}»") does not trigger the full pass.
     static func mayNeedRepair<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> Bool where Bytes.Index == Int {
-        // Both cases hold a C2 byte: without one (memchr, vectorised) there is nothing to look at.
-        let firstC2 = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
-            guard let base = buffer.baseAddress, let found = memchr(base, 0xC2, buffer.count) else { return nil }
-            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        }
-        let skipped: Int
-        switch firstC2 {
-        case .some(.none): return false
-        case .some(.some(let offset)): skipped = max(0, offset - 2)  // from the pair before it
-        case .none: skipped = 0  // not contiguous: look at every byte
-        }
-        // A two-byte lead read as Latin-1 (C3 82–9F) waiting for its continuation (C2 A0–BF).
-        // Longer sequences need a C1 control second, which the C2 80–9F test catches.
-        var leadWaits = false
-        var index = utf8.startIndex + skipped
-        let end = utf8.endIndex
-        while index < end {
-            let byte = utf8[index]
-            index += 1
-            guard byte == 0xC2 || byte == 0xC3 else { leadWaits = false; continue }
-            guard index < end else { return false }
-            let next = utf8[index]
-            index += 1
-            if byte == 0xC2 {
-                if next < 0xA0 || leadWaits { return true }
-            } else {
-                leadWaits = (0x82...0x9F).contains(next) && !frenchCapitals.contains(next + 0x40)
+        if let answer = utf8.withContiguousStorageIfAvailable(mayNeedRepair) { return answer }
+        return mayNeedRepair(Array(utf8))
+    }
+
+    /// Both cases hold a C2 byte, which in valid UTF-8 always starts a character: memchr
+    /// (vectorised) goes from one to the next, and only its neighbours are looked at.
+    private static func mayNeedRepair(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        var position = 0
+        while position < buffer.count, let found = memchr(base + position, 0xC2, buffer.count - position) {
+            let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            guard index + 1 < buffer.count else { return false }
+            if buffer[index + 1] < 0xA0 { return true }  // a C1 control
+            // A continuation read as Latin-1, right after a two-byte lead read as Latin-1.
+            if index >= 2, buffer[index - 2] == 0xC3, (0x82...0x9F).contains(buffer[index - 1]),
+               !frenchCapitals.contains(buffer[index - 1] + 0x40) {
+                return true
             }
+            position = index + 2
         }
         return false
     }

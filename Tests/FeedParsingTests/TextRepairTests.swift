@@ -16,3 +16,16 @@ import Testing
         #expect(TextRepair.repair("« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«") == "« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«")
     }
 }
+
+@Suite struct AmpersandRepairTests {
+    @Test func isNeededOnlyForAmpersandsXMLWouldReject() {
+        func needed(_ xml: String) -> Bool { Array(xml.utf8).withUnsafeBytes { AmpersandRepair.isNeeded($0) } }
+        #expect(!needed("<a>&lt;p&gt; &amp; &quot;&apos; &#233; &#x41;</a>"))
+        #expect(!needed("<a><![CDATA[AT&T &nbsp;]]> &amp;</a><b><![CDATA[&]]></b>"))
+        #expect(needed("<a>&nbsp;</a>"))
+        #expect(needed("<a href=\"?a=1&b=2\"/>"))
+        #expect(needed("<a>&#X41;</a>"))
+        #expect(needed("<a><![CDATA[x]]>&eacute;<![CDATA[y]]></a>"))
+        #expect(!needed("<a><![CDATA[never closed &nbsp;"))  // as the repair reads it: CDATA to the end
+    }
+}
