@@ -121,6 +121,18 @@ struct AtomTranslator {
     private func textConstructAsHTML(_ node: XMLElementNode?) -> String? {
         guard let node else { return nil }
         if node.attribute("src") != nil, node.elements.isEmpty, node.text.isEmpty { return nil }  // out-of-line content
+        // The usual cases read as bytes; base64 and text go through `markup`.
+        if !isBase64(node) {
+            switch kind(of: node) {
+            case .html:
+                if let bytes = node.soleUTF8Text { return HTMLSanitizer.sanitize(utf8: bytes, base: node.base) }
+            case .xhtml:
+                let body = node.elements.count == 1 ? node.first("div", NS.xhtml) ?? node : node
+                return HTMLSanitizer.sanitize(utf8: body.innerMarkupUTF8, base: node.base)
+            case .text:
+                break
+            }
+        }
         return HTMLSanitizer.sanitize(markup(node), base: node.base)
     }
 }

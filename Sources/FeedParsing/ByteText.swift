@@ -54,21 +54,23 @@ enum ByteText {
     /// used here this beats memmem, whose setup costs more than the search.
     static func contains(_ needle: String, in haystack: String) -> Bool {
         var haystack = haystack
+        return haystack.withUTF8 { contains(needle, in: $0) }
+    }
+
+    static func contains(_ needle: String, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var needle = needle
-        return haystack.withUTF8 { bytes in
-            needle.withUTF8 { pattern in
-                guard let first = pattern.first else { return true }
-                guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return false }
-                var offset = 0
-                let last = bytes.count - pattern.count
-                while offset <= last {
-                    guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
-                    let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                    if memcmp(base + index, pattern.baseAddress!, pattern.count) == 0 { return true }
-                    offset = index + 1
-                }
-                return false
+        return needle.withUTF8 { pattern in
+            guard let first = pattern.first else { return true }
+            guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return false }
+            var offset = 0
+            let last = bytes.count - pattern.count
+            while offset <= last {
+                guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if memcmp(base + index, pattern.baseAddress!, pattern.count) == 0 { return true }
+                offset = index + 1
             }
+            return false
         }
     }
 

@@ -71,6 +71,11 @@ final class ElementTreeBuilder {
         stack.last?.children.append(.text(text))
     }
 
+    /// Text already repaired, as bytes (see `XMLElementNode.Child.utf8`).
+    func text(utf8 bytes: [UInt8]) {
+        stack.last?.children.append(.utf8(bytes))
+    }
+
     /// "</rss" without its ">" at the very end: nothing is missing but one character.
     func acceptUnfinishedRootEndTag() {
         rootClosed = true

@@ -14,8 +14,9 @@ enum FieldReading {
     /// Sanitized HTML from an element holding (escaped or inline) HTML.
     static func html(_ element: XMLElementNode?) -> String? {
         guard let element else { return nil }
-        let markup = element.elements.isEmpty ? element.text : element.innerMarkup
-        return HTMLSanitizer.sanitize(markup, base: element.base)
+        if let bytes = element.soleUTF8Text { return HTMLSanitizer.sanitize(utf8: bytes, base: element.base) }
+        if !element.elements.isEmpty { return HTMLSanitizer.sanitize(utf8: element.innerMarkupUTF8, base: element.base) }
+        return HTMLSanitizer.sanitize(element.text, base: element.base)
     }
 
     static func link(_ element: XMLElementNode?) -> String? {

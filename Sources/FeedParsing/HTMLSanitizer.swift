@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// Makes feed HTML safe to publish: parsed by libxml2's HTML parser (never executed, never
 /// fetched), then rebuilt from an allowlist. Dropped with their content: script, style, iframe,
@@ -10,10 +11,29 @@ enum HTMLSanitizer {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
             return ByteText.trimmingASCIIWhitespace(html)
         }
-        let output = rewrite(html, mode: .sanitize, base: base)
-        let start = output.firstIndex { !ByteText.isASCIIWhitespace($0) } ?? output.endIndex
-        let end = output.lastIndex { !ByteText.isASCIIWhitespace($0) }.map { $0 + 1 } ?? start
-        return String(decoding: output[start..<max(start, end)], as: UTF8.self)
+        return trimmedString(rewrite(html, mode: .sanitize, base: base))
+    }
+
+    /// The same from UTF-8 bytes, which most fragments never need as a String: only their
+    /// sanitized form is made one.
+    static func sanitize(utf8 html: [UInt8], base: String?) -> String {
+        html.withUnsafeBufferPointer { buffer in
+            guard let start = buffer.baseAddress, memchr(start, 0x3C, buffer.count) != nil || memchr(start, 0x26, buffer.count) != nil else {
+                return trimmedString(html)
+            }
+            // References to C1 controls need TextRepair's String pass first (rare).
+            if !ByteText.contains("&#1", in: buffer) {
+                let fast = HTMLRewriteState(mode: .sanitize, base: base)
+                if HTMLFastPath.run(buffer, into: fast) { return trimmedString(fast.output) }
+            }
+            return sanitize(String(decoding: buffer, as: UTF8.self), base: base)
+        }
+    }
+
+    private static func trimmedString(_ bytes: [UInt8]) -> String {
+        let start = bytes.firstIndex { !ByteText.isASCIIWhitespace($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !ByteText.isASCIIWhitespace($0) }.map { $0 + 1 } ?? start
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
     }
 
     /// The text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.

@@ -7,10 +7,10 @@ import Synchronization
 /// Turns item element trees into items, on a second thread for large documents: libxml2 reads
 /// the XML on the calling thread while items already read are translated (HTML sanitizing,
 /// dates, URLs) beside it, in order. At most `maxBatchesInFlight` batches wait, so memory stays
-/// bounded by a few hundred items, not by the document.
+/// bounded by a few dozen items, not by the document.
 final class ItemTranslation: @unchecked Sendable {
-    private static let batchSize = 32
-    private static let maxBatchesInFlight = 4
+    private static let batchSize = 16
+    private static let maxBatchesInFlight = 2
 
     private let translate: @Sendable (XMLElementNode) -> ParsedItem
     /// Receives each item in order, on the translating thread; nil: items are collected.

@@ -47,7 +47,7 @@ struct RSSTranslator {
             ?? node.first("abstract", NS.dcterms)
         let fullText = node.first("encoded", NS.content) ?? own(node, "fullitem")
         if let xhtmlBody = node.first("body", NS.xhtml) ?? node.first("div", NS.xhtml) {
-            item.content = HTMLSanitizer.sanitize(xhtmlBody.innerMarkup, base: xhtmlBody.base)
+            item.content = HTMLSanitizer.sanitize(utf8: xhtmlBody.innerMarkupUTF8, base: xhtmlBody.base)
         } else {
             item.content = FieldReading.html(fullText)
         }

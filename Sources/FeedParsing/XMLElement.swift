@@ -4,6 +4,9 @@ final class XMLElementNode {
     enum Child {
         case element(XMLElementNode)
         case text(String)
+        /// Long text kept as libxml2's UTF-8 (valid by construction, repaired already): the
+        /// sanitizer reads it as bytes, and a String is only made when something asks for one.
+        case utf8([UInt8])
     }
 
     let name: String
@@ -60,16 +63,26 @@ final class XMLElementNode {
 
     /// All text below this element, in document order.
     var text: String {
-        if children.count == 1, case .text(let only) = children[0] { return only }
+        if children.count == 1 {
+            if case .text(let only) = children[0] { return only }
+            if case .utf8(let only) = children[0] { return String(decoding: only, as: UTF8.self) }
+        }
         var out = ""
         appendText(to: &out)
         return out
+    }
+
+    /// The text as bytes when it is one long run (the usual description or content).
+    var soleUTF8Text: [UInt8]? {
+        guard children.count == 1, case .utf8(let only) = children[0] else { return nil }
+        return only
     }
 
     private func appendText(to out: inout String) {
         for child in children {
             switch child {
             case .text(let t): out += t
+            case .utf8(let bytes): out += String(decoding: bytes, as: UTF8.self)
             case .element(let e): e.appendText(to: &out)
             }
         }
@@ -77,25 +90,41 @@ final class XMLElementNode {
 
     /// The children re-serialized as markup (Atom `type="xhtml"`, RSS descriptions that carry
     /// unescaped XHTML). Only ever fed to the sanitizer, never published as is.
-    var innerMarkup: String {
-        var out = ""
-        for child in children {
-            switch child {
-            case .text(let t): out += MarkupEscaping.escapeText(t)
-            case .element(let e): e.appendMarkup(to: &out)
-            }
-        }
+    var innerMarkup: String { String(decoding: innerMarkupUTF8, as: UTF8.self) }
+
+    /// The same as UTF-8, built in one buffer (the sanitizer reads bytes).
+    var innerMarkupUTF8: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        appendInnerMarkup(to: &out)
         return out
     }
 
-    private func appendMarkup(to out: inout String) {
-        out += "<" + name
-        for a in attributes where a.namespace.isEmpty {
-            out += " " + a.name + "=\"" + MarkupEscaping.escapeAttribute(a.value) + "\""
+    private func appendInnerMarkup(to out: inout [UInt8]) {
+        for child in children {
+            switch child {
+            case .text(let t): ByteText.appendEscaped(t, attribute: false, to: &out)
+            case .utf8(let bytes): bytes.withUnsafeBufferPointer { ByteText.appendEscapedText($0, to: &out) }
+            case .element(let e): e.appendMarkup(to: &out)
+            }
         }
-        out += ">"
-        out += innerMarkup
-        out += "</" + name + ">"
+    }
+
+    private func appendMarkup(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: name.utf8)
+        for a in attributes where a.namespace.isEmpty {
+            out.append(0x20)
+            out.append(contentsOf: a.name.utf8)
+            out.append(contentsOf: "=\"".utf8)
+            ByteText.appendEscaped(a.value, attribute: true, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: ">"))
+        appendInnerMarkup(to: &out)
+        out.append(contentsOf: "</".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ">"))
     }
 }
 

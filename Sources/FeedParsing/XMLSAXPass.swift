@@ -107,10 +107,20 @@ final class XMLSAXPass {
         if let parser { xmlStopParser(parser) }
     }
 
+    /// Long texts stay bytes until asked for (the sanitizer reads bytes): one UTF-8 validation
+    /// fewer for every description and content.
+    static let bytesTextThreshold = 128
+
     private func flushText() {
         guard !pendingText.isEmpty else { return }
         if !builder.stack.isEmpty {
-            builder.text(pendingText.withUnsafeBufferPointer { XMLStreamReader.text($0) })
+            if pendingText.count >= Self.bytesTextThreshold && !TextRepair.mayNeedRepair(pendingText) {
+                // A copy of exactly its size: handing over the buffer would keep its whole
+                // capacity alive in the tree and make the next text allocate a new one.
+                builder.text(utf8: Array(pendingText))
+            } else {
+                builder.text(pendingText.withUnsafeBufferPointer { XMLStreamReader.text($0) })
+            }
         }
         pendingText.removeAll(keepingCapacity: true)
     }
