@@ -46,34 +46,33 @@ enum TextRepair {
     }
 
     /// Whether valid UTF-8 made of Latin-1 characters is more likely UTF-8 read as Latin-1 than
-    /// text. French writes a capital with an accent before a no-break space or a guillemet
-    /// ("É\u{A0}»" is also valid UTF-8, for "ɠ»"), and "é\u{A0}»" is valid UTF-8 for "頻"; a
-    /// misread three- or four-byte sequence nearly always has a C1 control second (the second
-    /// byte of "’", "…", "€" and of emoji is 80–9F).
+    /// text. French puts a no-break space, a guillemet or a degree sign right after accented
+    /// letters: "doué\u{A0}»" is also valid UTF-8 (for "頻"), and so is "É\u{A0}" (for "ɠ"). A
+    /// sequence led by a French letter and carrying one of those is text; "Î©" (Ω), "ä¸\u{AD}"
+    /// (中) and the byte-order mark "ï»¿" are still repaired.
     static func looksMisread(_ utf8: [UInt8]) -> Bool {
         var index = 0
         while index < utf8.count {
             let lead = utf8[index]
-            switch lead {
-            case 0xC0...0xDF:
-                if frenchCapitals.contains(lead) { return false }
-                index += 2
-            case 0xE0...0xEF:
-                guard index + 1 < utf8.count, utf8[index + 1] < 0xA0 else { return false }
-                index += 3
-            default:
-                guard index + 1 < utf8.count, utf8[index + 1] < 0xA0 else { return false }
-                index += 4
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            let continuations = utf8[(index + 1)..<min(utf8.count, index + length)]
+            let isByteOrderMark = lead == 0xEF && continuations.elementsEqual([0xBB, 0xBF])
+            if !isByteOrderMark, frenchLetters.contains(lead), continuations.contains(where: frenchTypography.contains) {
+                return false
             }
+            index += length
         }
         return true
     }
 
-    /// Ç È É Ê Ë Î Ï Ô Ù Û Ü: as two-byte leads they would stand for rare letters (U+01C0–U+06FF).
-    private static let frenchCapitals: Set<UInt8> = [0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCE, 0xCF, 0xD4, 0xD9, 0xDB, 0xDC]
+    /// À Â Ç È É Ê Ë Î Ï Ô Ù Û Ü and à â ç è é ê ë î ï ô ù û ü, as Latin-1 bytes.
+    private static let frenchLetters: Set<UInt8> = [0xC0, 0xC2, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCE, 0xCF, 0xD4, 0xD9, 0xDB, 0xDC,
+                                                    0xE0, 0xE2, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEE, 0xEF, 0xF4, 0xF9, 0xFB, 0xFC]
+    /// No-break space, «, », °.
+    private static let frenchTypography: Set<UInt8> = [0xA0, 0xAB, 0xBB, 0xB0]
 
-    /// Only a C1 control (C2 80–9F), or a two-byte UTF-8 lead read as Latin-1 (C3 82–9F) followed
-    /// by a continuation byte read as Latin-1 (C2 A0–BF), can need repair (see `looksMisread`).
+    /// Only a C1 control (C2 80–9F), or a UTF-8 lead byte read as Latin-1 (C3 82–B4) followed by
+    /// a continuation byte read as Latin-1 (C2 A0–BF), can need repair (see `looksMisread`).
     /// French typography ("«\u{A0}", "é", "santé\u{A0}»") does not trigger the full pass.
     static func mayNeedRepair<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> Bool where Bytes.Index == Int {
         if let answer = utf8.withContiguousStorageIfAvailable(mayNeedRepair) { return answer }
@@ -89,10 +88,12 @@ enum TextRepair {
             let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
             guard index + 1 < buffer.count else { return false }
             if buffer[index + 1] < 0xA0 { return true }  // a C1 control
-            // A continuation read as Latin-1, right after a two-byte lead read as Latin-1.
-            if index >= 2, buffer[index - 2] == 0xC3, (0x82...0x9F).contains(buffer[index - 1]),
-               !frenchCapitals.contains(buffer[index - 1] + 0x40) {
-                return true
+            // A continuation read as Latin-1, right after a lead read as Latin-1 (C3 82–B4), unless
+            // it is French typography after a French letter (see `looksMisread`).
+            if index >= 2, buffer[index - 2] == 0xC3, (0x82...0xB4).contains(buffer[index - 1]) {
+                let lead = buffer[index - 1] + 0x40, continuation = buffer[index + 1]
+                let isText = frenchLetters.contains(lead) && frenchTypography.contains(continuation)
+                if !isText || (lead == 0xEF && continuation == 0xBB) { return true }
             }
             position = index + 2
         }

@@ -69,16 +69,7 @@ import Testing
     }
 
     static func corpusFragments() throws -> [String] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-        var files: [URL] = []
-        for directory in [shared.appendingPathComponent("feedparser"), shared.appendingPathComponent("realworld/feeds"),
-                          root.appendingPathComponent("Feeds/demo")] {
-            let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
-            while let url = walker?.nextObject() as? URL {
-                if url.pathExtension == "xml" { files.append(url) }
-            }
-        }
+        let files = XMLEngineTests.corpusFiles()
         var fragments = Set<String>()
         for file in files {
             let data = try Data(contentsOf: file)

@@ -12,6 +12,7 @@ import Testing
         #expect(may("\u{E2}\u{80}\u{A6}"))  // "…" read as Latin-1: three bytes
         #expect(TextRepair.repair("caf\u{C3}\u{A9} \u{E2}\u{80}\u{A6} don\u{92}t") == "café … don’t")
         #expect(TextRepair.repair("Société\u{A0}:") == "Société\u{A0}:")
+        #expect(TextRepair.repair("\u{CE}\u{A9} \u{E4}\u{B8}\u{AD} \u{EF}\u{BB}\u{BF}x") == "Ω 中 \u{FEFF}x")
         // Found on a real feed: "doué »" and "ÉTAT »" are French, not UTF-8 read as Latin-1.
         #expect(TextRepair.repair("« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«") == "« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«")
     }

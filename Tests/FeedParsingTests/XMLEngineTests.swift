@@ -6,6 +6,7 @@ import Testing
 /// The SAX2 pass and the text reader must read every document alike: same feed, same items, same
 /// error. Checked on every conformance case, real-world feed and demo feed.
 @Suite struct XMLEngineTests {
+    /// Every feed document of the shared conformance cases, the real-world feeds and the demo feeds.
     static func corpusFiles() -> [URL] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
