@@ -1,11 +1,12 @@
 import CLibXML2
 import Foundation
 
-/// Makes feed HTML safe to publish: parsed by libxml2's HTML parser (never executed, never
-/// fetched), then rebuilt from an allowlist. Dropped with their content: script, style, iframe,
-/// form and the like; unknown elements are unwrapped (their text kept); attributes are
-/// allowlisted per element, event handlers never pass; links and images keep http(s) URLs only
-/// (mailto for links), resolved against the item's base; links get `rel="noopener noreferrer"`.
+/// Makes feed HTML safe to publish: parsed by libxml2's HTML parser, or by `HTMLFastPath` when
+/// it is plain and well formed (never executed, never fetched), then rebuilt from an allowlist.
+/// Dropped with their content: script, style, iframe, form and the like; unknown elements are
+/// unwrapped (their text kept); attributes are allowlisted per element, event handlers never
+/// pass; links and images keep http(s) URLs with a host only (mailto for links), resolved
+/// against the item's base; links get `rel="noopener noreferrer"`.
 enum HTMLSanitizer {
     static func sanitize(_ html: String, base: String?) -> String {
         guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {

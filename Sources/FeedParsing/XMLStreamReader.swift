@@ -6,8 +6,8 @@ import Foundation
 /// end. Records are never attached to the root, so memory follows the largest record.
 ///
 /// Two libxml2 interfaces, one result (`ElementTreeBuilder` assembles the trees for both):
-/// - SAX2 for documents without a document type declaration, nearly all feeds: 1.7× the text
-///   reader's speed. It is given no entity handlers, so no entity other than XML's five is ever
+/// - SAX2 for documents without a document type declaration, nearly all feeds: libxml2 itself
+///   reads 1.7× as fast this way as through its text reader. It is given no entity handlers, so no entity other than XML's five is ever
 ///   expanded, whatever the document holds.
 /// - The text reader for documents with a DOCTYPE, whose internal entities are expanded here,
 ///   literally and within `maxEntityExpansionBytes`.
