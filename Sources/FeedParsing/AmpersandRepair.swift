@@ -148,16 +148,30 @@ final class AmpersandRepair {
         return false
     }
 
-    /// The next `<![CDATA[ … ]]>` from `start` (to the end when it is not closed).
+    /// The next `<![CDATA[ … ]]>` from `start` (to the end when it is not closed). One written
+    /// inside a comment is no section, and is passed over with its comment.
     private static func nextCDATA(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
-        let open = Array("<![CDATA[".utf8), close = Array("]]>".utf8)
+        var from = start
+        while let section = find("<![CDATA[", until: "]]>", in: bytes, from: from) {
+            guard let comment = find("<!--", until: "-->", in: bytes, from: from), comment.lowerBound < section.lowerBound else {
+                return section
+            }
+            from = comment.upperBound
+        }
+        return nil
+    }
+
+    /// From the next `open` to just past the `close` after it (or to the end).
+    private static func find(_ open: StaticString, until close: StaticString, in bytes: UnsafeBufferPointer<UInt8>,
+                             from start: Int) -> Range<Int>? {
         guard start < bytes.count, let base = bytes.baseAddress,
-              let found = cv_memmem(base + start, bytes.count - start, open, open.count) else { return nil }
+              let found = cv_memmem(base + start, bytes.count - start, open.utf8Start, open.utf8CodeUnitCount) else { return nil }
         let begin = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        let contentStart = begin + open.count
+        let contentStart = begin + open.utf8CodeUnitCount
         guard contentStart < bytes.count,
-              let ending = cv_memmem(base + contentStart, bytes.count - contentStart, close, close.count) else { return begin..<bytes.count }
-        return begin..<(UnsafeRawPointer(base).distance(to: UnsafeRawPointer(ending)) + close.count)
+              let ending = cv_memmem(base + contentStart, bytes.count - contentStart, close.utf8Start, close.utf8CodeUnitCount)
+        else { return begin..<bytes.count }
+        return begin..<(UnsafeRawPointer(base).distance(to: UnsafeRawPointer(ending)) + close.utf8CodeUnitCount)
     }
 
     /// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#123;` or `&#x1F;` at `index`.

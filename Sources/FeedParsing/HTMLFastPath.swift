@@ -218,6 +218,8 @@ enum HTMLFastPath {
             let start = index
             guard index < count, (base[index] | 0x20) >= 0x61, (base[index] | 0x20) <= 0x7A else { return nil }
             while index < count {
+                // libxml2 cuts names at 100 bytes and reads on as another attribute.
+                guard index - start < 100 else { return nil }
                 let byte = base[index]
                 let isNameByte = ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
                 guard isNameByte else { break }

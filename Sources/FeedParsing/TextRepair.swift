@@ -65,8 +65,9 @@ enum TextRepair {
         return true
     }
 
-    /// À Â Ç È É Ê Ë Î Ï Ô Ù Û Ü and à â ç è é ê ë î ï ô ù û ü, as Latin-1 bytes.
-    private static let frenchLetters: Set<UInt8> = [0xC0, 0xC2, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCE, 0xCF, 0xD4, 0xD9, 0xDB, 0xDC,
+    /// À Ç È É Ê Ë Î Ï Ô Ù Û Ü and à â ç è é ê ë î ï ô ù û ü, as Latin-1 bytes. Not Â: "Â«",
+    /// "Â°" and "Â" before a no-break space are how «, ° and the no-break space look misread.
+    private static let frenchLetters: Set<UInt8> = [0xC0, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCE, 0xCF, 0xD4, 0xD9, 0xDB, 0xDC,
                                                     0xE0, 0xE2, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEE, 0xEF, 0xF4, 0xF9, 0xFB, 0xFC]
     /// No-break space, «, », °.
     private static let frenchTypography: Set<UInt8> = [0xA0, 0xAB, 0xBB, 0xB0]

@@ -125,7 +125,7 @@ final class XMLSAXPass {
         pendingText.removeAll(keepingCapacity: true)
     }
 
-    private func startElement(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
+    private func startElement(_ localName: UnsafePointer<xmlChar>, _ prefix: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
                               namespaceCount: Int, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                               attributeCount: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil else { return }
@@ -144,14 +144,22 @@ final class XMLSAXPass {
             for index in 0..<attributeCount {
                 let fields = attributes + 5 * index
                 guard let start = fields[3], let end = fields[4] else { continue }
-                list.append((names.string(fields[0]), names.string(fields[2]), attributeText(start, end)))
+                list.append((qualifiedName(fields[0], prefix: fields[1], uri: fields[2]), names.string(fields[2]), attributeText(start, end)))
             }
         }
         do {
-            try builder.start(name: names.string(localName), namespace: names.string(uri), attributes: list, isEmpty: false)
+            try builder.start(name: qualifiedName(localName, prefix: prefix, uri: uri), namespace: names.string(uri),
+                              attributes: list, isEmpty: false)
         } catch {
             fail(error)
         }
+    }
+
+    /// The local name, or "prefix:local" when the prefix is declared nowhere (a namespace error
+    /// libxml2 lets pass): the name its tree builder, and so the text reader, gives.
+    private func qualifiedName(_ localName: UnsafePointer<xmlChar>?, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> String {
+        guard let prefix, uri == nil else { return names.string(localName) }
+        return names.string(prefix) + ":" + names.string(localName)
     }
 
     /// An attribute value as SAX2 gives it: character references already replaced, except that
@@ -184,8 +192,16 @@ final class XMLSAXPass {
         }
     }
 
+    /// libxml2's tree builder refuses a text node over 10 MB (without XML_PARSE_HUGE), and so
+    /// does this pass, which builds no libxml2 tree.
+    static let maxTextBytes = 10_000_000
+
     private func characters(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
         guard failure == nil else { return }
+        guard pendingText.count + count <= Self.maxTextBytes else {
+            fail(FeedParseError(.malformedXML, "a text of more than \(Self.maxTextBytes) bytes: refused"))
+            return
+        }
         pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
     }
 
@@ -196,9 +212,9 @@ final class XMLSAXPass {
     private static func handler() -> xmlSAXHandler {
         var sax = xmlSAXHandler()
         sax.initialized = XML_SAX2_MAGIC
-        sax.startElementNs = { context, localName, _, uri, namespaceCount, namespaces, attributeCount, _, attributes in
+        sax.startElementNs = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let localName else { return }
-            XMLSAXPass.pass(context)?.startElement(localName, uri, namespaceCount: Int(namespaceCount), namespaces,
+            XMLSAXPass.pass(context)?.startElement(localName, prefix, uri, namespaceCount: Int(namespaceCount), namespaces,
                                         attributeCount: Int(attributeCount), attributes)
         }
         sax.endElementNs = { context, _, _, _ in XMLSAXPass.pass(context)?.endElement() }

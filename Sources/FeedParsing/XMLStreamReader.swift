@@ -170,10 +170,15 @@ struct XMLStreamReader {
         }, context)
 
         var expandedBytes = 0
+        var nodesRead = 0
         var names = InternedNames()
         while true {
             let status = xmlTextReaderRead(reader)
             if status == 0 { break }
+            nodesRead += 1
+            if nodesRead & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline {
+                throw FeedParseError(.timeLimit, "parsing took longer than \(limits.maxSeconds) s")
+            }
             if status < 0 {
                 // Recovery that still cannot go on: what was read stands if the root closed,
                 // and is reported as truncated if it did not.
@@ -201,7 +206,7 @@ struct XMLStreamReader {
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                 // An entity the document declares: internal ones only, never expanded twice.
                 guard !builder.stack.isEmpty, let replacement = internalEntityText(reader) else { continue }
-                expandedBytes += replacement.utf8.count
+                expandedBytes += max(1, replacement.utf8.count)  // an empty entity a million times counts too
                 if expandedBytes > Self.maxEntityExpansionBytes {
                     throw FeedParseError(.malformedXML, "entity expansion exceeds \(Self.maxEntityExpansionBytes) bytes",
                                          line: Int(xmlTextReaderGetParserLineNumber(reader)))

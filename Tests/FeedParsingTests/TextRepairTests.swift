@@ -13,6 +13,7 @@ import Testing
         #expect(TextRepair.repair("caf\u{C3}\u{A9} \u{E2}\u{80}\u{A6} don\u{92}t") == "café … don’t")
         #expect(TextRepair.repair("Société\u{A0}:") == "Société\u{A0}:")
         #expect(TextRepair.repair("\u{CE}\u{A9} \u{E4}\u{B8}\u{AD} \u{EF}\u{BB}\u{BF}x") == "Ω 中 \u{FEFF}x")
+        #expect(TextRepair.repair("25\u{C2}\u{B0}C \u{C2}\u{AB}\u{C2}\u{A0}x\u{C2}\u{A0}\u{C2}\u{BB}") == "25°C «\u{A0}x\u{A0}»")
         // Found on a real feed: "doué »" and "ÉTAT »" are French, not UTF-8 read as Latin-1.
         #expect(TextRepair.repair("« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«") == "« doué\u{A0}», ÉTAT\u{A0}» et à\u{A0}«")
     }
@@ -28,5 +29,7 @@ import Testing
         #expect(needed("<a>&#X41;</a>"))
         #expect(needed("<a><![CDATA[x]]>&eacute;<![CDATA[y]]></a>"))
         #expect(!needed("<a><![CDATA[never closed &nbsp;"))  // as the repair reads it: CDATA to the end
+        // Found in review: "<![CDATA[" inside a comment opens no section.
+        #expect(needed("<rss><!-- <![CDATA[ --><title>Caf&eacute;</title></rss>"))
     }
 }

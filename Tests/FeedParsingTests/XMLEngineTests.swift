@@ -45,6 +45,18 @@ import Testing
         print("engines agree on \(files.count) documents (\(withDoctype) with a DOCTYPE, read by the text reader either way)")
     }
 
+    /// Found in review: an undeclared prefix is a namespace error libxml2 lets pass, and the text
+    /// reader names such an element "media:title"; SAX2 must too, or it would be read as the title.
+    @Test func undeclaredPrefixesKeepTheirPrefix() throws {
+        let xml = Data("""
+            <rss version="2.0"><channel><item><media:title>Photo credit</media:title><title>Real</title>
+            <enclosure media:url="https://e.org/x" url="https://e.org/a.pdf" type="application/pdf"/></item></channel></rss>
+            """.utf8)
+        let sax = Self.outcome(xml, engine: .automatic, url: "https://e.org/feed")
+        #expect(sax == Self.outcome(xml, engine: .textReader, url: "https://e.org/feed"))
+        #expect(try FeedParser().parse(xml).items.first?.title == "Real")
+    }
+
     @Test func findsTheDoctypeInTheProlog() {
         func declares(_ text: String) -> Bool { Data(text.utf8).withUnsafeBytes { XMLStreamReader.declaresDocumentType($0) } }
         #expect(declares("<?xml version=\"1.0\"?>\n<!-- c <x> -->\n<!DOCTYPE rss [<!ENTITY e \"x\">]><rss/>"))
