@@ -22,9 +22,11 @@ public func fuzzSanitizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         for attribute in String(tag.output.2).matches(of: #/ ([a-z]+)="([^"]*)"/#.matchingSemantics(.unicodeScalar)) {
             let key = String(attribute.output.1), value = String(attribute.output.2)
             if !allowedAttributes.contains(key) { fatalError("sanitizer let \(key)= through from \(html.debugDescription)") }
-            let lowered = value.lowercased()
-            if (key == "href" || key == "src" || key == "cite") && !(lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
-                || (key == "href" && lowered.hasPrefix("mailto:"))) {
+            // Compared as bytes: "//" followed by a combining mark is not "//" as Characters.
+            let lowered = Array(value.lowercased().utf8)
+            func starts(_ prefix: String) -> Bool { lowered.starts(with: prefix.utf8) }
+            if (key == "href" || key == "src" || key == "cite") && !(starts("https://") || starts("http://")
+                || (key == "href" && starts("mailto:"))) {
                 fatalError("sanitizer let \(key)=\"\(value)\" through from \(html.debugDescription)")
             }
         }
