@@ -23,11 +23,11 @@ enum HTMLSanitizer {
                 return trimmedString(html)
             }
             // References to C1 controls need TextRepair's String pass first (rare).
-            if !ByteText.contains("&#1", in: buffer) {
-                let fast = HTMLRewriteState(mode: .sanitize, base: base)
-                if HTMLFastPath.run(buffer, into: fast) { return trimmedString(fast.output) }
-            }
-            return sanitize(String(decoding: buffer, as: UTF8.self), base: base)
+            guard !ByteText.contains("&#1", in: buffer) else { return sanitize(String(decoding: buffer, as: UTF8.self), base: base) }
+            let fast = HTMLRewriteState(mode: .sanitize, base: base)
+            if HTMLFastPath.run(buffer, into: fast) { return trimmedString(fast.output) }
+            // Straight to libxml2: the fast path has just refused it.
+            return trimmedString(rewriteWithLibXML2(String(decoding: buffer, as: UTF8.self), mode: .sanitize, base: base))
         }
     }
 
@@ -52,8 +52,12 @@ enum HTMLSanitizer {
         let repaired = TextRepair.repairC1References(html)
         let fast = HTMLRewriteState(mode: mode, base: base)
         if HTMLFastPath.run(repaired, into: fast) { return fast.output }
+        return rewriteWithLibXML2(repaired, mode: mode, base: base)
+    }
+
+    private static func rewriteWithLibXML2(_ html: String, mode: HTMLRewriteState.Mode, base: String?) -> [UInt8] {
         let state = HTMLRewriteState(mode: mode, base: base)
-        HTMLSAXRunner.run(repaired, sink: state)
+        HTMLSAXRunner.run(html, sink: state)
         state.finish()
         return state.output
     }
