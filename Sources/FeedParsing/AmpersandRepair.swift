@@ -133,11 +133,12 @@ final class AmpersandRepair {
     static func isNeeded(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         let buffer = UnsafeBufferPointer(start: base, count: bytes.count)
-        var cdata = nextCDATA(in: buffer, from: 0)
+        var sections = CDATASections(buffer)
+        var cdata = sections.next(from: 0)
         var position = 0
         while position < buffer.count, let found = memchr(base + position, 0x26, buffer.count - position) {
             let ampersand = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-            while let section = cdata, section.upperBound <= ampersand { cdata = nextCDATA(in: buffer, from: section.upperBound) }
+            while let section = cdata, section.upperBound <= ampersand { cdata = sections.next(from: section.upperBound) }
             if let section = cdata, section.contains(ampersand) {
                 position = section.upperBound
                 continue
@@ -148,17 +149,35 @@ final class AmpersandRepair {
         return false
     }
 
-    /// The next `<![CDATA[ … ]]>` from `start` (to the end when it is not closed). One written
-    /// inside a comment is no section, and is passed over with its comment.
-    private static func nextCDATA(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
-        var from = start
-        while let section = find("<![CDATA[", until: "]]>", in: bytes, from: from) {
-            guard let comment = find("<!--", until: "-->", in: bytes, from: from), comment.lowerBound < section.lowerBound else {
-                return section
+    /// The `<![CDATA[ … ]]>` sections of a document in order (the last one to the end when it is
+    /// not closed). One written inside a comment is no section, and is passed over with its
+    /// comment. The next comment is remembered, so a document of many sections and no comment
+    /// is searched for "<!--" once, not once per section.
+    private struct CDATASections {
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// The first comment at or after `commentSearchedFrom`; nil when there is none.
+        private var comment: Range<Int>?
+        private var commentSearchedFrom = Int.max
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func next(from start: Int) -> Range<Int>? {
+            var from = start
+            while let section = find("<![CDATA[", until: "]]>", in: bytes, from: from) {
+                guard let comment = nextComment(from: from), comment.lowerBound < section.lowerBound else { return section }
+                from = comment.upperBound
             }
-            from = comment.upperBound
+            return nil
         }
-        return nil
+
+        private mutating func nextComment(from start: Int) -> Range<Int>? {
+            let stillAhead = start >= commentSearchedFrom && (comment.map { $0.lowerBound >= start } ?? true)
+            if !stillAhead {
+                comment = find("<!--", until: "-->", in: bytes, from: start)
+                commentSearchedFrom = start
+            }
+            return comment
+        }
     }
 
     /// From the next `open` to just past the `close` after it (or to the end).

@@ -48,9 +48,19 @@ struct FetchStep {
                 guard response.outcome == .ok, response.botWall == nil else { return }
                 parsed.set(index, Result { try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType) })
             }
+            // A 304 writes only its health row: a batch's are written together.
+            var confirmed: [(sourceID: String, record: FetchRecord)] = []
+            defer {
+                do {
+                    try environment.store.recordFetches(confirmed)
+                } catch {
+                    environment.logger.error("feed health not stored", metadata: ["error": "\(error)"])
+                }
+            }
             for (index, (source, response)) in batch.enumerated() {
                 do {
-                    try record(response, parsed: parsed.get(index), of: source, state: states[source.id], into: &summary, now: now)
+                    try record(response, parsed: parsed.get(index), of: source, state: states[source.id], into: &summary,
+                               confirmed: &confirmed, now: now)
                 } catch {
                     // A database error on one feed is that feed's failure: the others, and the
                     // publication, go on.
@@ -65,7 +75,8 @@ struct FetchStep {
     private static let parseBatch = 16
 
     private func record(_ response: FetchResponse, parsed: Result<ParsedFeed, Error>?, of source: Source, state: SourceState?,
-                        into summary: inout RunSummary, now: Date) throws {
+                        into summary: inout RunSummary, confirmed: inout [(sourceID: String, record: FetchRecord)],
+                        now: Date) throws {
         let store = environment.store
         let failures = (state?.consecutiveFailures ?? 0) + 1
         func poll(_ outcome: String) {
@@ -105,9 +116,9 @@ struct FetchStep {
         case .notModified:
             try notePermanentRedirect(good: true)
             summary.feedsOK += 1
-            try store.recordFetch(sourceID: source.id, FetchRecord(
+            confirmed.append((source.id, FetchRecord(
                 at: now, status: response.summary, result: .notModified,
-                nextDueAt: Schedule.nextAfterSuccess(source, now: now, serverMaxAge: response.maxAge)))
+                nextDueAt: Schedule.nextAfterSuccess(source, now: now, serverMaxAge: response.maxAge))))
         case .httpError(410):
             // The server says the feed is gone for good: stop asking, and say so until an editor
             // enables it again (`cyberveille feeds enable ID`).

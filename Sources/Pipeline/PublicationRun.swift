@@ -43,8 +43,10 @@ public struct PublicationRun: Sendable {
         let taxonomy = try Taxonomy.load(path: settings.rulesPath)
         if stages != .publishOnly {
             let sources = try SourcesFile.load(path: settings.sourcesPath)
-            try FetchStep(environment: environment, sources: sources, force: force, shouldStop: shouldStop)
-                .run(into: &summary, now: now)
+            try timed("fetch") {
+                try FetchStep(environment: environment, sources: sources, force: force, shouldStop: shouldStop)
+                    .run(into: &summary, now: now)
+            }
             summary.criticalSilent = FeedHealth.report(
                 sources: sources, states: try environment.store.sourceStates(),
                 criticalSilence: TimeInterval(settings.fetch.criticalSilenceSeconds), now: now).filter(\.criticalSilent)
@@ -52,26 +54,38 @@ public struct PublicationRun: Sendable {
                 environment.logger.error("critical source silent", metadata: [
                     "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
             }
-            summary.enrichmentLoaded = EnrichStep(environment: environment).run(now: now)
-            try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary)
+            summary.enrichmentLoaded = timed("enrich") { EnrichStep(environment: environment).run(now: now) }
+            try timed("tag") { try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary) }
             // Stories after tagging: CVE sets are among their keys.
-            summary.itemsGrouped += try environment.store.groupStories(now: now).joined
+            summary.itemsGrouped += try timed("group stories") { try environment.store.groupStories(now: now).joined }
             // Tagged items without a decision go through the curation policy.
-            try environment.store.applyCurationPolicy(settings.curation, at: now)
+            try timed("curation policy") { try environment.store.applyCurationPolicy(settings.curation, at: now) }
             // Declarations and advisories may call for a sector alert (kept as drafts for editors).
-            summary.alertsChanged = try AlertStep(environment: environment).run(now: now)
-            try environment.store.indexForSearch()
+            summary.alertsChanged = try timed("alerts") { try AlertStep(environment: environment).run(now: now) }
+            try timed("search index") { try environment.store.indexForSearch() }
             if stages == .all, let purgeAfter = settings.purgeAfterSeconds {
                 summary.itemsPurged = try environment.store.purge(
                     listedBefore: now.addingTimeInterval(-TimeInterval(purgeAfter)), now: now).itemsPurged
             }
         }
         if stages != .fetchOnly {
-            try PublishStep(environment: environment, taxonomy: taxonomy).run(into: &summary, now: now)
+            try timed("publish") { try PublishStep(environment: environment, taxonomy: taxonomy).run(into: &summary, now: now) }
         }
         try environment.store.recordRun(
             startedAt: started, finishedAt: Date(), feedsOK: summary.feedsOK, feedsFailed: summary.feedsFailed,
             itemsNew: summary.itemsNew, itemsUpdated: summary.itemsUpdated, pagesWritten: summary.pagesWritten)
         return summary
+    }
+
+    /// Runs one step of the run and logs how long it took (`--verbose`), so a slow run says where.
+    @discardableResult
+    private func timed<T>(_ step: String, _ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try body()
+        let elapsed = start.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        environment.logger.info("step done", metadata: ["step": "\(step)", "seconds": "\(String(format: "%.3f", seconds))"])
+        return result
     }
 }

@@ -15,7 +15,6 @@ struct TagStep {
 
     func run(into summary: inout RunSummary) throws {
         let items = try environment.store.itemsToTag(rulesFingerprint: classifier.taxonomy.fingerprint)
-        guard !items.isEmpty else { return }
         for start in stride(from: 0, to: items.count, by: Self.batchSize) {
             let batch = Array(items[start..<min(start + Self.batchSize, items.count)])
             let results = ClassificationResults(count: batch.count)
@@ -32,6 +31,7 @@ struct TagStep {
             summary.itemsTagged += batch.count
             summary.itemsTaggedHealth += results.all.filter(\.health).count
         }
+        try environment.store.finishTagging(rulesFingerprint: classifier.taxonomy.fingerprint)
     }
 }
 

@@ -185,11 +185,21 @@ extension Store {
     @discardableResult
     public func applyCurationPolicy(_ policy: CurationPolicy, at now: Date = Date()) throws -> [CurationStatus: Int] {
         try write { db in
+            // Only the items tagged since the policy last ran, unless the policy or the KEV
+            // catalog changed since: then every item still without a decision.
+            let fingerprint = try Self.policyFingerprint(db, policy)
+            let unchanged = try String.fetchOne(db, sql: "SELECT fingerprint FROM curation_policy_state") == fingerprint
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.id, item.health, coalesce(item.health_score, 0) AS score,
                     EXISTS (SELECT 1 FROM item_cve JOIN cve_info USING (cve) WHERE item_cve.item_id = item.id AND cve_info.kev_added IS NOT NULL) AS kev
-                FROM item WHERE item.tagged_hash IS NOT NULL AND item.id NOT IN (SELECT item_id FROM item_curation)
+                FROM \(unchanged ? "curation_pending CROSS JOIN item ON item.id = curation_pending.item_id" : "item")
+                WHERE item.tagged_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM item_curation WHERE item_curation.item_id = item.id)
                 """)
+            try db.execute(sql: "DELETE FROM curation_pending")
+            try db.execute(sql: """
+                INSERT INTO curation_policy_state (singleton, fingerprint) VALUES (1, ?)
+                ON CONFLICT (singleton) DO UPDATE SET fingerprint = excluded.fingerprint
+                """, arguments: [fingerprint])
             var counts: [CurationStatus: Int] = [:]
             // The same states for every item: encoded once each.
             let encoder = JSONEncoder()
@@ -224,6 +234,16 @@ extension Store {
             }
             return counts
         }
+    }
+
+    /// What the policy's decisions depend on besides an item's own tags: its thresholds, and
+    /// the KEV catalog (a CVE newly known exploited may select an item left undecided).
+    private static func policyFingerprint(_ db: Database, _ policy: CurationPolicy) throws -> String {
+        let catalog = try String.fetchOne(db, sql: """
+            SELECT group_concat(name || '@' || updated_at || '#' || coalesce(digest, ''), ';') FROM (SELECT * FROM enrichment_state ORDER BY name)
+            """) ?? ""
+        return [policy.queueThreshold.description, policy.autoSelectThreshold?.description ?? "-",
+                policy.autoSelectKnownExploited.description, policy.floor.description, catalog].joined(separator: "|")
     }
 
     /// Selected items that appeared in an edition become published (audited, by "publication").

@@ -394,6 +394,36 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v12-cheaper-rounds") { db in
+            // Each story key carries its item's story, so that the oldest story of a key is found
+            // in one index, in story order (the join to every item of a widely syndicated story,
+            // for each new copy, made grouping quadratic). Editors' merges and splits keep it in step.
+            try db.execute(sql: """
+                ALTER TABLE story_key ADD COLUMN story_id INTEGER;
+                UPDATE story_key SET story_id = (SELECT item.story_id FROM item WHERE item.id = story_key.item_id);
+                DELETE FROM story_key WHERE story_id IS NULL;
+                CREATE INDEX story_key_by_story ON story_key(kind, key, story_id, at);
+                """)
+            // A round that brought nothing new reads no archive: items to tag are those never
+            // tagged (a changed item loses its tags' hash) unless the rules changed since the
+            // last complete tagging (tagging_state); items for the curation policy are those
+            // tagged since it last ran (curation_pending) unless the policy or the KEV catalog
+            // changed since (curation_policy_state).
+            try db.execute(sql: """
+                CREATE INDEX item_untagged ON item(id) WHERE tagged_hash IS NULL;
+                CREATE TABLE tagging_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    rules_fingerprint TEXT NOT NULL
+                );
+                CREATE TABLE curation_pending (
+                    item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE
+                );
+                CREATE TABLE curation_policy_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    fingerprint TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

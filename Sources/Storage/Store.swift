@@ -24,6 +24,12 @@ public final class Store: Sendable {
             // 64 MiB of page cache per connection (default 2): the unique and date indexes of a large
             // archive stay in memory while a round writes.
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Pages read through a memory map rather than a read() each (a round re-reads the
+            // items it just stored, to tag, group and index them).
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // A checkpoint every 64 MiB of log rather than 4: a page written by several
+            // transactions of a round is copied back to the database once.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             db.add(function: SearchText.bodyFunction)
             try SearchRank.register(db)
         }
@@ -77,26 +83,34 @@ public final class Store: Sendable {
     }
 
     public func recordFetch(sourceID: String, _ record: FetchRecord) throws {
+        try recordFetches([(sourceID, record)])
+    }
+
+    /// Several sources' polls in one transaction (a round of 304s writes nothing else).
+    public func recordFetches(_ records: [(sourceID: String, record: FetchRecord)]) throws {
+        guard !records.isEmpty else { return }
         try write { db in
-            switch record.result {
-            case .success(let etag, let lastModified):
-                try db.execute(sql: """
-                    UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
-                        last_error = NULL, next_due_at = ?, not_before = NULL, etag = ?, last_modified = ? WHERE id = ?
-                    """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
-                                     record.nextDueAt.timeIntervalSince1970, etag, lastModified, sourceID])
-            case .notModified:
-                try db.execute(sql: """
-                    UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
-                        last_error = NULL, next_due_at = ?, not_before = NULL WHERE id = ?
-                    """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
-                                     record.nextDueAt.timeIntervalSince1970, sourceID])
-            case .failure(let message):
-                try db.execute(sql: """
-                    UPDATE source SET last_attempt_at = ?, last_status = ?, consecutive_failures = consecutive_failures + 1,
-                        last_error = ?, next_due_at = ?, not_before = ? WHERE id = ?
-                    """, arguments: [record.at.timeIntervalSince1970, record.status, message,
-                                     record.nextDueAt.timeIntervalSince1970, record.notBefore?.timeIntervalSince1970, sourceID])
+            for (sourceID, record) in records {
+                switch record.result {
+                case .success(let etag, let lastModified):
+                    try db.cached("""
+                        UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
+                            last_error = NULL, next_due_at = ?, not_before = NULL, etag = ?, last_modified = ? WHERE id = ?
+                        """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
+                                         record.nextDueAt.timeIntervalSince1970, etag, lastModified, sourceID])
+                case .notModified:
+                    try db.cached("""
+                        UPDATE source SET last_attempt_at = ?, last_success_at = ?, last_status = ?, consecutive_failures = 0,
+                            last_error = NULL, next_due_at = ?, not_before = NULL WHERE id = ?
+                        """, arguments: [record.at.timeIntervalSince1970, record.at.timeIntervalSince1970, record.status,
+                                         record.nextDueAt.timeIntervalSince1970, sourceID])
+                case .failure(let message):
+                    try db.cached("""
+                        UPDATE source SET last_attempt_at = ?, last_status = ?, consecutive_failures = consecutive_failures + 1,
+                            last_error = ?, next_due_at = ?, not_before = ? WHERE id = ?
+                        """, arguments: [record.at.timeIntervalSince1970, record.status, message,
+                                         record.nextDueAt.timeIntervalSince1970, record.notBefore?.timeIntervalSince1970, sourceID])
+                }
             }
         }
     }
@@ -180,7 +194,7 @@ public final class Store: Sendable {
                 ? try Self.tombstones(db, sourceID: sourceID, identities: unique.map(\.1).filter { stored[$0] == nil }) : []
             let pending = try db.cachedStatement(sql: "INSERT OR IGNORE INTO item_search_pending (item_id) VALUES (?)")
             let indexedThrough = try Int64.fetchOne(db.cachedStatement(sql: "SELECT indexed_through FROM search_index_state")) ?? 0
-            var insert = FastInsert(try db.cachedStatement(sql: """
+            let insert = FastStatement(try db.cachedStatement(sql: """
                 INSERT INTO item (source_id, identity, guid, title, link, summary, content, authors, categories, enclosures,
                     language, published_at, updated_at, first_seen_at, sort_at, content_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -201,7 +215,7 @@ public final class Store: Sendable {
                     try db.cached("""
                         UPDATE item SET guid = ?, title = ?, link = ?, summary = ?, content = ?, authors = ?, categories = ?,
                             enclosures = ?, language = ?, published_at = ?, updated_at = ?, changed_at = ?,
-                            sort_at = min(coalesce(?, first_seen_at), first_seen_at), content_hash = ?
+                            sort_at = min(coalesce(?, first_seen_at), first_seen_at), content_hash = ?, tagged_hash = NULL
                         WHERE id = ?
                         """, arguments: [item.id, item.title, item.link, item.summary, item.content, Self.json(item.authors),
                                          Self.json(item.categories), Self.json(item.enclosures), item.language,
@@ -235,47 +249,79 @@ public final class Store: Sendable {
     }
 
     /// Items whose tags are missing, or older than their content or than the rules
-    /// (`rulesFingerprint`): `tagged_hash` records both.
+    /// (`rulesFingerprint`): `tagged_hash` records both. When every item was tagged with these
+    /// rules (`finishTagging`), only items never tagged since are read, from an index.
     public func itemsToTag(rulesFingerprint: String) throws -> [ItemText] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let taggedWith = try String.fetchOne(db, sql: "SELECT rules_fingerprint FROM tagging_state")
+            let condition = taggedWith == rulesFingerprint
+                ? "item.tagged_hash IS NULL"
+                : "item.tagged_hash IS NULL OR item.tagged_hash != item.content_hash || ':' || ?2"
+            return try Row.fetchAll(db, sql: """
                 SELECT item.id, item.title, item.summary, item.content, coalesce(item.language, source.language) AS language,
-                    item.content_hash || ':' || ? AS content_hash
+                    item.content_hash || ':' || ?1 AS content_hash,
+                    EXISTS (SELECT 1 FROM item_tag WHERE item_tag.item_id = item.id)
+                        OR EXISTS (SELECT 1 FROM item_cve WHERE item_cve.item_id = item.id) AS was_tagged,
+                    EXISTS (SELECT 1 FROM item_advisory WHERE item_advisory.item_id = item.id) AS is_advisory
                 FROM item JOIN source ON source.id = item.source_id
-                WHERE item.tagged_hash IS NULL OR item.tagged_hash != item.content_hash || ':' || ?
-                """, arguments: [rulesFingerprint, rulesFingerprint]).map { row in
+                WHERE \(condition)
+                """, arguments: taggedWith == rulesFingerprint ? [rulesFingerprint] : [rulesFingerprint, rulesFingerprint]).map { row in
                 ItemText(id: row["id"], title: row["title"] ?? "", summary: row["summary"] ?? "", content: row["content"] ?? "",
-                         language: row["language"], contentHash: row["content_hash"])
+                         language: row["language"], contentHash: row["content_hash"], wasTagged: row["was_tagged"],
+                         isAdvisory: row["is_advisory"])
             }
+        }
+    }
+
+    /// Records that every item `itemsToTag` gave was tagged with these rules.
+    public func finishTagging(rulesFingerprint: String) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO tagging_state (singleton, rules_fingerprint) VALUES (1, ?)
+                ON CONFLICT (singleton) DO UPDATE SET rules_fingerprint = excluded.rules_fingerprint
+                """, arguments: [rulesFingerprint])
         }
     }
 
     /// Replaces the automatic tags of items; all in one transaction.
     public func saveClassifications(_ classifications: [(item: ItemText, classification: Classification)]) throws {
         try write { db in
+            let deleteTags = try FastStatement(db, "DELETE FROM item_tag WHERE item_id = ?")
+            let deleteCVEs = try FastStatement(db, "DELETE FROM item_cve WHERE item_id = ?")
+            let insertTag = try FastStatement(db, """
+                INSERT OR IGNORE INTO item_tag (item_id, tag_id, rule_id, matched_text, field) VALUES (?, ?, ?, ?, ?)
+                """)
+            let insertCVE = try FastStatement(db, "INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)")
+            // An advisory lists its CVEs and scores as data: those count, whatever its text shows.
+            let insertAdvisoryCVEs = try FastStatement(db, """
+                INSERT OR IGNORE INTO item_cve (item_id, cve)
+                SELECT item_id, cves.value FROM item_advisory, json_each(item_advisory.facts, '$.cves') AS cves
+                WHERE item_id = ?
+                """)
+            let update = try FastStatement(db, """
+                UPDATE item SET health_score = ?, health = ?, tagged_hash = ?, cvss = ?, detected_language = ? WHERE id = ?
+                """)
+            let awaitPolicy = try FastStatement(db, "INSERT OR IGNORE INTO curation_pending (item_id) VALUES (?)")
+            let updateAdvisory = try FastStatement(db, """
+                UPDATE item SET health_score = ?, health = ?, tagged_hash = ?,
+                    cvss = coalesce((SELECT cvss FROM item_advisory WHERE item_id = item.id), ?), detected_language = ?
+                WHERE id = ?
+                """)
             for (item, classification) in classifications {
-                try db.cached("DELETE FROM item_tag WHERE item_id = ?", arguments: [item.id])
-                try db.cached("DELETE FROM item_cve WHERE item_id = ?", arguments: [item.id])
+                let id = FastValue.integer(item.id)
+                if item.wasTagged {
+                    try deleteTags.run(db, id)
+                    try deleteCVEs.run(db, id)
+                }
                 for evidence in classification.evidence {
-                    try db.cached("""
-                        INSERT OR IGNORE INTO item_tag (item_id, tag_id, rule_id, matched_text, field) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [item.id, evidence.tagID, evidence.ruleID, evidence.matchedText, evidence.field])
+                    try insertTag.run(db, id, .text(evidence.tagID), .text(evidence.ruleID), .text(evidence.matchedText), .text(evidence.field))
                 }
-                for cve in classification.cves {
-                    try db.cached("INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)", arguments: [item.id, cve])
-                }
-                // An advisory lists its CVEs and scores as data: those count, whatever its text shows.
-                try db.cached("""
-                    INSERT OR IGNORE INTO item_cve (item_id, cve)
-                    SELECT item_id, cves.value FROM item_advisory, json_each(item_advisory.facts, '$.cves') AS cves
-                    WHERE item_id = ?
-                    """, arguments: [item.id])
-                try db.cached("""
-                    UPDATE item SET health_score = ?, health = ?, tagged_hash = ?,
-                        cvss = coalesce((SELECT cvss FROM item_advisory WHERE item_id = ?), ?), detected_language = ?
-                    WHERE id = ?
-                    """, arguments: [classification.score, classification.health, item.contentHash, item.id, classification.cvss,
-                                     classification.detectedLanguage, item.id])
+                for cve in classification.cves { try insertCVE.run(db, id, .text(cve)) }
+                if item.isAdvisory { try insertAdvisoryCVEs.run(db, id) }
+                try (item.isAdvisory ? updateAdvisory : update).run(
+                    db, .real(classification.score), .integer(classification.health ? 1 : 0), .text(item.contentHash),
+                    .real(classification.cvss), .text(classification.detectedLanguage), id)
+                try awaitPolicy.run(db, id)
             }
         }
     }

@@ -66,6 +66,10 @@ public struct ItemText: Sendable, Equatable {
     public var language: String?
     /// The content hash and the rules fingerprint it is to be tagged with.
     public var contentHash: String
+    /// Whether the item has tags to replace (false for an item never tagged yet).
+    public var wasTagged = true
+    /// Whether the item is an advisory, whose CVEs and score come from its data too.
+    public var isAdvisory = true
 }
 
 /// Counts of what the database holds.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 
@@ -31,7 +32,7 @@ extension Store {
     /// A band shared by very many titles is made of the commonest words; past this many
     /// candidates per band (the nearest in time kept), the other bands still find a real match,
     /// and the cost per item stays bounded.
-    private static let titleCandidatesPerBand = 32
+    static let titleCandidatesPerBand = 32
 
     /// Puts every item not yet in a story into one: the oldest story it shares a canonical URL,
     /// a CVE set or a near-identical title with (titles only across sources: a source does not
@@ -42,53 +43,117 @@ extension Store {
         var grouping = StoryGrouping()
         while true {
             let done = try write { db -> Bool in
-                let rows = try Row.fetchAll(db, sql: """
+                var items: [UngroupedItem] = []
+                try FastStatement(db, """
                     SELECT id, source_id, link, title, sort_at FROM item INDEXED BY item_unstoried WHERE story_id IS NULL
                     ORDER BY sort_at, id LIMIT \(Self.groupingBatch)
-                    """)
-                for row in rows {
-                    try Self.group(db, item: row["id"], sourceID: row["source_id"], link: row["link"], title: row["title"],
-                                   at: row["sort_at"], now: now, into: &grouping)
+                    """).forEachRow(db) { row in
+                    items.append(UngroupedItem(id: row.integer(0) ?? 0, sourceID: row.text(1) ?? "", link: row.text(2), title: row.text(3),
+                                               at: row.real(4) ?? 0))
                 }
-                return rows.count < Self.groupingBatch
+                let cvesOfItem = try FastStatement(db, "SELECT cve FROM item_cve WHERE item_id = ?")
+                for index in items.indices {
+                    try cvesOfItem.forEachRow(db, .integer(items[index].id)) { row in items[index].cves.append(row.text(0) ?? "") }
+                }
+                // The keys are a pure function of the item, and most of the work: computed on every core.
+                let ungrouped = items
+                let keys = StoryKeysBatch(count: items.count)
+                let chunks = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 2)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for index in stride(from: chunk, to: ungrouped.count, by: chunks) {
+                        let item = ungrouped[index]
+                        let itemKeys = StoryKeys(link: item.link, title: item.title, cves: item.cves)
+                        keys.set(index, (itemKeys, itemKeys.titleBands))
+                    }
+                }
+                let statements = try GroupingStatements(db)
+                for (item, (itemKeys, bands)) in zip(items, keys.all) {
+                    try Self.group(db, item: item, keys: itemKeys, bands: bands, statements: statements, now: now, into: &grouping)
+                }
+                return items.count < Self.groupingBatch
             }
             if done { return grouping }
         }
     }
 
-    private static func group(_ db: Database, item: Int64, sourceID: String, link: String?, title: String?, at: Double,
+    private struct UngroupedItem: Sendable {
+        var id: Int64
+        var sourceID: String
+        var link: String?
+        var title: String?
+        var at: Double
+        var cves: [String] = []
+    }
+
+    /// What grouping an item reads and writes, prepared once per batch.
+    private struct GroupingStatements {
+        /// The earliest item of the oldest story with a canonical URL, and its story.
+        let storyWithURL: FastStatement
+        /// The oldest story with a CVE set within a time window.
+        let storyWithCVEs: FastStatement
+        /// Items of other sources filed under a title band within a time window, nearest first.
+        let itemsWithTitleBand: FastStatement
+        let storyAndTitle: FastStatement
+        let titleAndDate: FastStatement
+        let newStory: FastStatement
+        let setStory: FastStatement
+        let fileKey: FastStatement
+
+        init(_ db: Database) throws {
+            storyWithURL = try FastStatement(db, """
+                SELECT story_id, item_id FROM story_key INDEXED BY story_key_by_story WHERE kind = 'url' AND key = ?
+                ORDER BY story_id, at LIMIT 1
+                """)
+            storyWithCVEs = try FastStatement(db, """
+                SELECT story_id FROM story_key INDEXED BY story_key_by_story WHERE kind = 'cve' AND key = ? AND at BETWEEN ? AND ?
+                ORDER BY story_id LIMIT 1
+                """)
+            itemsWithTitleBand = try FastStatement(db, """
+                SELECT item_id FROM story_key
+                WHERE kind = 'title' AND key = ? AND at BETWEEN ? AND ? AND source_id != ?
+                ORDER BY at DESC LIMIT \(Store.titleCandidatesPerBand)
+                """)
+            storyAndTitle = try FastStatement(db, "SELECT story_id, title_tokens FROM item WHERE id = ?")
+            titleAndDate = try FastStatement(db, "SELECT title_tokens, sort_at FROM item WHERE id = ?")
+            newStory = try FastStatement(db, "INSERT INTO story (created_at) VALUES (?)")
+            setStory = try FastStatement(db, "UPDATE item SET story_id = ?, title_tokens = ? WHERE id = ?")
+            fileKey = try FastStatement(db, """
+                INSERT OR IGNORE INTO story_key (kind, key, at, item_id, source_id, story_id) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        }
+    }
+
+    private static func group(_ db: Database, item: UngroupedItem, keys: StoryKeys, bands: [String], statements: GroupingStatements,
                               now: Date, into grouping: inout StoryGrouping) throws {
-        let cves = try String.fetchAll(db.cachedStatement(sql: "SELECT cve FROM item_cve WHERE item_id = ?"), arguments: [item])
-        let keys = StoryKeys(link: link, title: title, cves: cves)
         var stories = Set<Int64>()
-        if let url = keys.canonicalURL {
-            stories.formUnion(try storiesWithKey(db, kind: "url", key: url, around: at, within: nil))
+        /// An item of the story with the same canonical URL (the earliest of the oldest story).
+        var sameURL: Int64?
+        if let url = keys.canonicalURL,
+           let (story, other) = try statements.storyWithURL.firstRow(db, .text(url), body: { ($0.integer(0), $0.integer(1)) }) {
+            if let story { stories.insert(story) }
+            sameURL = other
         }
-        if let cveSet = keys.cveSet {
-            stories.formUnion(try storiesWithKey(db, kind: "cve", key: cveSet, around: at, within: cveWindow))
+        if let cveSet = keys.cveSet,
+           let story = try statements.storyWithCVEs.firstRow(
+               db, .text(cveSet), .real(item.at - cveWindow), .real(item.at + cveWindow), body: { $0.integer(0) }) ?? nil {
+            stories.insert(story)
         }
-        let bands = keys.titleBands
         // An item whose canonical URL or CVE set is already in a story joins it: titles are compared only
         // to find the same story at another address (for a story syndicated by a hundred feeds,
         // comparing titles again for each copy was most of the grouping time).
         if !bands.isEmpty && stories.isEmpty {
             var bandsShared: [Int64: Int] = [:]
-            let lookup = try db.cachedStatement(sql: """
-                SELECT item_id FROM story_key
-                WHERE kind = 'title' AND key = ? AND at BETWEEN ? AND ? AND source_id != ?
-                ORDER BY at DESC LIMIT \(Self.titleCandidatesPerBand)
-                """)
             for band in bands {
-                for candidate in try Int64.fetchAll(lookup, arguments: [band, at - titleWindow, at + titleWindow, sourceID]) {
-                    bandsShared[candidate, default: 0] += 1
+                try statements.itemsWithTitleBand.forEachRow(
+                    db, .text(band), .real(item.at - titleWindow), .real(item.at + titleWindow), .text(item.sourceID)) { row in
+                    if let candidate = row.integer(0) { bandsShared[candidate, default: 0] += 1 }
                 }
             }
-            let read = try db.cachedStatement(sql: "SELECT story_id, title_tokens FROM item WHERE id = ?")
-            for (candidate, shared) in bandsShared where shared >= StoryKeys.bandsToConfirm {
-                guard let row = try Row.fetchOne(read, arguments: [candidate]) else { continue }
-                let words = Self.words(from: row["title_tokens"] as Data?)
-                if StoryKeys.titleSimilarity(keys.titleWords, words) >= StoryKeys.titleSimilarityThreshold {
-                    stories.insert(row["story_id"])
+            for (candidate, shared) in bandsShared.sorted(by: { $0.key < $1.key }) where shared >= StoryKeys.bandsToConfirm {
+                guard let (story, tokens) = try statements.storyAndTitle.firstRow(db, .integer(candidate), body: { ($0.integer(0), $0.blob(1)) }),
+                      let story else { continue }
+                if StoryKeys.titleSimilarity(keys.titleWords, Self.words(from: tokens)) >= StoryKeys.titleSimilarityThreshold {
+                    stories.insert(story)
                 }
             }
         }
@@ -97,32 +162,32 @@ extension Store {
             story = oldest
             grouping.joined += 1
         } else {
-            try db.cached("INSERT INTO story (created_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
+            try statements.newStory.run(db, .real(now.timeIntervalSince1970))
             story = db.lastInsertedRowID
             grouping.started += 1
         }
-        try db.cached("UPDATE item SET story_id = ?, title_tokens = ? WHERE id = ?",
-                      arguments: [story, Self.data(from: keys.titleWords), item])
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO story_key (kind, key, at, item_id, source_id) VALUES (?, ?, ?, ?, ?)
-            """)
-        if let url = keys.canonicalURL { try insert.execute(arguments: ["url", url, at, item, sourceID]) }
-        if let cveSet = keys.cveSet { try insert.execute(arguments: ["cve", cveSet, at, item, sourceID]) }
-        for band in bands { try insert.execute(arguments: ["title", band, at, item, sourceID]) }
+        let titleTokens = Self.data(from: keys.titleWords)
+        try statements.setStory.run(db, .integer(story), .blob(titleTokens), .integer(item.id))
+        func file(_ kind: String, _ key: String) throws {
+            try statements.fileKey.run(db, .text(kind), .text(key), .real(item.at), .integer(item.id), .text(item.sourceID), .integer(story))
+        }
+        if let url = keys.canonicalURL { try file("url", url) }
+        if let cveSet = keys.cveSet { try file("cve", cveSet) }
+        // A copy of an article already filed (same address, same title, about the same time, as
+        // a syndicated story is) would file the very same title bands again: the first copy's
+        // bands find the story for a later item as well as its own would. A story told by a
+        // hundred feeds files its bands once rather than a hundred times.
+        if let sameURL, sameURL != item.id,
+           let (tokens, at) = try statements.titleAndDate.firstRow(db, .integer(sameURL), body: { ($0.blob(0), $0.real(1)) }),
+           tokens == titleTokens, let at, abs(at - item.at) <= Self.twinTolerance {
+            return
+        }
+        for band in bands { try file("title", band) }
     }
 
-    /// The oldest story holding an item with this key (an item joins the oldest story it
-    /// shares a key with): one value, however many items share the key (a story told by a
-    /// hundred sources would otherwise be read whole for each new item of it).
-    private static func storiesWithKey(_ db: Database, kind: String, key: String, around at: Double,
-                                       within window: TimeInterval?) throws -> [Int64] {
-        let statement = try db.cachedStatement(sql: """
-            SELECT min(item.story_id) FROM story_key CROSS JOIN item ON item.id = story_key.item_id
-            WHERE story_key.kind = ? AND story_key.key = ? AND story_key.at BETWEEN ? AND ? AND item.story_id IS NOT NULL
-            """)
-        let span = window ?? .greatestFiniteMagnitude
-        return try Int64.fetchOne(statement, arguments: [kind, key, at - span, at + span]).map { [$0] } ?? []
-    }
+    /// How far apart two copies of one article may be listed and still file their title once:
+    /// a title window's edge moves by at most this much.
+    private static let twinTolerance: TimeInterval = 3600
 
     // MARK: Editors' corrections
 
@@ -134,6 +199,9 @@ extension Store {
             let target = try storyOf(db, item: item)
             let source = try storyOf(db, item: other)
             guard target != source else { return target }
+            try db.execute(sql: """
+                UPDATE story_key SET story_id = ? WHERE item_id IN (SELECT id FROM item WHERE story_id = ?)
+                """, arguments: [target, source])
             try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [target, source])
             try db.execute(sql: "DELETE FROM story WHERE id = ?", arguments: [source])
             return target
@@ -150,6 +218,7 @@ extension Store {
             try db.execute(sql: "INSERT INTO story (created_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
             let newStory = db.lastInsertedRowID
             try db.execute(sql: "UPDATE item SET story_id = ? WHERE id = ?", arguments: [newStory, item])
+            try db.execute(sql: "UPDATE story_key SET story_id = ? WHERE item_id = ?", arguments: [newStory, item])
             return newStory
         }
     }
@@ -192,4 +261,16 @@ extension Store {
                 .reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
         }
     }
+}
+
+/// One slot per item of a grouping batch, each written by exactly one worker of `concurrentPerform`.
+private final class StoryKeysBatch: @unchecked Sendable {
+    private var slots: [(StoryKeys, [String])?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: (StoryKeys, [String])) { lock.withLock { slots[index] = value } }
+
+    var all: [(StoryKeys, [String])] { lock.withLock { slots.map { $0! } } }
 }

@@ -43,6 +43,31 @@ private let curatorTags: Set<String> = ["sante", "rancongiciel", "hopital"]
         #expect(Set(try store.publishableItems(limit: 10, unreviewed: false).map(\.id)) == [1, 2])
     }
 
+    /// The policy reads only what was tagged since it last ran, but everything undecided again
+    /// when its thresholds or the KEV catalog change.
+    @Test func thePolicyLooksAgainWhenItOrTheKEVCatalogChanges() throws {
+        let first = try store(scores: [0.6, 0.3])
+        #expect(try first.applyCurationPolicy(CurationPolicy()) == [.queued: 1])
+        #expect(try first.applyCurationPolicy(CurationPolicy()).isEmpty)
+        // The middle item (0.3) is rejected once the floor is raised over it.
+        #expect(try first.applyCurationPolicy(CurationPolicy(floor: 0.4)) == [.rejected: 1])
+
+        let other = try store(scores: [0.7, 0.6], kev: [])
+        #expect(try other.applyCurationPolicy(CurationPolicy(queueThreshold: 0.65)) == [.queued: 1])
+        // Item 2 (0.6, health) stays new; its CVE becomes known exploited: it is selected.
+        try other.pool.write { try $0.execute(sql: "INSERT INTO item_cve (item_id, cve) VALUES (2, 'CVE-2026-0002')") }
+        try other.replaceKnownExploited([KnownExploitedVulnerability(cve: "CVE-2026-0002", dateAdded: "2026-11-02", dueDate: nil,
+                                                                     knownRansomwareUse: false, vendor: "", product: "", name: "")],
+                                        state: EnrichmentState(origin: "test", etag: nil, lastModified: nil, digest: nil, entries: 1, updatedAt: Date()))
+        #expect(try other.applyCurationPolicy(CurationPolicy(queueThreshold: 0.65)) == [.selected: 1])
+
+        // An item tagged again (its text changed) is looked at again.
+        _ = try other.upsertItems(sourceID: "s", [ParsedItem(id: "i1", title: "Item 1, updated")])
+        let toTag = try other.itemsToTag(rulesFingerprint: "r")
+        #expect(toTag.map(\.id) == [2])
+        #expect(toTag.first?.wasTagged == true)
+    }
+
     /// Every pair of states: the editor's move is allowed exactly when the workflow says so.
     @Test(arguments: CurationStatus.allCases)
     func everyTransitionFrom(_ from: CurationStatus) throws {

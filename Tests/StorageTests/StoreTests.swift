@@ -67,6 +67,21 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(latest[0].tags == [evidence])
         #expect(latest[0].health)
         #expect(latest[0].language == "fr")
+
+        // Once a round tagged everything with r1, a changed item is still found, and its old
+        // tags are replaced.
+        try store.finishTagging(rulesFingerprint: "r1")
+        #expect(try store.itemsToTag(rulesFingerprint: "r1").isEmpty)
+        #expect(try store.itemsToTag(rulesFingerprint: "r2").count == 2, "new rules tag everything again")
+        _ = try store.upsertItems(sourceID: "certfr", [ParsedItem(id: "new", title: "Clinique", published: recent.published)])
+        let changed = try store.itemsToTag(rulesFingerprint: "r1")
+        #expect(changed.map(\.title) == ["Clinique"])
+        try store.saveClassifications(changed.map { ($0, Classification(score: 0, health: false, evidence: [], cves: [])) })
+        #expect(try store.itemsToTag(rulesFingerprint: "r1").isEmpty)
+        let updated = try store.latestItems(limit: 1)
+        #expect(updated.map(\.title) == ["Clinique"])
+        #expect(updated[0].tags.isEmpty, "the old tags went with the old text")
+        #expect(!updated[0].health)
     }
 
     @Test func recordsFeedHealth() throws {

@@ -144,6 +144,40 @@ private func storyCount(_ store: Store) throws -> Int { try store.counts().stori
         #expect(try store.splitStory(item: 2) == newStory, "an item alone stays where it is")
         #expect(throws: StoreError.self) { try store.mergeStories(item: 1, other: 99) }
     }
+
+    /// Keys carry their story: after an editor's merge, a new copy of the merged article joins
+    /// the story it was merged into (the other one no longer exists).
+    @Test func aMergedStorysKeysLeadToTheStoryItWasMergedInto() throws {
+        let store = try temporaryStore()
+        try store.syncSources(sources)
+        try ingest(store, [
+            ("news-en", item("a", "Hospital in Ghent diverts ambulances after attack", link: "https://example.com/ghent"), []),
+            ("news-fr", item("b", "Gand : l'hôpital dévie les ambulances", link: "https://example.fr/gand"), []),
+        ])
+        let story = try store.mergeStories(item: 1, other: 2)
+        try ingest(store, [("certfr", item("c", "Relayé", link: "https://www.example.fr/gand/?utm_source=x"), [])])
+        #expect(try store.storyMembers(of: 3).map(\.itemID) == [1, 2, 3])
+        #expect(try storyCount(store) == 1)
+        let alone = try store.splitStory(item: 3)
+        #expect(alone != story)
+        #expect(try store.check().isEmpty)
+    }
+
+    /// A story syndicated by many feeds files its title once, and is still found by title from
+    /// another address, whichever copy is nearest.
+    @Test func copiesOfAnArticleFileTheirTitleOnceAndTheStoryIsStillFoundByTitle() throws {
+        let store = try temporaryStore()
+        let feeds = (0..<20).map { Source(id: "relay\($0)", title: "Relay \($0)", url: "https://example.org/relay/\($0)") }
+        try store.syncSources(sources + feeds)
+        let title = "Ransomware attack hits French hospital in Cannes"
+        try ingest(store, feeds.map { ($0.id, item("a", title, link: "https://news.example/cannes", daysBefore: 2), []) })
+        #expect(try storyCount(store) == 1)
+        let titleKeys = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM story_key WHERE kind = 'title'") }
+        #expect(titleKeys == StoryKeys.bands, "one copy's bands, not twenty")
+        try ingest(store, [("news-fr", item("b", title + ", data stolen", link: "https://autre.example/cannes"), [])])
+        #expect(try storyCount(store) == 1)
+        #expect(try store.storyMembers(of: 21).count == 21)
+    }
 }
 
 @Suite struct RetentionAndHistoryTests {
