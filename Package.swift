@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -44,7 +43,7 @@ let package = Package(
         .target(name: "Tagging", dependencies: ["Model", "Config"]),
         .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Publishing", dependencies: [
-            "Model", "Config", .product(name: "Mustache", package: "swift-mustache"),
+            "Model", "Config",
         ]),
         .target(name: "Incidents", dependencies: ["Model"]),
         .target(name: "Curation", dependencies: [
@@ -53,7 +52,7 @@ let package = Package(
         ]),
         .target(name: "Desk", dependencies: [
             "Model", "Storage", "Curation", "Config", "Publishing", .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Pipeline", dependencies: [
@@ -73,7 +72,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"]),
         .testTarget(name: "PublishingTests", dependencies: [
-            "Publishing", "FeedParsing", "Config", "Model", .product(name: "Mustache", package: "swift-mustache")]),
+            "Publishing", "FeedParsing", "Config", "Model"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "Storage", "Model", "TestSupport"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),

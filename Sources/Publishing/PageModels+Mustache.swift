@@ -1,308 +1,306 @@
-import Mustache
+// Template lookups by name, typed: rendering finds every value without reflection or a dynamic
+// cast. Keep in step with PageModels.swift (PageModelLookupTests checks every property is
+// reachable).
 
-// Template lookups by name, without reflection: swift-mustache finds a value through Mirror
-// otherwise, which costs most of the rendering time of a large site. Keep in step with
-// PageModels.swift (PageModelLookupTests checks every property is reachable).
-
-extension SiteView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension SiteView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "title": return title
-        case "description": return description
-        case "baseURL": return baseURL
-        case "language": return language
-        case "atomURL": return atomURL
-        case "jsonFeedURL": return jsonFeedURL
-        case "generatedAt": return generatedAt
-        case "generatedAtHuman": return generatedAtHuman
+        case "title": return .from(title)
+        case "description": return .from(description)
+        case "baseURL": return .from(baseURL)
+        case "language": return .from(language)
+        case "atomURL": return .from(atomURL)
+        case "jsonFeedURL": return .from(jsonFeedURL)
+        case "generatedAt": return .from(generatedAt)
+        case "generatedAtHuman": return .from(generatedAtHuman)
         default: return nil
         }
     }
 }
 
-extension PageFrame: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PageFrame: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "site": return site
-        case "t": return t
-        case "rootPath": return rootPath
-        case "pageURL": return pageURL
+        case "site": return .from(site)
+        case "t": return .from(t)
+        case "rootPath": return .from(rootPath)
+        case "pageURL": return .from(pageURL)
         default: return nil
         }
     }
 }
 
-extension ItemView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ItemView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "fingerprint": return fingerprint
-        case "entryID": return entryID
-        case "path": return path
-        case "url": return url
-        case "title": return title
-        case "link": return link
-        case "sourceID": return sourceID
-        case "sourcePath": return sourcePath
-        case "sourceTitle": return sourceTitle
-        case "dateISO": return dateISO
-        case "dateHuman": return dateHuman
-        case "dayKey": return dayKey
-        case "dayHuman": return dayHuman
-        case "updatedISO": return updatedISO
-        case "authors": return authors
-        case "summaryHTML": return summaryHTML
-        case "summaryText": return summaryText
-        case "health": return health
-        case "score": return score
-        case "tags": return tags
-        case "hasTags": return hasTags
-        case "cves": return cves
-        case "hasCVEs": return hasCVEs
-        case "knownExploited": return knownExploited
-        case "cvss": return cvss
-        case "language": return language
-        case "alsoReportedBy": return alsoReportedBy
-        case "hasMentions": return hasMentions
-        case "advisory": return advisory
-        case "pinned": return pinned
-        case "editorNoteHTML": return editorNoteHTML
+        case "fingerprint": return .from(fingerprint)
+        case "entryID": return .from(entryID)
+        case "path": return .from(path)
+        case "url": return .from(url)
+        case "title": return .from(title)
+        case "link": return .from(link)
+        case "sourceID": return .from(sourceID)
+        case "sourcePath": return .from(sourcePath)
+        case "sourceTitle": return .from(sourceTitle)
+        case "dateISO": return .from(dateISO)
+        case "dateHuman": return .from(dateHuman)
+        case "dayKey": return .from(dayKey)
+        case "dayHuman": return .from(dayHuman)
+        case "updatedISO": return .from(updatedISO)
+        case "authors": return .from(authors)
+        case "summaryHTML": return .from(summaryHTML)
+        case "summaryText": return .from(summaryText)
+        case "health": return .from(health)
+        case "score": return .from(score)
+        case "tags": return .from(tags)
+        case "hasTags": return .from(hasTags)
+        case "cves": return .from(cves)
+        case "hasCVEs": return .from(hasCVEs)
+        case "knownExploited": return .from(knownExploited)
+        case "cvss": return .from(cvss)
+        case "language": return .from(language)
+        case "alsoReportedBy": return .from(alsoReportedBy)
+        case "hasMentions": return .from(hasMentions)
+        case "advisory": return .from(advisory)
+        case "pinned": return .from(pinned)
+        case "editorNoteHTML": return .from(editorNoteHTML)
         default: return nil
         }
     }
 }
 
-extension AdvisoryView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension AdvisoryView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "trackingID": return trackingID
-        case "version": return version
-        case "initialHuman": return initialHuman
-        case "currentHuman": return currentHuman
-        case "verificationState": return verificationState
-        case "verificationDetail": return verificationDetail
-        case "products": return products
-        case "hasProducts": return hasProducts
-        case "moreProducts": return moreProducts > 0 ? moreProducts : nil
-        case "risks": return risks
-        case "hasRisks": return hasRisks
-        case "remediations": return remediations
-        case "hasRemediations": return hasRemediations
-        case "sectors": return sectors
-        case "requiredAction": return requiredAction
+        case "trackingID": return .from(trackingID)
+        case "version": return .from(version)
+        case "initialHuman": return .from(initialHuman)
+        case "currentHuman": return .from(currentHuman)
+        case "verificationState": return .from(verificationState)
+        case "verificationDetail": return .from(verificationDetail)
+        case "products": return .from(products)
+        case "hasProducts": return .from(hasProducts)
+        case "moreProducts": return .from(moreProducts > 0 ? moreProducts : nil)
+        case "risks": return .from(risks)
+        case "hasRisks": return .from(hasRisks)
+        case "remediations": return .from(remediations)
+        case "hasRemediations": return .from(hasRemediations)
+        case "sectors": return .from(sectors)
+        case "requiredAction": return .from(requiredAction)
         default: return nil
         }
     }
 }
 
-extension MentionView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension MentionView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "sourceTitle": return sourceTitle
-        case "title": return title
-        case "link": return link
-        case "hasLink": return hasLink
+        case "sourceTitle": return .from(sourceTitle)
+        case "title": return .from(title)
+        case "link": return .from(link)
+        case "hasLink": return .from(hasLink)
         default: return nil
         }
     }
 }
 
-extension CVEView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension CVEView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "id": return id
-        case "knownExploited": return knownExploited
-        case "since": return since
-        case "due": return due
-        case "epss": return epss
+        case "id": return .from(id)
+        case "knownExploited": return .from(knownExploited)
+        case "since": return .from(since)
+        case "due": return .from(due)
+        case "epss": return .from(epss)
         default: return nil
         }
     }
 }
 
-extension TagView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension TagView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "id": return id
-        case "label": return label
-        case "group": return group
-        case "groupLabel": return groupLabel
-        case "evidence": return evidence
-        case "path": return path
+        case "id": return .from(id)
+        case "label": return .from(label)
+        case "group": return .from(group)
+        case "groupLabel": return .from(groupLabel)
+        case "evidence": return .from(evidence)
+        case "path": return .from(path)
         default: return nil
         }
     }
 }
 
-extension DayView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension DayView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "dateISO": return dateISO
-        case "dateHuman": return dateHuman
-        case "items": return items
+        case "dateISO": return .from(dateISO)
+        case "dateHuman": return .from(dateHuman)
+        case "items": return .from(items)
         default: return nil
         }
     }
 }
 
-extension ThemeView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ThemeView: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "id": return id
-        case "title": return title
-        case "items": return items
+        case "id": return .from(id)
+        case "title": return .from(title)
+        case "items": return .from(items)
         default: return nil
         }
     }
 }
 
-extension EditionLink: MustacheParent {
-    func child(named name: String) -> Any? {
+extension EditionLink: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "dateISO": return dateISO
-        case "dateHuman": return dateHuman
-        case "path": return path
-        case "count": return count
+        case "dateISO": return .from(dateISO)
+        case "dateHuman": return .from(dateHuman)
+        case "path": return .from(path)
+        case "count": return .from(count)
         default: return nil
         }
     }
 }
 
-extension EditionPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension EditionPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "frame": return frame
-        case "dateISO": return dateISO
-        case "dateHuman": return dateHuman
-        case "isHome": return isHome
-        case "itemCount": return itemCount
-        case "themes": return themes
-        case "isEmpty": return isEmpty
-        case "previousEditions": return previousEditions
-        case "hasPreviousEditions": return hasPreviousEditions
+        case "frame": return .from(frame)
+        case "dateISO": return .from(dateISO)
+        case "dateHuman": return .from(dateHuman)
+        case "isHome": return .from(isHome)
+        case "itemCount": return .from(itemCount)
+        case "themes": return .from(themes)
+        case "isEmpty": return .from(isEmpty)
+        case "previousEditions": return .from(previousEditions)
+        case "hasPreviousEditions": return .from(hasPreviousEditions)
         default: return nil
         }
     }
 }
 
-extension ItemPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ItemPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "frame": return frame
-        case "item": return item
+        case "frame": return .from(frame)
+        case "item": return .from(item)
         default: return nil
         }
     }
 }
 
-extension PageLink: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PageLink: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "number": return number
-        case "path": return path
-        case "isCurrent": return isCurrent
+        case "number": return .from(number)
+        case "path": return .from(path)
+        case "isCurrent": return .from(isCurrent)
         default: return nil
         }
     }
 }
 
-extension ListingPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ListingPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "frame": return frame
-        case "title": return title
-        case "lead": return lead
-        case "feedURL": return feedURL
-        case "items": return items
-        case "pages": return pages
-        case "hasPages": return hasPages
-        case "previousPath": return previousPath
-        case "nextPath": return nextPath
-        case "pageNumber": return pageNumber
+        case "frame": return .from(frame)
+        case "title": return .from(title)
+        case "lead": return .from(lead)
+        case "feedURL": return .from(feedURL)
+        case "items": return .from(items)
+        case "pages": return .from(pages)
+        case "hasPages": return .from(hasPages)
+        case "previousPath": return .from(previousPath)
+        case "nextPath": return .from(nextPath)
+        case "pageNumber": return .from(pageNumber)
         default: return nil
         }
     }
 }
 
-extension IndexEntry: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexEntry: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "title": return title
-        case "path": return path
-        case "count": return count
-        case "detail": return detail
+        case "title": return .from(title)
+        case "path": return .from(path)
+        case "count": return .from(count)
+        case "detail": return .from(detail)
         default: return nil
         }
     }
 }
 
-extension IndexGroup: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexGroup: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "title": return title
-        case "entries": return entries
+        case "title": return .from(title)
+        case "entries": return .from(entries)
         default: return nil
         }
     }
 }
 
-extension IndexPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "frame": return frame
-        case "title": return title
-        case "lead": return lead
-        case "groups": return groups
+        case "frame": return .from(frame)
+        case "title": return .from(title)
+        case "lead": return .from(lead)
+        case "groups": return .from(groups)
         default: return nil
         }
     }
 }
 
-extension StaticPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension StaticPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "frame": return frame
+        case "frame": return .from(frame)
         default: return nil
         }
     }
 }
 
-extension AtomFeedPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension AtomFeedPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "site": return site
-        case "feedID": return feedID
-        case "title": return title
-        case "selfURL": return selfURL
-        case "alternateURL": return alternateURL
-        case "updated": return updated
-        case "items": return items
+        case "site": return .from(site)
+        case "feedID": return .from(feedID)
+        case "title": return .from(title)
+        case "selfURL": return .from(selfURL)
+        case "alternateURL": return .from(alternateURL)
+        case "updated": return .from(updated)
+        case "items": return .from(items)
         default: return nil
         }
     }
 }
 
-extension EditionEntry: MustacheParent {
-    func child(named name: String) -> Any? {
+extension EditionEntry: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "entryID": return entryID
-        case "url": return url
-        case "title": return title
-        case "dateISO": return dateISO
-        case "summary": return summary
+        case "entryID": return .from(entryID)
+        case "url": return .from(url)
+        case "title": return .from(title)
+        case "dateISO": return .from(dateISO)
+        case "summary": return .from(summary)
         default: return nil
         }
     }
 }
 
-extension EditionsFeedPage: MustacheParent {
-    func child(named name: String) -> Any? {
+extension EditionsFeedPage: TemplateObject {
+    func value(named name: String) -> TemplateValue? {
         switch name {
-        case "site": return site
-        case "feedID": return feedID
-        case "title": return title
-        case "selfURL": return selfURL
-        case "updated": return updated
-        case "editions": return editions
+        case "site": return .from(site)
+        case "feedID": return .from(feedID)
+        case "title": return .from(title)
+        case "selfURL": return .from(selfURL)
+        case "updated": return .from(updated)
+        case "editions": return .from(editions)
         default: return nil
         }
     }

@@ -1,7 +1,6 @@
 import Config
 import Foundation
 import Model
-import Mustache
 
 /// Renders the site into the output folder, all or nothing: the daily editions (the home page
 /// is the latest), every item's page, tag, source and archive pages, the fixed pages, and the
@@ -117,7 +116,8 @@ public struct SitePublisher: Sendable {
                          pageURL: self.site.baseURL + path)
     }
 
-    func render(_ context: Any, _ template: String) throws -> String { try templates.render(context, template) }
+    func render(_ page: some TemplateObject, _ template: String) throws -> String { try templates.render(page, template) }
+    func render(_ context: [String: Any], _ template: String) throws -> String { try templates.render(context, template) }
 
     func itemView(_ item: PublishedItem) -> ItemView {
         var tags: [TagView] = []

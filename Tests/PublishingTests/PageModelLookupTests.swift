@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import Testing
 
 @testable import Publishing
@@ -7,10 +6,10 @@ import Testing
 /// The hand-written lookups (PageModels+Mustache.swift) must reach every property that
 /// reflection would: a property added to a view and forgotten there would silently render empty.
 @Suite struct PageModelLookupTests {
-    private func check<View: MustacheParent>(_ view: View) {
+    private func check<View: TemplateObject>(_ view: View) {
         for child in Mirror(reflecting: view).children {
             guard let label = child.label else { continue }
-            #expect(view.child(named: label) != nil || "\(child.value)" == "nil", "\(View.self).\(label) is not looked up")
+            #expect(view.value(named: label) != nil || "\(child.value)" == "nil", "\(View.self).\(label) is not looked up")
         }
     }
 

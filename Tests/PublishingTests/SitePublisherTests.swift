@@ -209,8 +209,9 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
     private static let mark = "\u{301}"
 
     @Test func escapesQuotesEvenWhenACombiningMarkFollows() {
-        let input = "https://x/\"" + Self.mark + " onfocus=alert(1) <b" + Self.mark + ">&" + Self.mark + "\u{1}"
-        let escaped = ScalarHTMLEscaping().escapeText(input)
+        let input = "https://x/\"" + Self.mark + " onfocus=alert(1) <b" + Self.mark + ">&" + Self.mark + "\u{1}\u{FFFE}é\u{FFFF}\u{FFFD}"
+        let escaped = ScalarHTMLEscaping.escapeText(input)
+        #expect(escaped.hasSuffix("&amp;" + Self.mark + "é\u{FFFD}"), "controls, U+FFFE and U+FFFF dropped; other text kept")
         let escapedQuote = "&quot;" + Self.mark
         #expect(!escaped.unicodeScalars.contains("\""))
         #expect(!escaped.unicodeScalars.contains("<"))
