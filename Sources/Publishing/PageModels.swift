@@ -1,28 +1,50 @@
 import Config
 import Model
 
+// The views that most pages look up (the site, the frame) or that come in lists are classes:
+// a template value holding a class is one reference, where a struct of several strings was
+// copied into a new box at every lookup.
+
 /// What templates see. Property names are the template contract, documented in docs/templates.md.
-struct SiteView {
-    var title: String
-    var description: String
-    var baseURL: String
-    var language: String
-    var atomURL: String
-    var jsonFeedURL: String
-    var generatedAt: String
-    var generatedAtHuman: String
+final class SiteView: Sendable {
+    let title: String
+    let description: String
+    let baseURL: String
+    let language: String
+    let atomURL: String
+    let jsonFeedURL: String
+    let generatedAt: String
+    let generatedAtHuman: String
+
+    init(title: String, description: String, baseURL: String, language: String, atomURL: String, jsonFeedURL: String, generatedAt: String, generatedAtHuman: String) {
+        self.title = title
+        self.description = description
+        self.baseURL = baseURL
+        self.language = language
+        self.atomURL = atomURL
+        self.jsonFeedURL = jsonFeedURL
+        self.generatedAt = generatedAt
+        self.generatedAtHuman = generatedAtHuman
+    }
 }
 
 /// What every page has: the site, the interface strings, and its way back to the root.
-struct PageFrame {
-    var site: SiteView
+final class PageFrame: Sendable {
+    let site: SiteView
     /// `{{t.key}}`: interface strings in the site's language (Templates/locales).
-    var t: [String: String]
+    let t: [String: String]
     /// From this page to the site's root ("" at the root, "../" one level down): pages link to
     /// each other relatively, so the site also works opened from disk or mounted anywhere.
-    var rootPath: String
+    let rootPath: String
     /// This page's absolute URL (canonical link, sitemap).
-    var pageURL: String
+    let pageURL: String
+
+    init(site: SiteView, t: [String: String], rootPath: String, pageURL: String) {
+        self.site = site
+        self.t = t
+        self.rootPath = rootPath
+        self.pageURL = pageURL
+    }
 }
 
 /// A class: the same view is listed on many pages (tags, sources, editions, feeds), and a
@@ -124,32 +146,56 @@ struct AdvisoryView {
     var requiredAction: String?
 }
 
-struct MentionView {
-    var sourceTitle: String
-    var title: String
+final class MentionView: Sendable {
+    let sourceTitle: String
+    let title: String
     /// Empty when there is no publishable link (an optional would let Mustache find the
     /// enclosing item's link instead).
-    var link: String
-    var hasLink: Bool
+    let link: String
+    let hasLink: Bool
+
+    init(sourceTitle: String, title: String, link: String, hasLink: Bool) {
+        self.sourceTitle = sourceTitle
+        self.title = title
+        self.link = link
+        self.hasLink = hasLink
+    }
 }
 
-struct CVEView {
-    var id: String
-    var knownExploited: Bool
+final class CVEView: Sendable {
+    let id: String
+    let knownExploited: Bool
     /// Day the CVE entered CISA's KEV catalog, and the remediation due date it sets.
-    var since: String?
-    var due: String?
-    var epss: String?
+    let since: String?
+    let due: String?
+    let epss: String?
+
+    init(id: String, knownExploited: Bool, since: String?, due: String?, epss: String?) {
+        self.id = id
+        self.knownExploited = knownExploited
+        self.since = since
+        self.due = due
+        self.epss = epss
+    }
 }
 
-struct TagView {
-    var id: String
-    var label: String
-    var group: String
-    var groupLabel: String
+final class TagView: Sendable {
+    let id: String
+    let label: String
+    let group: String
+    let groupLabel: String
     /// Why the tag was set, e.g. « hôpital » (titre).
-    var evidence: String
-    var path: String
+    let evidence: String
+    let path: String
+
+    init(id: String, label: String, group: String, groupLabel: String, evidence: String, path: String) {
+        self.id = id
+        self.label = label
+        self.group = group
+        self.groupLabel = groupLabel
+        self.evidence = evidence
+        self.path = path
+    }
 }
 
 struct DayView {
@@ -189,10 +235,16 @@ struct ItemPage {
     var item: ItemView
 }
 
-struct PageLink {
-    var number: Int
-    var path: String
-    var isCurrent: Bool
+final class PageLink: Sendable {
+    let number: Int
+    let path: String
+    let isCurrent: Bool
+
+    init(number: Int, path: String, isCurrent: Bool) {
+        self.number = number
+        self.path = path
+        self.isCurrent = isCurrent
+    }
 }
 
 /// A paginated list of items: a tag's or a source's page.

@@ -78,7 +78,7 @@ public struct SitePublisher: Sendable {
         let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
         do {  // a failure leaves the served site as it is; the folder being written is rebuilt next time
             let siteView = makeSiteView(items: items, now: now)
-            let views = items.map { itemView($0) }
+            let views = itemViews(items)
             try writeEditions(views, site: siteView, to: writer)
             try writeItemPages(views, site: siteView, to: writer)
             try writeTagPages(views, site: siteView, to: writer)
@@ -118,6 +118,17 @@ public struct SitePublisher: Sendable {
 
     func render(_ page: some TemplateObject, _ template: String) throws -> String { try templates.render(page, template) }
     func render(_ context: [String: Any], _ template: String) throws -> String { try templates.render(context, template) }
+
+    /// Every item's view, made on every core: a view is a pure function of its item, and the
+    /// daily run makes one for each item of the archive (to know which pages changed).
+    func itemViews(_ items: [PublishedItem]) -> [ItemView] {
+        let views = ItemViewSlots(count: items.count)
+        let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 2)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: items.count, by: workers) { views.set(index, itemView(items[index])) }
+        }
+        return views.all
+    }
 
     func itemView(_ item: PublishedItem) -> ItemView {
         var tags: [TagView] = []
@@ -291,14 +302,18 @@ final class SiteWriter {
             if let file = try claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
         }
         let chunkSize = 512
+        let staging = self.staging
         for start in stride(from: 0, to: pending.count, by: chunkSize) {
             let chunk = Array(pending[start..<min(start + chunkSize, pending.count)])
-            let rendered = RenderedPages(count: chunk.count)
+            // Folders are made first, one by one; then each worker renders and writes its pages
+            // (creating files is a good part of a full build, and goes faster from two threads).
+            for page in chunk { try staging.prepare(page.file) }
+            let written = RenderedPages(count: chunk.count)
             DispatchQueue.concurrentPerform(iterations: chunk.count) { slot in
-                rendered.set(slot, Result { try render(chunk[slot].index) })
+                written.set(slot, Result { try staging.writePrepared(try render(chunk[slot].index), to: chunk[slot].file) })
             }
-            for (slot, page) in chunk.enumerated() {
-                try staging.write(try rendered.get(slot).get(), to: page.file)
+            for slot in chunk.indices {
+                try written.get(slot).get()
                 self.pages += 1
             }
         }
@@ -320,12 +335,22 @@ final class SiteWriter {
 
 /// One slot per page of a chunk, each filled by exactly one worker of `concurrentPerform`.
 private final class RenderedPages: @unchecked Sendable {
-    private var slots: [Result<String, Error>?]
+    private var slots: [Result<Void, Error>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<String, Error>) { lock.withLock { slots[index] = value } }
-    func get(_ index: Int) -> Result<String, Error> { lock.withLock { slots[index]! } }
+    func set(_ index: Int, _ value: Result<Void, Error>) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> Result<Void, Error> { lock.withLock { slots[index]! } }
+}
+
+/// One slot per item, each filled by exactly one worker of `concurrentPerform`.
+private final class ItemViewSlots: @unchecked Sendable {
+    private var slots: [ItemView?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ view: ItemView) { lock.withLock { slots[index] = view } }
+    var all: [ItemView] { lock.withLock { slots.map { $0! } } }
 }
 
 public struct PublishError: Error, CustomStringConvertible, Sendable {

@@ -14,7 +14,9 @@ import Glibc
 /// The folder being updated loses its manifest before its first change: a run stopped half-way
 /// leaves it unknown, the next run rebuilds it whole, and rollback refuses it. The output folder
 /// is replaced only if cyberveille wrote it (marker file), never someone else's folder.
-final class StagingDirectory {
+/// Sendable for `writePrepared` only, which touches no state: `prepare` and every other method
+/// change the folder's state and are called from one thread.
+final class StagingDirectory: @unchecked Sendable {
     static let marker = ".cyberveille-site"
     static let manifestName = ".cyberveille-manifest.tsv"
     /// In a folder cloned from the output (hard links) after a first publication, so that the
@@ -73,9 +75,25 @@ final class StagingDirectory {
     }
 
     func write(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
+        try prepare(relativePath)
+        try writePrepared(bytes: bytes, to: relativePath)
+    }
+
+    /// What writing a file changes besides the file (the manifest goes, its folders are made):
+    /// done one file at a time, so that `writePrepared` may be called from several threads.
+    func prepare(_ relativePath: String) throws {
         try beginChanges()
-        let path = url.path + "/" + relativePath
         try ensureParent(of: relativePath)
+    }
+
+    /// Writes a file whose `prepare` was done; safe from several threads at once.
+    func writePrepared(_ text: String, to relativePath: String) throws {
+        var text = text
+        try text.withUTF8 { try writePrepared(bytes: $0, to: relativePath) }
+    }
+
+    func writePrepared(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
+        let path = url.path + "/" + relativePath
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw PublishError("\(path): cannot write (\(String(cString: strerror(errno))))") }
@@ -205,10 +223,18 @@ final class StagingDirectory {
             try writeMarker(in: folder)
             try Data().write(to: folder.appendingPathComponent(cloneMarker))
             var created = Set<String>([""])
-            for file in files.sorted() {
-                try makeParent(of: file, under: folder.path, known: &created)
-                guard link(site.path + "/" + file, folder.path + "/" + file) == 0 else { throw PublishError("link \(file)") }
+            let files = files.sorted()
+            for file in files { try makeParent(of: file, under: folder.path, known: &created) }
+            // Links from two threads: a large site has a hundred thousand of them.
+            let failed = LinkFailures()
+            let workers = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 2)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: files.count, by: workers)
+                where link(site.path + "/" + files[index], folder.path + "/" + files[index]) != 0 {
+                    failed.record(files[index])
+                }
             }
+            if let file = failed.first { throw PublishError("link \(file)") }
             guard link(site.path + "/" + manifestName, folder.path + "/" + manifestName) == 0 else { throw PublishError("link manifest") }
         } catch {
             try? fileManager.removeItem(at: folder)
@@ -272,4 +298,13 @@ final class StagingDirectory {
     private static var uniqueSuffix: String {
         "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
+}
+
+/// The first file a parallel clone could not link, if any.
+private final class LinkFailures: @unchecked Sendable {
+    private var files: [String] = []
+    private let lock = NSLock()
+
+    func record(_ file: String) { lock.withLock { files.append(file) } }
+    var first: String? { lock.withLock { files.min() } }
 }
