@@ -9,8 +9,24 @@ public enum ISO8601UTC {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = CivilCalendar.civil(fromDays: days)
         let hour = secondOfDay / 3600, minute = secondOfDay % 3600 / 60, second = secondOfDay % 60
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":"
-            + pad(minute, 2) + ":" + pad(second, 2) + "Z"
+        guard (0...9999).contains(year) else {
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":"
+                + pad(minute, 2) + ":" + pad(second, 2) + "Z"
+        }
+        // Written digit by digit: a site build formats two dates per item.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var value = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0); buffer[4] = UInt8(ascii: "-"); put(month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8); buffer[10] = UInt8(ascii: "T"); put(hour, 2, at: 11); buffer[13] = UInt8(ascii: ":")
+            put(minute, 2, at: 14); buffer[16] = UInt8(ascii: ":"); put(second, 2, at: 17); buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// `YYYY-MM-DD` of the date in UTC.

@@ -70,8 +70,9 @@ final class ItemView: Sendable {
     let authors: String?
     /// Sanitized HTML, rendered unescaped (`{{{summaryHTML}}}`).
     let summaryHTML: String?
-    /// Plain text of the summary, for JSON Feed and the search index.
-    let summaryText: String
+    /// Plain text of the summary, for JSON Feed and the search index: made when asked (the
+    /// daily run makes a view of every item, and writes the text of a few).
+    var summaryText: String { summaryHTML.map(PlainText.from(html:)) ?? "" }
     let health: Bool
     let score: String
     let tags: [TagView]
@@ -91,7 +92,7 @@ final class ItemView: Sendable {
     let pinned: Bool
     let editorNoteHTML: String?
 
-    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, summaryText: String, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil) {
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil) {
         self.fingerprint = fingerprint
         self.entryID = entryID
         self.path = path
@@ -108,7 +109,6 @@ final class ItemView: Sendable {
         self.updatedISO = updatedISO
         self.authors = authors
         self.summaryHTML = summaryHTML
-        self.summaryText = summaryText
         self.health = health
         self.score = score
         self.tags = tags

@@ -12,7 +12,30 @@ extension SitePublisher {
                                     updated: updated, items: latest), "atom")
         }
         try writer.write(at: "feed.json", fingerprint: latestPrint) { try jsonFeed(latest, site: site) }
-        try writer.write(at: "search.json", fingerprint: fingerprint(["search"] + items.map(\.fingerprint))) { searchIndex(items) }
+        try writeSearchIndex(items, to: writer)
+    }
+
+    /// The browser's search index, one file per month of listing (`search/YYYY-MM.json`), listed
+    /// newest first by `search.json`: the daily run rewrites the current month's, not the whole
+    /// archive's.
+    private func writeSearchIndex(_ items: [ItemView], to writer: SiteWriter) throws {
+        var byMonth: [String: [ItemView]] = [:]
+        for item in items { byMonth[String(item.dayKey.prefix(7)), default: []].append(item) }
+        let months = byMonth.keys.sorted(by: >)
+        for month in months {
+            let monthItems = byMonth[month]!
+            try writer.write(at: "search/\(month).json", fingerprint: fingerprint(["search", month] + monthItems.map(\.fingerprint))) {
+                searchIndex(monthItems)
+            }
+        }
+        var list = JSONText(capacity: months.count * 24)
+        list.raw("[")
+        for (index, month) in months.enumerated() {
+            if index > 0 { list.raw(",") }
+            list.string("search/\(month).json")
+        }
+        list.raw("]")
+        try writer.write(list.text, at: "search.json")
     }
 
     /// JSON Feed 1.1 (https://jsonfeed.org/version/1.1), built as data rather than through a
@@ -38,7 +61,7 @@ extension SitePublisher {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// What the browser's search reads: per item its page, title, source, day, tags and text.
+    /// What the browser's search reads of a month: per item its page, title, source, day, tags and text.
     private func searchIndex(_ items: [ItemView]) -> String {
         var json = JSONText(capacity: items.count * 600)
         json.raw("[")
@@ -57,7 +80,7 @@ extension SitePublisher {
     }
 
     func writeSitemapAndRobots(to writer: SiteWriter) throws {
-        let paths = writer.htmlPaths.sorted()
+        let paths = writer.htmlPaths  // in the order pages were written: the same on every run
         try writer.write(at: "sitemap.xml", fingerprint: fingerprint(["sitemap", site.baseURL] + paths)) {
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
             xml.reserveCapacity(paths.count * (site.baseURL.utf8.count + 40))

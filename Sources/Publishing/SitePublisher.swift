@@ -30,7 +30,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-11-29.3"
+    static let renderVersion = "2026-11-30.1"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
         self.host = URL(string: site.baseURL)?.host ?? "cyberveille"
         self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
-        var hasher = StableHash.Hasher()
+        var hasher = PageFingerprint()
         hasher.combine(Self.renderVersion)
         for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)"] { hasher.combine(part) }
         for tag in tags { hasher.combine(list: [tag.id, tag.group, tag.labelFR, tag.labelEN]) }
@@ -62,7 +62,7 @@ public struct SitePublisher: Sendable {
 
     /// A page's fingerprint: the site's, and the fingerprints of what the page shows.
     func fingerprint(_ parts: [String]) -> String {
-        var hasher = StableHash.Hasher()
+        var hasher = PageFingerprint()
         hasher.combine(siteFingerprint)
         hasher.combine(list: parts)
         return hasher.hex
@@ -89,7 +89,7 @@ public struct SitePublisher: Sendable {
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
-            try staging.commit(manifest: writer.manifest)
+            try staging.commit(manifest: writer.manifest, order: writer.files)
         }
         return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path)
     }
@@ -164,9 +164,9 @@ public struct SitePublisher: Sendable {
             dayHuman: dates.day(item.listedAt),
             updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
-            summaryHTML: summary, summaryText: summary.map(PlainText.from(html:)) ?? "",
+            summaryHTML: summary,
             health: item.health,
-            score: String(format: "%.2f", item.healthScore),
+            score: Self.twoDecimals(item.healthScore),
             tags: tags, hasTags: !tags.isEmpty,
             cves: cves, hasCVEs: !cves.isEmpty, knownExploited: cves.contains(where: \.knownExploited),
             cvss: item.cvss.map { String(format: "%.1f", $0) },
@@ -174,6 +174,16 @@ public struct SitePublisher: Sendable {
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
             advisory: item.advisory.map(advisoryView), pinned: item.pinned, editorNoteHTML: item.editorNoteHTML)
     }
+
+    /// `String(format: "%.2f", value)`, taken from a table for the scores tagging gives (thousandths
+    /// from 0 to 1): the same text, without formatting one string per item of the archive.
+    static func twoDecimals(_ value: Double) -> String {
+        let thousandths = (value * 1000).rounded()
+        if thousandths >= 0, thousandths <= 1000, thousandths / 1000 == value { return scoreTexts[Int(thousandths)] }
+        return String(format: "%.2f", value)
+    }
+
+    private static let scoreTexts = (0...1000).map { String(format: "%.2f", Double($0) / 1000) }
 
     private static let productsShown = 25
     private static let remediationsShown = 10
@@ -195,11 +205,13 @@ public struct SitePublisher: Sendable {
 
     /// What an item's page shows, hashed: when it is unchanged, so is the page.
     static func fingerprint(of item: PublishedItem) -> String {
-        var hasher = StableHash.Hasher()
+        var hasher = PageFingerprint()
+        // Numbers by their bits: exact, and far cheaper than their decimal text.
+        func bits(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
         for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content,
-                     item.language, item.cvss.map { "\($0)" }, "\(item.healthScore)", "\(item.health)",
-                     "\(item.displayDate.timeIntervalSince1970)", item.updated.map { "\($0.timeIntervalSince1970)" },
-                     "\(item.listedAt.timeIntervalSince1970)"] {
+                     item.language, item.cvss.map(bits), bits(item.healthScore), item.health ? "1" : "0",
+                     bits(item.displayDate.timeIntervalSince1970), item.updated.map { bits($0.timeIntervalSince1970) },
+                     bits(item.listedAt.timeIntervalSince1970)] {
             hasher.combine(part)
         }
         hasher.combine(list: item.authors)
@@ -253,7 +265,8 @@ final class SiteWriter {
     let baseURL: String
     /// Every file of the new site, with its fingerprint.
     private(set) var manifest: [String: String] = [:]
-    private var claimed = Set<String>()
+    /// The files in the order they were claimed (the same on every run for the same site).
+    private(set) var files: [String] = []
     private(set) var pages = 0
     private(set) var reused = 0
     private(set) var htmlPaths: [String] = []
@@ -322,9 +335,9 @@ final class SiteWriter {
     /// Records the page; returns the file to write, or nil when the staging folder holds it already.
     private func claim(_ path: String, fingerprint: String, page: Bool = true) throws -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        guard claimed.insert(file).inserted else { throw PublishError("\(file): two pages of the site at one path") }
+        guard manifest.updateValue(fingerprint, forKey: file) == nil else { throw PublishError("\(file): two pages of the site at one path") }
+        files.append(file)
         if page, path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
-        manifest[file] = fingerprint
         if staging.known[file] == fingerprint {
             if page { reused += 1 }
             return nil

@@ -110,11 +110,19 @@ final class StagingDirectory: @unchecked Sendable {
     }
 
     /// Puts the new site in place of the served one; `manifest`: every file of the new site
-    /// with its fingerprint. Files of the previous publication that the new one lacks go first.
-    func commit(manifest: [String: String]) throws {
+    /// with its fingerprint, listed in `order`. Files of the previous publication that the new
+    /// one lacks go first.
+    func commit(manifest: [String: String], order: [String]) throws {
         for file in known.keys where manifest[file] == nil { try remove(file) }
         try beginChanges()
-        let lines = manifest.keys.sorted().map { "\(manifest[$0]!)\t\($0)\n" }.joined()
+        var lines = ""
+        lines.reserveCapacity(order.count * 80)
+        for file in order {
+            lines += manifest[file]!
+            lines += "\t"
+            lines += file
+            lines += "\n"
+        }
         try write(lines, to: Self.manifestName)
         try write("", to: Self.unpublishedMarker)
         unlink(url.appendingPathComponent(Self.cloneMarker).path)
@@ -125,7 +133,7 @@ final class StagingDirectory: @unchecked Sendable {
                 throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
             }
             unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
-            Self.clone(output, files: manifest.keys, into: url)
+            Self.clone(output, files: order, into: url)
             return
         }
         try Self.exchange(url, output)
@@ -206,24 +214,35 @@ final class StagingDirectory: @unchecked Sendable {
     private static func readManifest(in folder: URL) -> [String: String]? {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path),
               let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else { return nil }
+        // Read as bytes: the manifest of a large site has a hundred thousand lines, read every run.
         var manifest: [String: String] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t") else { return nil }
-            manifest[String(line[line.index(after: tab)...])] = String(line[..<tab])
+        let parsed = data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            manifest.reserveCapacity(bytes.count / 60)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end > start {
+                    guard let tab = bytes[start..<end].firstIndex(of: 0x09) else { return false }
+                    manifest[String(decoding: bytes[(tab + 1)..<end], as: UTF8.self)] = String(decoding: bytes[start..<tab], as: UTF8.self)
+                }
+                start = end + 1
+            }
+            return true
         }
-        return manifest
+        return parsed ? manifest : nil
     }
 
     /// The served site's files linked into `folder` (no copy), so that the next publication only
     /// writes what changes. Best effort: without it the next publication writes every file.
-    private static func clone(_ site: URL, files: some Sequence<String>, into folder: URL) {
+    private static func clone(_ site: URL, files: [String], into folder: URL) {
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             try writeMarker(in: folder)
             try Data().write(to: folder.appendingPathComponent(cloneMarker))
             var created = Set<String>([""])
-            let files = files.sorted()
             for file in files { try makeParent(of: file, under: folder.path, known: &created) }
             // Links from two threads: a large site has a hundred thousand of them.
             let failed = LinkFailures()

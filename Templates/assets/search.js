@@ -1,4 +1,5 @@
-// Search in the browser over search.json: every word required, case and accents ignored.
+// Search in the browser over the search index (search.json and the files it lists): every word
+// required, case and accents ignored.
 // Results are built with textContent, never innerHTML: item titles come from feeds.
 (function () {
   "use strict";
@@ -14,8 +15,11 @@
   }
   function load() {
     if (index) return Promise.resolve(index);
-    return fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (entries) {
-      index = entries.map(function (e) { return { e: e, text: fold([e.t, e.s, e.g, e.x].join(" ")) }; });
+    // search.json lists the index's files (one per month, newest first), read all at once.
+    return fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (files) {
+      return Promise.all(files.map(function (file) { return fetch(root + file).then(function (r) { return r.json(); }); }));
+    }).then(function (months) {
+      index = [].concat.apply([], months).map(function (e) { return { e: e, text: fold([e.t, e.s, e.g, e.x].join(" ")) }; });
       return index;
     });
   }

@@ -22,7 +22,7 @@ import Testing
         let mention = MentionView(sourceTitle: "s", title: "t", link: "l", hasLink: true)
         let item = ItemView(fingerprint: "f", entryID: "e", path: "p", url: "u", title: "t", link: "l", sourceID: "s", sourcePath: "sp",
                             sourceTitle: "st", dateISO: "d", dateHuman: "dh", dayKey: "k", dayHuman: "kh", updatedISO: "u", authors: "a",
-                            summaryHTML: "s", summaryText: "s", health: true, score: "1", tags: [tag], hasTags: true, cves: [cve],
+                            summaryHTML: "s", health: true, score: "1", tags: [tag], hasTags: true, cves: [cve],
                             hasCVEs: true, knownExploited: true, cvss: "9.8", language: "fr", alsoReportedBy: [mention], hasMentions: true)
         let link = EditionLink(dateISO: "d", dateHuman: "h", path: "p", count: 1)
         let entry = IndexEntry(title: "t", path: "p", count: 1, detail: "d")

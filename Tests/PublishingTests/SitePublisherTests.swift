@@ -107,6 +107,29 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(try String(contentsOfFile: incremental + "/items/k31/index.html", encoding: .utf8).contains("Élément 31, corrigé"))
     }
 
+    /// The browser's search index is one file per month, listed by search.json: a new item
+    /// rewrites its month's file only.
+    @Test func theSearchIndexIsOneFilePerMonth() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-search-\(UUID().uuidString)/Output")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
+        var items = (1...40).map { item(Int64($0), title: "Élément \($0)", link: nil, health: true) }  // 40 days back: two months
+        _ = try publisher.publish(items: items, to: output.path)
+        let list = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("search.json"))) as? [String]
+        #expect(list == ["search/2026-11.json", "search/2026-10.json"])
+        let october = output.appendingPathComponent("search/2026-10.json")
+        let entries = try JSONSerialization.jsonObject(with: Data(contentsOf: october)) as? [[String: String]]
+        #expect(entries?.first?["t"] == "Élément 18" && entries?.first?["p"] == "items/k18/")
+        #expect(entries?.count == 23)
+        let octoberBefore = try FileManager.default.attributesOfItem(atPath: october.path)[.systemFileNumber] as? Int
+
+        items.insert(item(0, title: "Nouveau", link: nil, health: true), at: 0)
+        _ = try publisher.publish(items: items, to: output.path)
+        let november = try String(contentsOf: output.appendingPathComponent("search/2026-11.json"), encoding: .utf8)
+        #expect(november.contains("Nouveau"))
+        let octoberAfter = try FileManager.default.attributesOfItem(atPath: october.path)[.systemFileNumber] as? Int
+        #expect(octoberBefore == octoberAfter, "the month without news is not written again")
+    }
+
     @Test func rollbackPutsThePreviousSiteBackAndCanBeUndone() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-rollback-\(UUID().uuidString)/Output")
         let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])
