@@ -29,6 +29,17 @@ struct PageFingerprint {
         }
     }
 
+    mutating func combine(_ number: Double?) {
+        guard let number else {
+            mix(0xFFFF_FFFF_FFFF_FFFE)
+            return
+        }
+        mix(number.bitPattern)
+        mix(8)
+    }
+
+    mutating func combine(_ flag: Bool) { mix(flag ? 0x51 : 0x50) }
+
     mutating func combine(list: [String]) {
         mix(UInt64(list.count))
         for element in list { combine(element) }

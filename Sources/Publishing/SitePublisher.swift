@@ -25,6 +25,17 @@ public struct SitePublisher: Sendable {
     /// Everything besides its own data that a page depends on: the templates, interface strings
     /// and assets, the site settings and the tags. Part of every page's fingerprint.
     let siteFingerprint: String
+    /// What every item's tag views share, by tag id: made once, not once per item.
+    private let tagParts: [String: TagParts]
+    /// Field names ("title" → "titre") in the site's language.
+    private let fieldNames: [String: String]
+
+    private struct TagParts: Sendable {
+        var label: String
+        var group: String
+        var groupLabel: String
+        var path: String
+    }
     /// The site's host name, in Atom entry ids.
     let host: String
 
@@ -48,6 +59,13 @@ public struct SitePublisher: Sendable {
         self.dates = HumanDates(language: site.language, timeZone: timeZone)
         self.host = URL(string: site.baseURL)?.host ?? "cyberveille"
         self.strings = try SiteStrings(templatesDirectory: templatesDirectory, language: site.language)
+        let english = site.language.hasPrefix("en")
+        let strings = self.strings
+        self.tagParts = tagsByID.mapValues { definition in
+            TagParts(label: english ? definition.labelEN : definition.labelFR, group: definition.group,
+                     groupLabel: strings["group_\(definition.group)"], path: Self.tagPath(definition.id))
+        }
+        self.fieldNames = Self.fieldNamesByLanguage[english ? "en" : "fr"] ?? [:]
         var hasher = PageFingerprint()
         hasher.combine(Self.renderVersion)
         for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)"] { hasher.combine(part) }
@@ -133,13 +151,12 @@ public struct SitePublisher: Sendable {
     func itemView(_ item: PublishedItem) -> ItemView {
         var tags: [TagView] = []
         for evidence in item.tags where !evidence.tagID.isEmpty && !tags.contains(where: { $0.id == evidence.tagID }) {
-            let definition = tagsByID[evidence.tagID]
-            let label = site.language.hasPrefix("en") ? definition?.labelEN : definition?.labelFR
-            let field = Self.fieldNames[site.language.hasPrefix("en") ? "en" : "fr"]?[evidence.field] ?? evidence.field
-            let group = definition?.group ?? ""
-            tags.append(TagView(id: evidence.tagID, label: label ?? evidence.tagID, group: group,
-                                groupLabel: strings["group_\(group)"], evidence: "« \(evidence.matchedText) » (\(field))",
-                                path: Self.tagPath(evidence.tagID)))
+            // A tag the taxonomy no longer defines is shown by its id.
+            let parts = tagParts[evidence.tagID]
+                ?? TagParts(label: evidence.tagID, group: "", groupLabel: strings["group_"], path: Self.tagPath(evidence.tagID))
+            let field = fieldNames[evidence.field] ?? evidence.field
+            tags.append(TagView(id: evidence.tagID, label: parts.label, group: parts.group, groupLabel: parts.groupLabel,
+                                evidence: "« \(evidence.matchedText) » (\(field))", path: parts.path))
         }
         let path = "items/\(item.stableKey)/"
         let cves = item.cveDetails.map {
@@ -206,20 +223,31 @@ public struct SitePublisher: Sendable {
     /// What an item's page shows, hashed: when it is unchanged, so is the page.
     static func fingerprint(of item: PublishedItem) -> String {
         var hasher = PageFingerprint()
-        // Numbers by their bits: exact, and far cheaper than their decimal text.
-        func bits(_ value: Double) -> String { String(value.bitPattern, radix: 16) }
-        for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content,
-                     item.language, item.cvss.map(bits), bits(item.healthScore), item.health ? "1" : "0",
-                     bits(item.displayDate.timeIntervalSince1970), item.updated.map { bits($0.timeIntervalSince1970) },
-                     bits(item.listedAt.timeIntervalSince1970)] {
+        for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content, item.language] {
             hasher.combine(part)
         }
+        // Numbers by their bits, fields one by one: no text is made to be hashed.
+        for number in [item.cvss, item.healthScore, item.displayDate.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
+                       item.listedAt.timeIntervalSince1970] {
+            hasher.combine(number)
+        }
+        hasher.combine(item.health)
         hasher.combine(list: item.authors)
-        hasher.combine("\(item.pinned)")
+        hasher.combine(item.pinned)
         hasher.combine(item.editorNoteHTML)
-        hasher.combine(list: item.tags.map { "\($0.tagID)|\($0.ruleID)|\($0.matchedText)|\($0.field)" })
-        hasher.combine(list: item.cveDetails.map { "\($0.cve)|\($0.knownExploitedSince ?? "")|\($0.remediationDue ?? "")|\($0.epss ?? -1)" })
-        hasher.combine(list: item.alsoReportedBy.map { "\($0.sourceTitle)|\($0.title)|\($0.link ?? "")" })
+        hasher.combine(Double(item.tags.count))
+        for tag in item.tags {
+            for field in [tag.tagID, tag.ruleID, tag.matchedText, tag.field] { hasher.combine(field) }
+        }
+        hasher.combine(Double(item.cveDetails.count))
+        for cve in item.cveDetails {
+            for field in [cve.cve, cve.knownExploitedSince, cve.remediationDue] { hasher.combine(field) }
+            hasher.combine(cve.epss)
+        }
+        hasher.combine(Double(item.alsoReportedBy.count))
+        for mention in item.alsoReportedBy {
+            for field in [mention.sourceTitle, mention.title, mention.link] { hasher.combine(field) }
+        }
         if let advisory = item.advisory {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -228,7 +256,7 @@ public struct SitePublisher: Sendable {
         return hasher.hex
     }
 
-    private static let fieldNames = [
+    private static let fieldNamesByLanguage = [
         "fr": ["title": "titre", "summary": "résumé", "content": "contenu"],
         "en": ["title": "title", "summary": "summary", "content": "content"],
     ]
