@@ -42,7 +42,7 @@ struct FetchStep {
         let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: .max))
         for start in stride(from: 0, to: received.count, by: Self.parseBatch) {
             let batch = Array(received[start..<min(start + Self.parseBatch, received.count)])
-            let parsed = ParseResults(count: batch.count)
+            let parsed = ConcurrentSlots<Result<ParsedFeed, Error>>(count: batch.count)
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let response = batch[index].1
                 guard response.outcome == .ok, response.botWall == nil else { return }
@@ -174,15 +174,4 @@ struct FetchStep {
                     publishingGap: Schedule.publishingGap(feed.items.compactMap { $0.published ?? $0.updated }))))
         }
     }
-}
-
-/// One slot per document of a batch, each written by exactly one worker of `concurrentPerform`.
-private final class ParseResults: @unchecked Sendable {
-    private var slots: [Result<ParsedFeed, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<ParsedFeed, Error>) { lock.withLock { slots[index] = value } }
-    func get(_ index: Int) -> Result<ParsedFeed, Error>? { lock.withLock { slots[index] } }
 }

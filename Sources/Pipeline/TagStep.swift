@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import Model
 import Storage
 import Tagging
@@ -17,32 +15,15 @@ struct TagStep {
         let items = try environment.store.itemsToTag(rulesFingerprint: classifier.taxonomy.fingerprint)
         for start in stride(from: 0, to: items.count, by: Self.batchSize) {
             let batch = Array(items[start..<min(start + Self.batchSize, items.count)])
-            let results = ClassificationResults(count: batch.count)
-            let chunks = min(ProcessInfo.processInfo.activeProcessorCount * 2, batch.count)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in stride(from: chunk, to: batch.count, by: chunks) {
-                    let item = batch[index]
-                    var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content)
-                    classification.detectedLanguage = LanguageDetector.detect(item.title + "\n" + PlainText.from(html: item.summary))
-                    results.set(index, classification)
-                }
+            let results = batch.concurrentMap { item in
+                var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content)
+                classification.detectedLanguage = LanguageDetector.detect(item.title + "\n" + PlainText.from(html: item.summary))
+                return classification
             }
-            try environment.store.saveClassifications(zip(batch, results.all).map { (item: $0, classification: $1) })
+            try environment.store.saveClassifications(zip(batch, results).map { (item: $0, classification: $1) })
             summary.itemsTagged += batch.count
-            summary.itemsTaggedHealth += results.all.filter(\.health).count
+            summary.itemsTaggedHealth += results.filter(\.health).count
         }
         try environment.store.finishTagging(rulesFingerprint: classifier.taxonomy.fingerprint)
     }
-}
-
-/// One slot per item, each written by exactly one worker of `concurrentPerform`.
-private final class ClassificationResults: @unchecked Sendable {
-    private var slots: [Classification?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Classification) { lock.withLock { slots[index] = value } }
-
-    var all: [Classification] { lock.withLock { slots.map { $0! } } }
 }

@@ -140,12 +140,7 @@ public struct SitePublisher: Sendable {
     /// Every item's view, made on every core: a view is a pure function of its item, and the
     /// daily run makes one for each item of the archive (to know which pages changed).
     func itemViews(_ items: [PublishedItem]) -> [ItemView] {
-        let views = ItemViewSlots(count: items.count)
-        let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 2)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: items.count, by: workers) { views.set(index, itemView(items[index])) }
-        }
-        return views.all
+        items.concurrentMap { itemView($0) }
     }
 
     func itemView(_ item: PublishedItem) -> ItemView {
@@ -349,12 +344,12 @@ final class SiteWriter {
             // Folders are made first, one by one; then each worker renders and writes its pages
             // (creating files is a good part of a full build, and goes faster from two threads).
             for page in chunk { try staging.prepare(page.file) }
-            let written = RenderedPages(count: chunk.count)
+            let written = ConcurrentSlots<Result<Void, Error>>(count: chunk.count)
             DispatchQueue.concurrentPerform(iterations: chunk.count) { slot in
                 written.set(slot, Result { try staging.writePrepared(try render(chunk[slot].index), to: chunk[slot].file) })
             }
             for slot in chunk.indices {
-                try written.get(slot).get()
+                try written.get(slot)?.get()
                 self.pages += 1
             }
         }
@@ -374,25 +369,7 @@ final class SiteWriter {
     }
 }
 
-/// One slot per page of a chunk, each filled by exactly one worker of `concurrentPerform`.
-private final class RenderedPages: @unchecked Sendable {
-    private var slots: [Result<Void, Error>?]
-    private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<Void, Error>) { lock.withLock { slots[index] = value } }
-    func get(_ index: Int) -> Result<Void, Error> { lock.withLock { slots[index]! } }
-}
-
-/// One slot per item, each filled by exactly one worker of `concurrentPerform`.
-private final class ItemViewSlots: @unchecked Sendable {
-    private var slots: [ItemView?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ view: ItemView) { lock.withLock { slots[index] = view } }
-    var all: [ItemView] { lock.withLock { slots.map { $0! } } }
-}
 
 public struct PublishError: Error, CustomStringConvertible, Sendable {
     public var description: String

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import GRDB
+import Model
 
 /// What `groupStories` did.
 public struct StoryGrouping: Sendable, Equatable {
@@ -56,18 +56,12 @@ extension Store {
                     try cvesOfItem.forEachRow(db, .integer(items[index].id)) { row in items[index].cves.append(row.text(0) ?? "") }
                 }
                 // The keys are a pure function of the item, and most of the work: computed on every core.
-                let ungrouped = items
-                let keys = StoryKeysBatch(count: items.count)
-                let chunks = min(items.count, ProcessInfo.processInfo.activeProcessorCount * 2)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    for index in stride(from: chunk, to: ungrouped.count, by: chunks) {
-                        let item = ungrouped[index]
-                        let itemKeys = StoryKeys(link: item.link, title: item.title, cves: item.cves)
-                        keys.set(index, (itemKeys, itemKeys.titleBands))
-                    }
+                let keys = items.concurrentMap { item in
+                    let itemKeys = StoryKeys(link: item.link, title: item.title, cves: item.cves)
+                    return (itemKeys, itemKeys.titleBands)
                 }
                 let statements = try GroupingStatements(db)
-                for (item, (itemKeys, bands)) in zip(items, keys.all) {
+                for (item, (itemKeys, bands)) in zip(items, keys) {
                     try Self.group(db, item: item, keys: itemKeys, bands: bands, statements: statements, now: now, into: &grouping)
                 }
                 return items.count < Self.groupingBatch
@@ -261,16 +255,4 @@ extension Store {
                 .reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
         }
     }
-}
-
-/// One slot per item of a grouping batch, each written by exactly one worker of `concurrentPerform`.
-private final class StoryKeysBatch: @unchecked Sendable {
-    private var slots: [(StoryKeys, [String])?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: (StoryKeys, [String])) { lock.withLock { slots[index] = value } }
-
-    var all: [(StoryKeys, [String])] { lock.withLock { slots.map { $0! } } }
 }
