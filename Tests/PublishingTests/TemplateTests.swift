@@ -78,6 +78,28 @@ private func render(_ templates: [String: String], _ context: TemplateValue, _ n
         #expect(error("{{! fine }}{{#a}}{{/a}}") == nil)
     }
 
+    /// The indentation of a standalone partial goes before the partial's own lines, not before
+    /// the lines of a value it shows.
+    @Test func aPartialsIndentationLeavesValuesAlone() throws {
+        let context = TemplateValue.object(Model(values: ["content": .string("<\n->")]))
+        let templates = ["main": "\\\n  {{> part}}\n/", "part": "|\n{{{content}}}\n|\n"]
+        #expect(try render(templates, context) == "\\\n  |\n  <\n->\n  |\n/")
+    }
+
+    /// A block written inside its own override, a tag split over CRLF lines, and columns counted
+    /// in characters.
+    @Test func editingMistakesFailCleanly() throws {
+        let templates = ["layout": "[{{$main}}default{{/main}}]", "main": "{{<layout}}{{$main}}a{{$main}}x{{/main}}b{{/main}}{{/layout}}"]
+        #expect(try render(templates, .object(Model(values: [:]))) == "[axb]")
+        #expect(try render(["main": "{{#items\r\n}}{{.}}{{/items}}"], .object(Model(values: ["items": .list([.string("i")])]))) == "i")
+        do {
+            _ = try Template(parsing: "Élément {{#x}}")
+            Issue.record("an unclosed section must be refused")
+        } catch {
+            #expect(error.column == 9)
+        }
+    }
+
     /// A partial that includes itself stops at a fixed depth instead of exhausting the stack.
     @Test func recursivePartialsAreBounded() throws {
         let output = try render(["main": "x{{> main}}"], .object(Model(values: [:])))

@@ -163,7 +163,8 @@ private struct TemplateParser {
             line += 1
             lineStart = index + 1
         }
-        return (line, offset - lineStart + 1)
+        // Columns in characters: template lines hold accented French text.
+        return (line, String(decoding: bytes[lineStart..<min(offset, bytes.count)], as: UTF8.self).count + 1)
     }
 
     private func error(at offset: Int, _ message: String) -> TemplateSyntaxError {
@@ -175,8 +176,8 @@ private struct TemplateParser {
 private extension String {
     func trimmingSpaces() -> String {
         var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\n" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\n" { scalars.removeLast() }
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
 }

@@ -18,8 +18,11 @@ struct TemplateRenderer {
         /// Blocks given by the children being rendered through their parents; the most derived
         /// child's block wins.
         var blocks: [String: [Template.Node]] = [:]
-        /// Partials and parents being rendered, against runaway recursion.
+        /// Partials, parents and blocks being rendered, against runaway recursion.
         var depth = 0
+        /// Put before each line of a standalone partial's own text (not inside values).
+        var indentation: [UInt8] = []
+        var atLineStart = false
     }
 
     private static let maximumDepth = 64
@@ -28,9 +31,14 @@ struct TemplateRenderer {
         for node in nodes {
             switch node {
             case .text(let bytes):
-                output.append(contentsOf: bytes)
+                if state.indentation.isEmpty {
+                    output.append(contentsOf: bytes)
+                } else {
+                    writeIndented(bytes, into: &output, state: &state)
+                }
             case .variable(let path, let escaped):
                 guard let value = lookup(path, in: state.stack) else { continue }
+                startLine(&output, state: &state)
                 write(value, escaped: escaped, into: &output)
             case .section(let path, let inverted, let children):
                 let value = lookup(path, in: state.stack)
@@ -54,15 +62,15 @@ struct TemplateRenderer {
                 }
             case .partial(let name, let indentation):
                 guard let partial = templates[name], state.depth < Self.maximumDepth else { continue }
+                let (savedIndentation, savedLineStart) = (state.indentation, state.atLineStart)
                 state.depth += 1
-                defer { state.depth -= 1 }
-                if indentation.isEmpty {
-                    render(partial.nodes, into: &output, state: &state)
-                } else {
-                    var rendered: [UInt8] = []
-                    render(partial.nodes, into: &rendered, state: &state)
-                    Self.indent(rendered, by: indentation, into: &output)
+                if !indentation.isEmpty {
+                    state.indentation += indentation
+                    state.atLineStart = true
                 }
+                render(partial.nodes, into: &output, state: &state)
+                state.depth -= 1
+                (state.indentation, state.atLineStart) = (savedIndentation, savedLineStart)
             case .parent(let name, let blocks):
                 guard let parent = templates[name], state.depth < Self.maximumDepth else { continue }
                 let saved = state.blocks
@@ -72,7 +80,18 @@ struct TemplateRenderer {
                 state.depth -= 1
                 state.blocks = saved
             case .block(let name, let children):
-                render(state.blocks[name] ?? children, into: &output, state: &state)
+                guard state.depth < Self.maximumDepth else { continue }
+                state.depth += 1
+                if let override = state.blocks[name] {
+                    // A block written inside its own override shows its default, not the override again.
+                    let saved = state.blocks
+                    state.blocks[name] = nil
+                    render(override, into: &output, state: &state)
+                    state.blocks = saved
+                } else {
+                    render(children, into: &output, state: &state)
+                }
+                state.depth -= 1
             }
         }
     }
@@ -113,12 +132,26 @@ struct TemplateRenderer {
         if escaped { escape(text, &output) } else { output.append(contentsOf: text.utf8) }
     }
 
-    private static func indent(_ text: [UInt8], by indentation: [UInt8], into output: inout [UInt8]) {
-        var atLineStart = true
-        for byte in text {
-            if atLineStart { output.append(contentsOf: indentation) }
-            output.append(byte)
-            atLineStart = byte == 0x0A
+    /// A standalone partial's text, each of its lines indented as the partial's tag was.
+    private func writeIndented(_ text: [UInt8], into output: inout [UInt8], state: inout State) {
+        var start = 0
+        while start < text.count {
+            let end = text[start...].firstIndex(of: 0x0A) ?? text.count
+            if end > start {
+                startLine(&output, state: &state)
+                output.append(contentsOf: text[start..<end])
+            }
+            if end < text.count {
+                output.append(0x0A)
+                state.atLineStart = true
+            }
+            start = end + 1
         }
+    }
+
+    private func startLine(_ output: inout [UInt8], state: inout State) {
+        guard state.atLineStart else { return }
+        output.append(contentsOf: state.indentation)
+        state.atLineStart = false
     }
 }
