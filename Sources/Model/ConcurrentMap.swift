@@ -17,14 +17,13 @@ extension Array where Element: Sendable {
 }
 
 /// One slot per index, each filled by exactly one worker of `concurrentPerform`.
-public final class ConcurrentSlots<T: Sendable>: @unchecked Sendable {
+private final class ConcurrentSlots<T: Sendable>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
 
-    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    public func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    public func get(_ index: Int) -> T? { lock.withLock { slots[index] } }
+    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
     /// Every slot's value; each must have been set.
-    public var values: [T] { lock.withLock { slots.map { $0! } } }
+    var values: [T] { lock.withLock { slots.map { $0! } } }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import FeedParsing
 import Fetching
 import Foundation
@@ -42,11 +41,9 @@ struct FetchStep {
         let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: .max))
         for start in stride(from: 0, to: received.count, by: Self.parseBatch) {
             let batch = Array(received[start..<min(start + Self.parseBatch, received.count)])
-            let parsed = ConcurrentSlots<Result<ParsedFeed, Error>>(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
-                let response = batch[index].1
-                guard response.outcome == .ok, response.botWall == nil else { return }
-                parsed.set(index, Result { try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType) })
+            let parsed = batch.concurrentMap { _, response -> Result<ParsedFeed, Error>? in
+                guard response.outcome == .ok, response.botWall == nil else { return nil }
+                return Result { try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType) }
             }
             // A 304 writes only its health row: a batch's are written together.
             var confirmed: [(sourceID: String, record: FetchRecord)] = []
@@ -59,7 +56,7 @@ struct FetchStep {
             }
             for (index, (source, response)) in batch.enumerated() {
                 do {
-                    try record(response, parsed: parsed.get(index), of: source, state: states[source.id], into: &summary,
+                    try record(response, parsed: parsed[index], of: source, state: states[source.id], into: &summary,
                                confirmed: &confirmed, now: now)
                 } catch {
                     // A database error on one feed is that feed's failure: the others, and the

@@ -40,6 +40,9 @@ struct PageFingerprint {
 
     mutating func combine(_ flag: Bool) { mix(flag ? 0x51 : 0x50) }
 
+    /// How many fields follow (a list's length), so that lists side by side cannot run together.
+    mutating func combine(count: Int) { mix(UInt64(truncatingIfNeeded: count)) }
+
     mutating func combine(list: [String]) {
         mix(UInt64(list.count))
         for element in list { combine(element) }

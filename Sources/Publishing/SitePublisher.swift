@@ -230,16 +230,16 @@ public struct SitePublisher: Sendable {
         hasher.combine(list: item.authors)
         hasher.combine(item.pinned)
         hasher.combine(item.editorNoteHTML)
-        hasher.combine(Double(item.tags.count))
+        hasher.combine(count: item.tags.count)
         for tag in item.tags {
             for field in [tag.tagID, tag.ruleID, tag.matchedText, tag.field] { hasher.combine(field) }
         }
-        hasher.combine(Double(item.cveDetails.count))
+        hasher.combine(count: item.cveDetails.count)
         for cve in item.cveDetails {
             for field in [cve.cve, cve.knownExploitedSince, cve.remediationDue] { hasher.combine(field) }
             hasher.combine(cve.epss)
         }
-        hasher.combine(Double(item.alsoReportedBy.count))
+        hasher.combine(count: item.alsoReportedBy.count)
         for mention in item.alsoReportedBy {
             for field in [mention.sourceTitle, mention.title, mention.link] { hasher.combine(field) }
         }
@@ -344,12 +344,9 @@ final class SiteWriter {
             // Folders are made first, one by one; then each worker renders and writes its pages
             // (creating files is a good part of a full build, and goes faster from two threads).
             for page in chunk { try staging.prepare(page.file) }
-            let written = ConcurrentSlots<Result<Void, Error>>(count: chunk.count)
-            DispatchQueue.concurrentPerform(iterations: chunk.count) { slot in
-                written.set(slot, Result { try staging.writePrepared(try render(chunk[slot].index), to: chunk[slot].file) })
-            }
-            for slot in chunk.indices {
-                try written.get(slot)?.get()
+            let written = chunk.concurrentMap { page in Result { try staging.writePrepared(try render(page.index), to: page.file) } }
+            for result in written {
+                try result.get()
                 self.pages += 1
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 #if canImport(Glibc)
 import Glibc
@@ -245,15 +246,9 @@ final class StagingDirectory: @unchecked Sendable {
             var created = Set<String>([""])
             for file in files { try makeParent(of: file, under: folder.path, known: &created) }
             // Links from two threads: a large site has a hundred thousand of them.
-            let failed = LinkFailures()
-            let workers = min(files.count, ProcessInfo.processInfo.activeProcessorCount * 2)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: files.count, by: workers)
-                where link(site.path + "/" + files[index], folder.path + "/" + files[index]) != 0 {
-                    failed.record(files[index])
-                }
-            }
-            if let file = failed.first { throw PublishError("link \(file)") }
+            let (from, to) = (site.path, folder.path)
+            let linked = files.concurrentMap { link(from + "/" + $0, to + "/" + $0) == 0 }
+            if let failed = linked.firstIndex(of: false) { throw PublishError("link \(files[failed])") }
             guard link(site.path + "/" + manifestName, folder.path + "/" + manifestName) == 0 else { throw PublishError("link manifest") }
         } catch {
             try? fileManager.removeItem(at: folder)
@@ -317,13 +312,4 @@ final class StagingDirectory: @unchecked Sendable {
     private static var uniqueSuffix: String {
         "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
     }
-}
-
-/// The first file a parallel clone could not link, if any.
-private final class LinkFailures: @unchecked Sendable {
-    private var files: [String] = []
-    private let lock = NSLock()
-
-    func record(_ file: String) { lock.withLock { files.append(file) } }
-    var first: String? { lock.withLock { files.min() } }
 }
