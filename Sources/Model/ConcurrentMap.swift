@@ -7,23 +7,22 @@ extension Array where Element: Sendable {
     /// element, so that uneven elements spread evenly.
     public func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
         guard count > 1 else { return map(transform) }
-        let slots = ConcurrentSlots<T>(count: count)
         let workers = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount * 2)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: count, by: workers) { slots.set(index, transform(self[index])) }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let results = ResultSlots(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: count, by: workers) { results.initialize(index, to: transform(self[index])) }
+            }
+            initialized = count
         }
-        return slots.values
     }
 }
 
-/// One slot per index, each filled by exactly one worker of `concurrentPerform`.
-private final class ConcurrentSlots<T: Sendable>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    /// Every slot's value; each must have been set.
-    var values: [T] { lock.withLock { slots.map { $0! } } }
+/// The result buffer, shared by the workers of `concurrentPerform`: each index is initialized by
+/// exactly one worker, and `concurrentPerform` returns once all have finished, so no slot is
+/// touched by two threads and no lock is needed.
+private struct ResultSlots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    func initialize(_ index: Int, to value: T) { (base + index).initialize(to: value) }
 }

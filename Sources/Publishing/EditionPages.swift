@@ -16,12 +16,15 @@ extension SitePublisher {
         for (index, day) in days.enumerated() {
             let previous = Array(links.dropFirst(index + 1).prefix(Self.previousEditionsShown))
             for path in index == 0 ? ["", links[index].path] : [links[index].path] {
-                let page = EditionPage(frame: frame(site, path: path), dateISO: day.dateISO, dateHuman: day.dateHuman,
-                                       isHome: path.isEmpty, itemCount: day.items.count, themes: themes(day.items),
-                                       isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty)
                 let print = fingerprint(["edition", path, day.dateISO, path.isEmpty ? site.generatedAt : ""]
                                         + day.items.map(\.fingerprint) + previous.map { "\($0.path)|\($0.count)" })
-                try writer.write(at: path, fingerprint: print) { try render(page, "edition") }
+                try writer.write(at: path, fingerprint: print) {
+                    // Sorting into themes is left for the editions that changed.
+                    let page = EditionPage(frame: frame(site, path: path), dateISO: day.dateISO, dateHuman: day.dateHuman,
+                                           isHome: path.isEmpty, itemCount: day.items.count, themes: themes(day.items),
+                                           isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty)
+                    return try render(page, "edition")
+                }
             }
         }
         if days.isEmpty {

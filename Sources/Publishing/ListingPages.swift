@@ -47,23 +47,33 @@ extension SitePublisher {
         try writer.write(try render(index, "index-page"), at: "sources/")
     }
 
-    /// Page 1 at `path`, page n at `path/page/n/`.
+    /// The newest items at `path`, older ones at `path/page/N/`, numbered from the oldest: page N
+    /// keeps showing the same items as the archive grows, so a new item re-renders its listings'
+    /// first pages, not every page (a tag of a large archive has hundreds). The first page holds
+    /// what does not fill the archived pages: from one to two pages' worth.
     private func writeListing(_ items: [ItemView], title: String, lead: String?, feedURL: String?, path: String,
                               site: SiteView, to writer: SiteWriter) throws {
-        let pageCount = max(1, (items.count + Self.pageSize - 1) / Self.pageSize)
-        let pageSize = Self.pageSize
-        @Sendable func pagePath(_ number: Int) -> String { number == 1 ? path : path + "page/\(number)/" }
-        @Sendable func slice(_ number: Int) -> [ItemView] { Array(items.dropFirst((number - 1) * pageSize).prefix(pageSize)) }
-        let pages = (1...pageCount).map { number in
-            (pagePath(number), fingerprint(["listing", title, lead ?? "", feedURL ?? "", "\(number)/\(pageCount)"] + slice(number).map(\.fingerprint)))
+        let layout = ListingLayout(itemCount: items.count, pageSize: Self.pageSize)
+        @Sendable func pagePath(_ number: Int) -> String { number == layout.newest ? path : path + "page/\(number)/" }
+        let numbers = Array((1...layout.newest).reversed())
+        let pages = numbers.map { number in
+            // The newest page is linked by name, not number: its number grows with the archive.
+            let window = layout.window(around: number).map { $0 == layout.newest ? "newest" : $0.map(String.init) ?? "…" }
+                .joined(separator: " ")
+            return (pagePath(number), fingerprint(["listing", title, lead ?? "", feedURL ?? "", "\(number)", window]
+                                                   + items[layout.range(of: number)].map(\.fingerprint)))
         }
         try writer.writeAll(pages) { index in
-            let number = index + 1
-            let links = pageCount == 1 ? [] : (1...pageCount).map { PageLink(number: $0, path: pagePath($0), isCurrent: $0 == number) }
-            let page = ListingPage(frame: frame(site, path: pagePath(number)), title: title, lead: lead, feedURL: feedURL, items: slice(number),
-                                   pages: links, hasPages: !links.isEmpty,
-                                   previousPath: number > 1 ? pagePath(number - 1) : nil,
-                                   nextPath: number < pageCount ? pagePath(number + 1) : nil, pageNumber: number)
+            let number = numbers[index]
+            let window = layout.window(around: number)
+            let links = window.count == 1 ? [] : window.map { linked in
+                linked.map { PageLink(number: $0, path: pagePath($0), isCurrent: $0 == number, isNewest: $0 == layout.newest) } ?? PageLink.gap
+            }
+            let page = ListingPage(frame: frame(site, path: pagePath(number)), title: title, lead: lead, feedURL: feedURL,
+                                   items: Array(items[layout.range(of: number)]), pages: links, hasPages: !links.isEmpty,
+                                   previousPath: number < layout.newest ? pagePath(number + 1) : nil,
+                                   nextPath: number > 1 ? pagePath(number - 1) : nil, pageNumber: number,
+                                   isArchivedPage: number < layout.newest)
             return try render(page, "listing")
         }
     }
@@ -81,5 +91,35 @@ extension SitePublisher {
             let path = String(name.dropFirst("pages/".count)) + "/"
             try writer.write(try render(StaticPage(frame: frame(site, path: path)), name), at: path)
         }
+    }
+}
+
+/// How a listing of `itemCount` items (newest first) is cut into pages numbered from the oldest:
+/// pages 1 to `newest - 1` hold `pageSize` items each; the newest page, at the listing's own
+/// address, holds the rest.
+struct ListingLayout: Sendable {
+    let itemCount: Int
+    let pageSize: Int
+
+    /// The number of the newest page (1 when everything fits on one page).
+    var newest: Int { max(1, itemCount / pageSize) }
+
+    /// Indices (in the newest-first list) of page `number`'s items.
+    func range(of number: Int) -> Range<Int> {
+        guard number < newest else { return 0..<(itemCount - (newest - 1) * pageSize) }
+        return (itemCount - number * pageSize)..<(itemCount - (number - 1) * pageSize)
+    }
+
+    /// The pages a page links to, newest first: the newest, two either side of itself and the
+    /// oldest, with nil where pages are skipped. It depends on how many pages there are only near
+    /// the newest, so that older pages stay as they were.
+    func window(around number: Int) -> [Int?] {
+        let shown = Set([newest, 1] + ((number - 2)...(number + 2)).filter { (1...newest).contains($0) })
+        var links: [Int?] = []
+        for page in shown.sorted(by: >) {
+            if let last = links.last, let previous = last, previous - page > 1 { links.append(nil) }
+            links.append(page)
+        }
+        return links
     }
 }

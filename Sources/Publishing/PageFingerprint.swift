@@ -53,7 +53,14 @@ struct PageFingerprint {
         value ^= value >> 33
         value = value &* 0xC4CE_B9FE_1A85_EC53
         value ^= value >> 33
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.utf8.count) + text
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for position in 0..<16 {
+                buffer[15 - position] = Self.hexDigits[Int(value & 0xF)]
+                value >>= 4
+            }
+            return 16
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -198,6 +198,8 @@ extension PageLink: TemplateObject {
         case "number": return .from(number)
         case "path": return .from(path)
         case "isCurrent": return .from(isCurrent)
+        case "isGap": return .from(isGap)
+        case "isNewest": return .from(isNewest)
         default: return nil
         }
     }
@@ -216,6 +218,7 @@ extension ListingPage: TemplateObject {
         case "previousPath": return .from(previousPath)
         case "nextPath": return .from(nextPath)
         case "pageNumber": return .from(pageNumber)
+        case "isArchivedPage": return .from(isArchivedPage)
         default: return nil
         }
     }

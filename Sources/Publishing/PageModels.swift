@@ -239,12 +239,20 @@ final class PageLink: Sendable {
     let number: Int
     let path: String
     let isCurrent: Bool
+    /// The listing's own address, shown by name (its number changes as the archive grows).
+    let isNewest: Bool
+    /// Stands for pages not linked (shown as "…").
+    let isGap: Bool
 
-    init(number: Int, path: String, isCurrent: Bool) {
+    init(number: Int, path: String, isCurrent: Bool, isNewest: Bool = false, isGap: Bool = false) {
         self.number = number
         self.path = path
         self.isCurrent = isCurrent
+        self.isNewest = isNewest
+        self.isGap = isGap
     }
+
+    static let gap = PageLink(number: 0, path: "", isCurrent: false, isGap: true)
 }
 
 /// A paginated list of items: a tag's or a source's page.
@@ -259,6 +267,8 @@ struct ListingPage {
     var previousPath: String?
     var nextPath: String?
     var pageNumber: Int
+    /// Any page but the newest (which is at the listing's own address).
+    var isArchivedPage: Bool
 }
 
 struct IndexEntry {

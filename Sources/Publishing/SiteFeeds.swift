@@ -72,7 +72,7 @@ extension SitePublisher {
             json.member("p", item.path)
             json.member("s", item.sourceTitle)
             json.member("t", item.title)
-            json.member("x", String(item.summaryText.prefix(400)))
+            json.member("x", item.summaryText, maxScalars: 400)
             json.raw("}")
         }
         json.raw("]")

@@ -41,7 +41,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-11-30.1"
+    static let renderVersion = "2026-11-30.2"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -159,6 +159,7 @@ public struct SitePublisher: Sendable {
                     epss: $0.epss.map { String(format: "%.2f", $0) })
         }
         let summary = Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)
+        let listedDay = dates.dayKeyAndDay(item.listedAt)
         let mentions = item.alsoReportedBy.map { mention in
             let link = mention.link.flatMap { Self.isPublishableLink($0) ? $0 : nil }
             return MentionView(sourceTitle: mention.sourceTitle, title: mention.title, link: link ?? "", hasLink: link != nil)
@@ -172,8 +173,8 @@ public struct SitePublisher: Sendable {
             sourceID: item.sourceID, sourcePath: Self.sourcePath(item.sourceID), sourceTitle: item.sourceTitle,
             dateISO: ISO8601UTC.string(from: item.displayDate),
             dateHuman: dates.day(item.displayDate),
-            dayKey: dates.dayKey(item.listedAt),
-            dayHuman: dates.day(item.listedAt),
+            dayKey: listedDay.key,
+            dayHuman: listedDay.human,
             updatedISO: ISO8601UTC.string(from: item.updated ?? item.displayDate),
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
             summaryHTML: summary,
@@ -184,7 +185,7 @@ public struct SitePublisher: Sendable {
             cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language,
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
-            advisory: item.advisory.map(advisoryView), pinned: item.pinned, editorNoteHTML: item.editorNoteHTML)
+            advisory: item.advisory.map { advisoryView($0) }, pinned: item.pinned, editorNoteHTML: item.editorNoteHTML)
     }
 
     /// `String(format: "%.2f", value)`, taken from a table for the scores tagging gives (thousandths
@@ -204,7 +205,7 @@ public struct SitePublisher: Sendable {
         let remediations = Array(facts.remediations.prefix(Self.remediationsShown))
         return AdvisoryView(
             trackingID: facts.trackingID, version: facts.version,
-            initialHuman: facts.initialRelease.map(dates.day), currentHuman: facts.currentRelease.map(dates.day),
+            initialHuman: facts.initialRelease.map { dates.day($0) }, currentHuman: facts.currentRelease.map { dates.day($0) },
             verificationState: facts.verification.map { strings["verification_\($0.state.rawValue)"] },
             verificationDetail: facts.verification?.detail,
             products: Array(facts.products.prefix(Self.productsShown)), hasProducts: !facts.products.isEmpty,
@@ -218,21 +219,30 @@ public struct SitePublisher: Sendable {
     /// What an item's page shows, hashed: when it is unchanged, so is the page.
     static func fingerprint(of item: PublishedItem) -> String {
         var hasher = PageFingerprint()
-        for part in [item.stableKey, item.sourceID, item.sourceTitle, item.title, item.link, item.summary, item.content, item.language] {
-            hasher.combine(part)
-        }
-        // Numbers by their bits, fields one by one: no text is made to be hashed.
-        for number in [item.cvss, item.healthScore, item.displayDate.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
-                       item.listedAt.timeIntervalSince1970] {
-            hasher.combine(number)
-        }
+        // Field by field, numbers by their bits: no text and no list is made to be hashed.
+        hasher.combine(item.stableKey)
+        hasher.combine(item.sourceID)
+        hasher.combine(item.sourceTitle)
+        hasher.combine(item.title)
+        hasher.combine(item.link)
+        hasher.combine(item.summary)
+        hasher.combine(item.content)
+        hasher.combine(item.language)
+        hasher.combine(item.cvss)
+        hasher.combine(item.healthScore)
+        hasher.combine(item.displayDate.timeIntervalSince1970)
+        hasher.combine(item.updated?.timeIntervalSince1970)
+        hasher.combine(item.listedAt.timeIntervalSince1970)
         hasher.combine(item.health)
         hasher.combine(list: item.authors)
         hasher.combine(item.pinned)
         hasher.combine(item.editorNoteHTML)
         hasher.combine(count: item.tags.count)
         for tag in item.tags {
-            for field in [tag.tagID, tag.ruleID, tag.matchedText, tag.field] { hasher.combine(field) }
+            hasher.combine(tag.tagID)
+            hasher.combine(tag.ruleID)
+            hasher.combine(tag.matchedText)
+            hasher.combine(tag.field)
         }
         hasher.combine(count: item.cveDetails.count)
         for cve in item.cveDetails {

@@ -34,7 +34,7 @@ import Testing
         check(ItemPage(frame: frame, item: item))
         check(PageLink(number: 1, path: "p", isCurrent: true))
         check(ListingPage(frame: frame, title: "t", lead: "l", feedURL: "f", items: [item], pages: [], hasPages: false,
-                          previousPath: "p", nextPath: "n", pageNumber: 1))
+                          previousPath: "p", nextPath: "n", pageNumber: 1, isArchivedPage: true))
         check(IndexGroup(title: "t", entries: [entry]))
         check(IndexPage(frame: frame, title: "t", lead: "l", groups: []))
         check(StaticPage(frame: frame))

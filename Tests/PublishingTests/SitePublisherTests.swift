@@ -74,7 +74,8 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         _ = try publisher.publish(items: items, to: base.appendingPathComponent("b").path, now: Date(timeIntervalSince1970: 1_796_000_000))
         let files = try FileManager.default.subpathsOfDirectory(atPath: base.appendingPathComponent("a").path).sorted()
         #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: base.appendingPathComponent("b").path).sorted()))
-        #expect(files.contains("tags/hopital/page/3/index.html"), "120 items, 50 a page")
+        #expect(files.contains("tags/hopital/page/1/index.html"), "120 items: the oldest 50, and the newest 70 on the tag's page")
+        #expect(!files.contains("tags/hopital/page/2/index.html"))
         for file in files {
             let a = FileManager.default.contents(atPath: base.appendingPathComponent("a/" + file).path)
             let b = FileManager.default.contents(atPath: base.appendingPathComponent("b/" + file).path)
@@ -105,6 +106,40 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
             #expect(FileManager.default.contents(atPath: full + "/" + file) == FileManager.default.contents(atPath: incremental + "/" + file), "\(file)")
         }
         #expect(try String(contentsOfFile: incremental + "/items/k31/index.html", encoding: .utf8).contains("Élément 31, corrigé"))
+    }
+
+    /// Listing pages are numbered from the oldest: a new item changes the listing's newest page
+    /// only, and an archived page keeps its items.
+    @Test func archivedListingPagesKeepTheirItems() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-pages-\(UUID().uuidString)/Output")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site,
+                                          tags: [TagDefinition(id: "hopital", group: "secteur", labelFR: "Hôpitaux", labelEN: "Hospitals")])
+        var items = (1...260).map { item(Int64($0), title: "Élément \($0)", link: nil, health: true) }
+        _ = try publisher.publish(items: items, to: output.path)
+        let tag = output.appendingPathComponent("tags/hopital")
+        func page(_ number: Int) throws -> String {
+            try String(contentsOf: tag.appendingPathComponent("page/\(number)/index.html"), encoding: .utf8)
+        }
+        func inodes() throws -> [Int?] {
+            try ["tags/hopital", "sources/certfr"].flatMap { listing in
+                try (1...4).map { number in
+                    try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent("\(listing)/page/\(number)/index.html").path)[.systemFileNumber] as? Int
+                }
+            }
+        }
+        // 260 items: pages 1 to 4 hold the oldest 200, the tag's own page the newest 60.
+        #expect(try page(1).contains("Élément 260") && page(1).contains("Élément 211") && !page(1).contains("Élément 210<"))
+        #expect(try page(4).contains("Élément 61<") && page(4).contains("Élément 110<"))
+        #expect(!FileManager.default.fileExists(atPath: tag.appendingPathComponent("page/5").path))
+        let front = try String(contentsOf: tag.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(front.contains("Élément 1<") && front.contains("Élément 60<") && !front.contains("Élément 61<"))
+        #expect(front.contains("href=\"../../tags/hopital/page/4/index.html\" rel=\"next\""))
+        let before = try inodes()
+
+        items.insert(item(0, title: "Nouveau", link: nil, health: true), at: 0)
+        _ = try publisher.publish(items: items, to: output.path)
+        #expect(try inodes() == before, "archived pages are not written again")
+        #expect(try String(contentsOf: tag.appendingPathComponent("index.html"), encoding: .utf8).contains("Nouveau"))
     }
 
     /// The browser's search index is one file per month, listed by search.json: a new item
