@@ -163,7 +163,7 @@ final class AmpersandRepair {
 
         mutating func next(from start: Int) -> Range<Int>? {
             var from = start
-            while let section = find("<![CDATA[", until: "]]>", in: bytes, from: from) {
+            while let section = find("<![CDATA[", anchor: 2, until: "]]>", in: bytes, from: from) {
                 guard let comment = nextComment(from: from), comment.lowerBound < section.lowerBound else { return section }
                 from = comment.upperBound
             }
@@ -173,24 +173,21 @@ final class AmpersandRepair {
         private mutating func nextComment(from start: Int) -> Range<Int>? {
             let stillAhead = start >= commentSearchedFrom && (comment.map { $0.lowerBound >= start } ?? true)
             if !stillAhead {
-                comment = find("<!--", until: "-->", in: bytes, from: start)
+                comment = find("<!--", anchor: 1, until: "-->", in: bytes, from: start)
                 commentSearchedFrom = start
             }
             return comment
         }
     }
 
-    /// From the next `open` to just past the `close` after it (or to the end).
-    private static func find(_ open: StaticString, until close: StaticString, in bytes: UnsafeBufferPointer<UInt8>,
+    /// From the next `open` to just past the `close` after it (or to the end); each found by
+    /// memchr on its byte at `anchor` (see `ByteText.find`).
+    private static func find(_ open: StaticString, anchor: Int, until close: StaticString, in bytes: UnsafeBufferPointer<UInt8>,
                              from start: Int) -> Range<Int>? {
-        guard start < bytes.count, let base = bytes.baseAddress,
-              let found = cv_memmem(base + start, bytes.count - start, open.utf8Start, open.utf8CodeUnitCount) else { return nil }
-        let begin = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        guard let begin = ByteText.find(open, anchor: anchor, in: bytes, from: start) else { return nil }
         let contentStart = begin + open.utf8CodeUnitCount
-        guard contentStart < bytes.count,
-              let ending = cv_memmem(base + contentStart, bytes.count - contentStart, close.utf8Start, close.utf8CodeUnitCount)
-        else { return begin..<bytes.count }
-        return begin..<(UnsafeRawPointer(base).distance(to: UnsafeRawPointer(ending)) + close.utf8CodeUnitCount)
+        guard let ending = ByteText.find(close, in: bytes, from: contentStart) else { return begin..<bytes.count }
+        return begin..<(ending + close.utf8CodeUnitCount)
     }
 
     /// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#123;` or `&#x1F;` at `index`.
@@ -230,13 +227,8 @@ final class AmpersandRepair {
             for (offset, expected) in pattern.enumerated() where bytes[index + offset] != expected { return false }
             return true
         }
-        func find(_ literal: String, from start: Int) -> Int {
-            // memmem: glibc's is vectorised, and CDATA sections are most of many feeds.
-            guard start < bytes.count, let base = bytes.baseAddress else { return bytes.count }
-            return literal.utf8.withContiguousStorageIfAvailable { pattern -> Int in
-                guard let found = cv_memmem(base + start, bytes.count - start, pattern.baseAddress, pattern.count) else { return bytes.count }
-                return UnsafeRawPointer(base).distance(to: found) + pattern.count
-            } ?? bytes.count
+        func find(_ literal: StaticString, from start: Int) -> Int {
+            ByteText.find(literal, in: bytes, from: start).map { $0 + literal.utf8CodeUnitCount } ?? bytes.count
         }
         if starts("<![CDATA[") { return find("]]>", from: index + 9) }
         if starts("<!--") { return find("-->", from: index + 4) }
@@ -276,14 +268,7 @@ final class AmpersandRepair {
         }
     }
 
-    private static func htmlEntity(_ name: [UInt8]) -> UInt32? {
-        var terminated = name
-        terminated.append(0)
-        return terminated.withUnsafeBufferPointer { buffer -> UInt32? in
-            guard let entity = htmlEntityLookup(buffer.baseAddress) else { return nil }
-            return entity.pointee.value
-        }
-    }
+    private static func htmlEntity(_ name: [UInt8]) -> UInt32? { HTMLEntities.value(of: name) }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     private static func isHexDigit(_ b: UInt8) -> Bool { isDigit(b) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66) }

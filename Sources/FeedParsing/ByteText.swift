@@ -50,6 +50,23 @@ enum ByteText {
         return nil
     }
 
+    /// The offset of the first `needle` at or after `start`: memchr (vectorised) to its byte at
+    /// `anchor`, then a comparison. With the needle's rarest byte as anchor ("[" of "<![CDATA[")
+    /// this reads a feed several times faster than memmem, whose search is not vectorised.
+    static func find(_ needle: StaticString, anchor: Int = 0, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start >= 0 else { return nil }
+        let length = needle.utf8CodeUnitCount
+        let pattern = needle.utf8Start
+        var cursor = start + anchor
+        while cursor < bytes.count, let hit = memchr(base + cursor, Int32(pattern[anchor]), bytes.count - cursor) {
+            let found = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            let at = found - anchor
+            if at + length <= bytes.count, memcmp(base + at, pattern, length) == 0 { return at }
+            cursor = found + 1
+        }
+        return nil
+    }
+
     /// memchr (vectorised) to the needle's first byte, then a comparison: for the short needles
     /// used here this beats memmem, whose setup costs more than the search.
     static func contains(_ needle: String, in haystack: String) -> Bool {

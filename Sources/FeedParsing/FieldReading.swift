@@ -73,6 +73,13 @@ enum FieldReading {
     }
 
     static func unique(_ values: [String]) -> [String] {
+        // An item has a handful of authors or categories: comparing them is cheaper than hashing.
+        guard values.count > 16 else {
+            var kept: [String] = []
+            kept.reserveCapacity(values.count)
+            for value in values where !kept.contains(value) { kept.append(value) }
+            return kept
+        }
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
     }

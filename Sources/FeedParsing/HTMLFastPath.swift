@@ -260,19 +260,19 @@ enum HTMLFastPath {
                     index += 1
                 }
                 guard index > start, index < count, base[index] == 0x3B else { return false }
-                var name = [CChar](repeating: 0, count: index - start + 1)
-                for i in 0..<(index - start) { name[i] = CChar(bitPattern: base[start + i]) }
+                guard let found = HTMLEntities.value(of: UnsafeBufferPointer(start: base + start, count: index - start)) else { return false }
                 index += 1
-                guard let entity = name.withUnsafeBufferPointer({ pointer in
-                    pointer.withMemoryRebound(to: xmlChar.self) { htmlEntityLookup($0.baseAddress) }
-                }) else { return false }
-                value = UInt32(entity.pointee.value)
+                value = found
             }
             // Characters XML allows, less the C1 controls (which TextRepair rewrites first).
             let allowed = value == 0x09 || value == 0x0A || (0x20...0x7E).contains(value) || (0xA0...0xD7FF).contains(value)
                 || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
             guard allowed, let scalar = Unicode.Scalar(value) else { return false }
-            output.append(contentsOf: String(Character(scalar)).utf8)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { buffer in
+                var count = 0
+                UTF8.encode(scalar) { buffer[count] = $0; count += 1 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+            }
             return true
         }
     }
