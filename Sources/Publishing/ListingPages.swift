@@ -74,13 +74,13 @@ extension SitePublisher {
                                    previousPath: number < layout.newest ? pagePath(number + 1) : nil,
                                    nextPath: number > 1 ? pagePath(number - 1) : nil, pageNumber: number,
                                    isArchivedPage: number < layout.newest)
-            return try render(page, "listing")
+            return try renderUTF8(page, "listing")
         }
     }
 
     func writeItemPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         try writer.writeAll(items.map { ($0.path, fingerprint(["item", $0.fingerprint])) }) { index in
-            try render(ItemPage(frame: frame(site, path: items[index].path), item: items[index]), "item-page")
+            try renderUTF8(ItemPage(frame: frame(site, path: items[index].path), item: items[index]), "item-page")
         }
     }
 

@@ -136,6 +136,7 @@ public struct SitePublisher: Sendable {
 
     func render(_ page: some TemplateObject, _ template: String) throws -> String { try templates.render(page, template) }
     func render(_ context: [String: Any], _ template: String) throws -> String { try templates.render(context, template) }
+    func renderUTF8(_ page: some TemplateObject, _ template: String) throws -> [UInt8] { try templates.renderUTF8(.object(page), template) }
 
     /// Every item's view, made on every core: a view is a pure function of its item, and the
     /// daily run makes one for each item of the archive (to know which pages changed).
@@ -342,7 +343,7 @@ final class SiteWriter {
     /// Many pages at once: those whose inputs changed are rendered on every core (pages are
     /// independent; rendering is most of a build), in chunks so that memory stays bounded, and
     /// written in order.
-    func writeAll(_ pages: [(path: String, fingerprint: String)], render: @Sendable (Int) throws -> String) throws {
+    func writeAll(_ pages: [(path: String, fingerprint: String)], render: @Sendable (Int) throws -> [UInt8]) throws {
         var pending: [(index: Int, file: String)] = []
         for (index, page) in pages.enumerated() {
             if let file = try claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
@@ -354,7 +355,9 @@ final class SiteWriter {
             // Folders are made first, one by one; then each worker renders and writes its pages
             // (creating files is a good part of a full build, and goes faster from two threads).
             for page in chunk { try staging.prepare(page.file) }
-            let written = chunk.concurrentMap { page in Result { try staging.writePrepared(try render(page.index), to: page.file) } }
+            let written = chunk.concurrentMap { page in
+                Result { try render(page.index).withUnsafeBufferPointer { try staging.writePrepared(bytes: $0, to: page.file) } }
+            }
             for result in written {
                 try result.get()
                 self.pages += 1

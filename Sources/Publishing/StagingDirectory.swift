@@ -88,11 +88,6 @@ final class StagingDirectory: @unchecked Sendable {
     }
 
     /// Writes a file whose `prepare` was done; safe from several threads at once.
-    func writePrepared(_ text: String, to relativePath: String) throws {
-        var text = text
-        try text.withUTF8 { try writePrepared(bytes: $0, to: relativePath) }
-    }
-
     func writePrepared(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
         let path = url.path + "/" + relativePath
         unlink(path)

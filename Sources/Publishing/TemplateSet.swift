@@ -56,10 +56,15 @@ public struct TemplateSet: Sendable {
     }
 
     public func render(_ context: TemplateValue, _ name: String) throws -> String {
+        String(decoding: try renderUTF8(context, name), as: UTF8.self)
+    }
+
+    /// The page as UTF-8, for pages written straight to a file: no String is made (and checked).
+    func renderUTF8(_ context: TemplateValue, _ name: String) throws -> [UInt8] {
         let renderer = TemplateRenderer(templates: templates, escape: ScalarHTMLEscaping.escape)
         guard let bytes = renderer.render(name, context: context) else {
             throw PublishError("\(directory)/\(name).mustache: template not found")
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

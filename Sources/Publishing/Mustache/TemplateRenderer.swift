@@ -100,11 +100,13 @@ struct TemplateRenderer {
     private func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
         guard let first = path.first else { return stack.last }
         var found: TemplateValue?
-        for value in stack.reversed() {
-            if let child = value.child(named: first) {
+        var index = stack.count - 1
+        while index >= 0 {  // by index: no copy of each value passed over
+            if let child = stack[index].child(named: first) {
                 found = child
                 break
             }
+            index -= 1
         }
         for name in path.dropFirst() {
             found = found?.child(named: name)
