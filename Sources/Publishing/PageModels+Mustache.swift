@@ -32,7 +32,7 @@ extension PageFrame: TemplateObject {
 
 extension ItemView: TemplateObject {
     func value(named name: String) -> TemplateValue? {
-        Self.values[name]?(self) ?? nil
+        Self.values[name].flatMap { $0(self) }
     }
 
     /// By name, found with one hash rather than up to thirty comparisons: every name a card asks

@@ -40,12 +40,6 @@ enum ScalarHTMLEscaping {
         }
     }
 
-    static func escapeText(_ text: String) -> String {
-        var output: [UInt8] = []
-        escape(text, into: &output)
-        return String(decoding: output, as: UTF8.self)
-    }
-
     private static let needsAttention: [Bool] = (0..<256).map { (byte: Int) -> Bool in
         let value = UInt8(byte)
         let forbiddenControl = value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D

@@ -247,12 +247,16 @@ public struct SitePublisher: Sendable {
         }
         hasher.combine(count: item.cveDetails.count)
         for cve in item.cveDetails {
-            for field in [cve.cve, cve.knownExploitedSince, cve.remediationDue] { hasher.combine(field) }
+            hasher.combine(cve.cve)
+            hasher.combine(cve.knownExploitedSince)
+            hasher.combine(cve.remediationDue)
             hasher.combine(cve.epss)
         }
         hasher.combine(count: item.alsoReportedBy.count)
         for mention in item.alsoReportedBy {
-            for field in [mention.sourceTitle, mention.title, mention.link] { hasher.combine(field) }
+            hasher.combine(mention.sourceTitle)
+            hasher.combine(mention.title)
+            hasher.combine(mention.link)
         }
         if let advisory = item.advisory {
             let encoder = JSONEncoder()
@@ -378,8 +382,6 @@ final class SiteWriter {
         return file
     }
 }
-
-
 
 public struct PublishError: Error, CustomStringConvertible, Sendable {
     public var description: String

@@ -32,7 +32,7 @@ extension Store {
     /// A band shared by very many titles is made of the commonest words; past this many
     /// candidates per band (the nearest in time kept), the other bands still find a real match,
     /// and the cost per item stays bounded.
-    static let titleCandidatesPerBand = 32
+    private static let titleCandidatesPerBand = 32
 
     /// Puts every item not yet in a story into one: the oldest story it shares a canonical URL,
     /// a CVE set or a near-identical title with (titles only across sources: a source does not
