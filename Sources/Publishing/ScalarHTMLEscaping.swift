@@ -8,7 +8,7 @@ enum ScalarHTMLEscaping {
     static func escape(_ text: String, into output: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            guard let start = bytes.firstIndex(where: { needsAttention[Int($0)] }) else {
+            guard let start = bytes.firstIndex(where: { needsAttention($0) }) else {
                 output.append(contentsOf: bytes)
                 return
             }
@@ -17,7 +17,7 @@ enum ScalarHTMLEscaping {
             while index < bytes.count {
                 let byte = bytes[index]
                 index += 1
-                guard needsAttention[Int(byte)] else {
+                guard needsAttention(byte) else {
                     output.append(byte)
                     continue
                 }
@@ -40,11 +40,20 @@ enum ScalarHTMLEscaping {
         }
     }
 
-    private static let needsAttention: [Bool] = (0..<256).map { (byte: Int) -> Bool in
-        let value = UInt8(byte)
-        let forbiddenControl = value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D
-        return forbiddenControl || value == 0x7F || value == 0xEF || "<>&\"'".utf8.contains(value)
+    /// Controls but tab, LF and CR; `<>&"'`; DEL; 0xEF (U+FFFE, U+FFFF). A mask in constants,
+    /// not a table in a static: a static is reached through a once-check on every call, and
+    /// every value of every page comes through here.
+    @inline(__always) private static func needsAttention(_ byte: UInt8) -> Bool {
+        let word: UInt64
+        switch byte >> 6 {
+        case 0: word = 0x500000c4ffffd9ff
+        case 1: word = 0x8000000000000000
+        case 2: word = 0x0
+        default: word = 0x800000000000
+        }
+        return word & (1 << UInt64(byte & 63)) != 0
     }
+
     private static let lessThan = Array("&lt;".utf8)
     private static let greaterThan = Array("&gt;".utf8)
     private static let ampersand = Array("&amp;".utf8)

@@ -353,12 +353,13 @@ final class SiteWriter {
             if let file = try claim(page.path, fingerprint: page.fingerprint) { pending.append((index, file)) }
         }
         let chunkSize = 512
+        let chunks = stride(from: 0, to: pending.count, by: chunkSize).map { Array(pending[$0..<min($0 + chunkSize, pending.count)]) }
         let staging = self.staging
-        for start in stride(from: 0, to: pending.count, by: chunkSize) {
-            let chunk = Array(pending[start..<min(start + chunkSize, pending.count)])
-            // Folders are made first, one by one; then each worker renders and writes its pages
-            // (creating files is a good part of a full build, and goes faster from two threads).
-            for page in chunk { try staging.prepare(page.file) }
+        // A chunk's folders are made while the chunk before is rendered and written.
+        var folders = try chunks.first.map { staging.makeFolders(try staging.prepare($0.map(\.file))) }
+        for (number, chunk) in chunks.enumerated() {
+            let next = number + 1 < chunks.count ? staging.makeFolders(try staging.prepare(chunks[number + 1].map(\.file))) : nil
+            try folders?.wait()
             let written = chunk.concurrentMap { page in
                 Result { try render(page.index).withUnsafeBufferPointer { try staging.writePrepared(bytes: $0, to: page.file) } }
             }
@@ -366,6 +367,7 @@ final class SiteWriter {
                 try result.get()
                 self.pages += 1
             }
+            folders = next
         }
     }
 

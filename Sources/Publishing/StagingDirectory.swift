@@ -15,6 +15,14 @@ import Glibc
 /// The folder being updated loses its manifest before its first change: a run stopped half-way
 /// leaves it unknown, the next run rebuilds it whole, and rollback refuses it. The output folder
 /// is replaced only if cyberveille wrote it (marker file), never someone else's folder.
+///
+/// The first publication has no previous folder to update: the site is written whole, and a
+/// twin of it is made beside (the same folders, the files hard-linked) to become the previous
+/// folder, so that the next publication is incremental. Making folders is most of the kernel's
+/// share of a full build (a hundred thousand item folders per tree): it is done on queues of its
+/// own, one per tree, while pages are rendered, since two threads making folders in one parent
+/// only wait on each other's lock.
+///
 /// Sendable for `writePrepared` only, which touches no state: `prepare` and every other method
 /// change the folder's state and are called from one thread.
 final class StagingDirectory: @unchecked Sendable {
@@ -34,6 +42,10 @@ final class StagingDirectory: @unchecked Sendable {
     let known: [String: String]
     private var changing = false
     private var existingDirectories = Set<String>([""])
+    /// Makes the folder's new folders, in order, off the writers' threads.
+    private let folderQueue = DispatchQueue(label: "cyberveille.staging.folders")
+    /// The first publication's twin (nil otherwise), whose folders are made on a queue of their own.
+    private let twin: Twin?
 
     init(for output: URL) throws {
         self.output = output
@@ -48,6 +60,8 @@ final class StagingDirectory: @unchecked Sendable {
         Self.removeLeftovers(of: output, in: parent)
         // Left only by a run stopped between the swap and its last step: the site was published.
         unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
+        twin = FileManager.default.fileExists(atPath: output.path)
+            ? nil : Twin(url: parent.appendingPathComponent(".\(output.lastPathComponent).twin-\(Self.uniqueSuffix)"))
         if let manifest = Self.readManifest(in: url) {
             known = manifest
         } else {
@@ -76,18 +90,49 @@ final class StagingDirectory: @unchecked Sendable {
     }
 
     func write(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
-        try prepare(relativePath)
+        try makeFolders(prepare([relativePath])).wait()
         try writePrepared(bytes: bytes, to: relativePath)
     }
 
-    /// What writing a file changes besides the file (the manifest goes, its folders are made):
-    /// done one file at a time, so that `writePrepared` may be called from several threads.
-    func prepare(_ relativePath: String) throws {
+    /// What writing files changes besides the files (the manifest goes, their folders are
+    /// counted as made), done in order on the caller's thread, so that `writePrepared` may be
+    /// called from several threads. Returns the new folders, outermost first, for `makeFolders`.
+    func prepare(_ relativePaths: [String]) throws -> [String] {
         try beginChanges()
-        try ensureParent(of: relativePath)
+        var folders: [String] = []
+        for path in relativePaths { Self.appendNewFolders(of: path, to: &folders, known: &existingDirectories) }
+        return folders
     }
 
-    /// Writes a file whose `prepare` was done; safe from several threads at once.
+    /// Starts making folders `prepare` returned, in order after those asked before; `wait()` on
+    /// the result before writing in them. The twin's are made too, on its own queue.
+    func makeFolders(_ folders: [String]) -> FolderBatch {
+        let batch = FolderBatch()
+        guard !folders.isEmpty else { return batch }
+        twin?.make(folders)
+        batch.group.enter()
+        let root = url.path
+        folderQueue.async {
+            do { try Self.makeFolders(folders, under: root) } catch { batch.failure = error }
+            batch.group.leave()
+        }
+        return batch
+    }
+
+    /// Folders being made; `wait()` returns once they are, or throws why one could not be.
+    final class FolderBatch: @unchecked Sendable {
+        fileprivate let group = DispatchGroup()
+        /// Set before `group` is left, read after it is waited for.
+        fileprivate var failure: Error?
+
+        func wait() throws {
+            group.wait()
+            if let failure { throw failure }
+        }
+    }
+
+    /// Writes a file whose `prepare` was done and whose folders are made; safe from several
+    /// threads at once.
     func writePrepared(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
         let path = url.path + "/" + relativePath
         unlink(path)
@@ -129,9 +174,10 @@ final class StagingDirectory: @unchecked Sendable {
                 throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
             }
             unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
-            Self.clone(output, files: order, into: url)
+            if let twin, twin.finish(linking: order, from: output) { rename(twin.url.path, url.path) }
             return
         }
+        twin?.discard()
         try Self.exchange(url, output)
         unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
     }
@@ -185,20 +231,25 @@ final class StagingDirectory: @unchecked Sendable {
         }
     }
 
-    private func ensureParent(of relativePath: String) throws {
-        try Self.makeParent(of: relativePath, under: url.path, known: &existingDirectories)
+    /// Appends the folders of the path missing from `known`, outermost first, and adds them to `known`.
+    private static func appendNewFolders(of relativePath: String, to folders: inout [String], known: inout Set<String>) {
+        let start = folders.count
+        var folder = (relativePath as NSString).deletingLastPathComponent
+        while !folder.isEmpty, known.insert(folder).inserted {
+            folders.append(folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        folders[start...].reverse()
     }
 
-    /// mkdir for each missing folder of the path; `known` holds the folders made or seen.
-    private static func makeParent(of relativePath: String, under root: String, known: inout Set<String>) throws {
-        let folder = (relativePath as NSString).deletingLastPathComponent
-        guard !known.contains(folder) else { return }
-        try makeParent(of: folder, under: root, known: &known)
-        let path = root + "/" + folder
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            throw PublishError("\(path): cannot create the folder (\(String(cString: strerror(errno))))")
+    /// mkdir for each folder, each after its parent.
+    private static func makeFolders(_ folders: [String], under root: String) throws {
+        for folder in folders {
+            let path = root + "/" + folder
+            guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+                throw PublishError("\(path): cannot create the folder (\(String(cString: strerror(errno))))")
+            }
         }
-        known.insert(folder)
     }
 
     private static func writeMarker(in folder: URL) throws {
@@ -230,23 +281,61 @@ final class StagingDirectory: @unchecked Sendable {
         return parsed ? manifest : nil
     }
 
-    /// The served site's files linked into `folder` (no copy), so that the next publication only
-    /// writes what changes. Best effort: without it the next publication writes every file.
-    private static func clone(_ site: URL, files: [String], into folder: URL) {
-        let fileManager = FileManager.default
-        do {
-            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-            try writeMarker(in: folder)
-            try Data().write(to: folder.appendingPathComponent(cloneMarker))
-            var created = Set<String>([""])
-            for file in files { try makeParent(of: file, under: folder.path, known: &created) }
-            // Links from two threads: a large site has a hundred thousand of them.
-            let (from, to) = (site.path, folder.path)
+    /// The first publication's copy, to become the previous folder: its folders are made while
+    /// the site is written, its files are the published site's, linked (no copy) once it is
+    /// published. Best effort: without it the next publication writes every file.
+    private final class Twin: @unchecked Sendable {
+        let url: URL
+        private let queue = DispatchQueue(label: "cyberveille.staging.twin")
+        /// Touched on `queue` only.
+        private var failed = false
+        /// Touched on the publishing thread only.
+        private var made = Set<String>([""])
+
+        init?(url: URL) {
+            self.url = url
+            do {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                try StagingDirectory.writeMarker(in: url)
+                try Data().write(to: url.appendingPathComponent(StagingDirectory.cloneMarker))
+            } catch {
+                try? FileManager.default.removeItem(at: url)
+                return nil
+            }
+        }
+
+        func make(_ folders: [String]) {
+            made.formUnion(folders)
+            let root = url.path
+            queue.async { [self] in
+                guard !failed else { return }
+                do { try StagingDirectory.makeFolders(folders, under: root) } catch { failed = true }
+            }
+        }
+
+        /// Links the published site's files in; false (and the twin removed) when it could not.
+        func finish(linking files: [String], from site: URL) -> Bool {
+            var folders: [String] = []
+            for file in files { StagingDirectory.appendNewFolders(of: file, to: &folders, known: &made) }
+            make(folders)
+            guard !queue.sync(execute: { failed }) else {
+                discard()
+                return false
+            }
+            // From two threads: a large site has a hundred thousand files.
+            let (from, to) = (site.path, url.path)
             let linked = files.concurrentMap { link(from + "/" + $0, to + "/" + $0) == 0 }
-            if let failed = linked.firstIndex(of: false) { throw PublishError("link \(files[failed])") }
-            guard link(site.path + "/" + manifestName, folder.path + "/" + manifestName) == 0 else { throw PublishError("link manifest") }
-        } catch {
-            try? fileManager.removeItem(at: folder)
+            guard !linked.contains(false),
+                  link(from + "/" + StagingDirectory.manifestName, to + "/" + StagingDirectory.manifestName) == 0 else {
+                discard()
+                return false
+            }
+            return true
+        }
+
+        func discard() {
+            queue.sync {}
+            try? FileManager.default.removeItem(at: url)
         }
     }
 
@@ -294,7 +383,7 @@ final class StagingDirectory: @unchecked Sendable {
     private static func removeLeftovers(of output: URL, in parent: URL) {
         let name = output.lastPathComponent
         let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [])
-            .filter { [".\(name).staging-", ".\(name).previous-", ".\(name).rollback-"].contains(where: $0.hasPrefix) }
+            .filter { [".\(name).staging-", ".\(name).previous-", ".\(name).rollback-", ".\(name).twin-"].contains(where: $0.hasPrefix) }
         for leftover in leftovers {
             let path = parent.appendingPathComponent(leftover)
             if leftover.hasPrefix(".\(name).rollback-"), !FileManager.default.fileExists(atPath: output.path) {

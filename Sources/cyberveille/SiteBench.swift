@@ -41,6 +41,9 @@ struct SiteBench: ParsableCommand {
                 cves: index % 5 == 0 ? ["CVE-2026-\(10_000 + index % 50_000)"] : [])
         }
         if let emitHugo { try writeHugoContent(published, tags: tags, to: emitHugo) }
+        // Each build is timed from a quiet disk: not while the kernel still flushes the peer's
+        // hundred thousand Markdown files (the script syncs before Hugo's build likewise).
+        sync()
         let publisher = try SitePublisher(templatesDirectory: templates, site: settings, tags: tags)
         try? FileManager.default.removeItem(atPath: output)
         let clock = DispatchTime.now().uptimeNanoseconds

@@ -279,6 +279,17 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(!escaped.unicodeScalars.contains("\u{1}"))
     }
 
+    @Test func everyASCIICharacterIsWrittenByTheRule() {
+        let entities: [UInt8: String] = [0x3C: "&lt;", 0x3E: "&gt;", 0x26: "&amp;", 0x22: "&quot;", 0x27: "&#39;"]
+        for byte in UInt8(0)..<0x80 {
+            var bytes: [UInt8] = []
+            ScalarHTMLEscaping.escape(String(UnicodeScalar(byte)), into: &bytes)
+            let dropped = (byte < 0x20 && ![0x09, 0x0A, 0x0D].contains(byte)) || byte == 0x7F
+            let expected = dropped ? "" : entities[byte] ?? String(UnicodeScalar(byte))
+            #expect(String(decoding: bytes, as: UTF8.self) == expected, "byte \(byte)")
+        }
+    }
+
     @Test func templatesUseIt() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-esc-\(UUID().uuidString)/Output")
         let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: site, tags: [])

@@ -6,7 +6,7 @@ import Testing
 /// A page model for the tests: values by name, nil for those it lacks.
 private struct Model: TemplateObject {
     var values: [String: TemplateValue]
-    func value(named name: String) -> TemplateValue? { values[name] }
+    func value(named name: TemplateName) -> TemplateValue? { values[name.text] }
 }
 
 private func render(_ templates: [String: String], _ context: TemplateValue, _ name: String = "main") throws -> String {

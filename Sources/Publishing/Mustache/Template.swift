@@ -7,8 +7,8 @@ struct Template: Sendable {
         case text([UInt8])
         /// `{{name}}` (escaped) or `{{{name}}}` / `{{&name}}` (as is). `path` is the dotted name
         /// split at its dots; empty for `{{.}}`.
-        case variable(path: [String], escaped: Bool)
-        case section(path: [String], inverted: Bool, children: [Node])
+        case variable(path: [TemplateName], escaped: Bool)
+        case section(path: [TemplateName], inverted: Bool, children: [Node])
         /// `{{> name}}`; `indentation`: what precedes a standalone partial tag, put before each of its lines.
         case partial(name: String, indentation: [UInt8])
         /// `{{< name}} {{$block}}…{{/block}} {{/name}}`: the parent rendered with these blocks.
@@ -141,8 +141,8 @@ private struct TemplateParser {
         return (start, end + 1)
     }
 
-    private static func path(_ name: String) -> [String] {
-        name == "." ? [] : name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    private static func path(_ name: String) -> [TemplateName] {
+        name == "." ? [] : name.split(separator: ".", omittingEmptySubsequences: false).map { TemplateName(String($0)) }
     }
 
     private func find(_ pattern: [UInt8], from start: Int) -> Int? {

@@ -97,7 +97,7 @@ struct TemplateRenderer {
     }
 
     /// `a.b.c`: `a` is looked for from the top of the stack down, then `b` in it, `c` in that.
-    private func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
+    private func lookup(_ path: [TemplateName], in stack: [TemplateValue]) -> TemplateValue? {
         guard let first = path.first else { return stack.last }
         var found: TemplateValue?
         var index = stack.count - 1

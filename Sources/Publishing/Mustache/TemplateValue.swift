@@ -15,11 +15,11 @@ public enum TemplateValue {
     case dictionary([String: Any])
 
     /// The value named `name` in this one, if it has one (nil: look further down the context).
-    func child(named name: String) -> TemplateValue? {
+    func child(named name: TemplateName) -> TemplateValue? {
         switch self {
         case .object(let object): return object.value(named: name)
-        case .strings(let strings): return strings[name].map(TemplateValue.string)
-        case .dictionary(let dictionary): return dictionary[name].flatMap(TemplateValue.init(any:))
+        case .strings(let strings): return strings[name.text].map(TemplateValue.string)
+        case .dictionary(let dictionary): return dictionary[name.text].flatMap(TemplateValue.init(any:))
         case .string, .bool, .int, .double, .list: return nil
         }
     }
@@ -50,7 +50,125 @@ public enum TemplateValue {
 public protocol TemplateObject {
     /// nil when the model has no such value (or it is nil): the name is then looked up further
     /// down the context stack, as Mustache does.
-    func value(named name: String) -> TemplateValue?
+    func value(named name: TemplateName) -> TemplateValue?
+}
+
+extension TemplateObject {
+    func value(named text: String) -> TemplateValue? { value(named: TemplateName(text)) }
+}
+
+/// A name in a template (one part of `a.b.c`), read once when the template is parsed: with the
+/// page models' names as `TemplateKey` cases, a model finds its value by a jump, not by hashing
+/// or comparing text (a large site looks names up by the hundred million).
+public struct TemplateName: Sendable, Hashable {
+    public let text: String
+    /// nil: no page model has a value of that name (dictionary contexts still may).
+    public let key: TemplateKey?
+
+    public init(_ text: String) {
+        self.text = text
+        key = TemplateKey(rawValue: text)
+    }
+}
+
+/// Every name a page model answers (PageModels+Mustache.swift).
+public enum TemplateKey: String, Sendable {
+    case advisory
+    case alsoReportedBy
+    case alternateURL
+    case atomURL
+    case authors
+    case baseURL
+    case count
+    case currentHuman
+    case cves
+    case cvss
+    case dateHuman
+    case dateISO
+    case dayHuman
+    case dayKey
+    case description
+    case detail
+    case due
+    case editions
+    case editorNoteHTML
+    case entries
+    case entryID
+    case epss
+    case evidence
+    case feedID
+    case feedURL
+    case fingerprint
+    case frame
+    case generatedAt
+    case generatedAtHuman
+    case group
+    case groupLabel
+    case groups
+    case hasCVEs
+    case hasLink
+    case hasMentions
+    case hasPages
+    case hasPreviousEditions
+    case hasProducts
+    case hasRemediations
+    case hasRisks
+    case hasTags
+    case health
+    case id
+    case initialHuman
+    case isArchivedPage
+    case isCurrent
+    case isEmpty
+    case isGap
+    case isHome
+    case isNewest
+    case item
+    case itemCount
+    case items
+    case jsonFeedURL
+    case knownExploited
+    case label
+    case language
+    case lead
+    case link
+    case moreProducts
+    case nextPath
+    case number
+    case pageNumber
+    case pages
+    case pageURL
+    case path
+    case pinned
+    case previousEditions
+    case previousPath
+    case products
+    case remediations
+    case requiredAction
+    case risks
+    case rootPath
+    case score
+    case sectors
+    case selfURL
+    case since
+    case site
+    case sourceID
+    case sourcePath
+    case sourceTitle
+    case summary
+    case summaryHTML
+    case summaryText
+    case t
+    case tags
+    case themes
+    case title
+    case trackingID
+    case updated
+    case updatedISO
+    case url
+    case verificationDetail
+    case verificationState
+    case version
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
