@@ -36,7 +36,7 @@ extension SitePublisher {
         let entries = days.prefix(Self.editionsInFeed).map { day in
             EditionEntry(entryID: "tag:\(host),2026:edition/\(day.dateISO)", url: site.baseURL + "editions/\(day.dateISO)/",
                          title: "\(strings["edition_of"]) \(day.dateHuman)",
-                         dateISO: day.items.map(\.updatedISO).max() ?? site.generatedAt,
+                         dateISO: Self.latestUpdate(of: day.items) ?? site.generatedAt,
                          summary: day.items.map { "• \($0.title)" }.joined(separator: "\n"))
         }
         let feed = EditionsFeedPage(site: site, feedID: site.baseURL + "editions/", title: "\(site.title) — \(strings["nav_home"])",

@@ -17,8 +17,8 @@ extension SitePublisher {
             let feedURL = site.baseURL + path + "atom.xml"
             try writeListing(tagItems, title: view.label, lead: view.groupLabel, feedURL: feedURL, path: path, site: site, to: writer)
             let feedItems = Array(tagItems.prefix(Self.itemsPerTagFeed))
-            let updated = tagItems.map(\.updatedISO).max() ?? site.generatedAt
-            try writer.write(at: path + "atom.xml", fingerprint: fingerprint(["tag-feed", id, view.label, updated] + feedItems.map(\.fingerprint))) {
+            let updated = Self.latestUpdate(of: tagItems) ?? site.generatedAt
+            try writer.write(at: path + "atom.xml", fingerprint: fingerprint(["tag-feed", id, view.label, updated], feedItems.lazy.map(\.fingerprint))) {
                 try render(AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
                                         selfURL: feedURL, alternateURL: site.baseURL + path, updated: updated, items: feedItems), "atom")
             }
@@ -60,8 +60,8 @@ extension SitePublisher {
             // The newest page is linked by name, not number: its number grows with the archive.
             let window = layout.window(around: number).map { $0 == layout.newest ? "newest" : $0.map(String.init) ?? "…" }
                 .joined(separator: " ")
-            return (pagePath(number), fingerprint(["listing", title, lead ?? "", feedURL ?? "", "\(number)", window]
-                                                   + items[layout.range(of: number)].map(\.fingerprint)))
+            return (pagePath(number), fingerprint(["listing", title, lead ?? "", feedURL ?? "", "\(number)", window],
+                                                  items[layout.range(of: number)].lazy.map(\.fingerprint)))
         }
         try writer.writeAll(pages) { index in
             let number = numbers[index]

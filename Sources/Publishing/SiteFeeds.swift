@@ -5,8 +5,8 @@ import Foundation
 extension SitePublisher {
     func writeFeeds(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         let latest = Array(items.prefix(self.site.itemsOnHome))
-        let updated = latest.map(\.updatedISO).max() ?? site.generatedAt
-        let latestPrint = fingerprint(["latest", updated] + latest.map(\.fingerprint))
+        let updated = Self.latestUpdate(of: latest) ?? site.generatedAt
+        let latestPrint = fingerprint(["latest", updated], latest.lazy.map(\.fingerprint))
         try writer.write(at: "atom.xml", fingerprint: latestPrint) {
             try render(AtomFeedPage(site: site, feedID: site.baseURL, title: site.title, selfURL: site.atomURL, alternateURL: site.baseURL,
                                     updated: updated, items: latest), "atom")
@@ -24,7 +24,7 @@ extension SitePublisher {
         let months = byMonth.keys.sorted(by: >)
         for month in months {
             let monthItems = byMonth[month]!
-            try writer.write(at: "search/\(month).json", fingerprint: fingerprint(["search", month] + monthItems.map(\.fingerprint))) {
+            try writer.write(at: "search/\(month).json", fingerprint: fingerprint(["search", month], monthItems.lazy.map(\.fingerprint))) {
                 searchIndex(monthItems)
             }
         }
@@ -81,7 +81,7 @@ extension SitePublisher {
 
     func writeSitemapAndRobots(to writer: SiteWriter) throws {
         let paths = writer.htmlPaths  // in the order pages were written: the same on every run
-        try writer.write(at: "sitemap.xml", fingerprint: fingerprint(["sitemap", site.baseURL] + paths)) {
+        try writer.write(at: "sitemap.xml", fingerprint: fingerprint(["sitemap", site.baseURL], paths)) {
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
             xml.reserveCapacity(paths.count * (site.baseURL.utf8.count + 40))
             for path in paths {

@@ -86,6 +86,25 @@ public struct SitePublisher: Sendable {
         return hasher.hex
     }
 
+    /// `fingerprint(parts + rest)` without making the list: `rest` is a listing's items'
+    /// fingerprints or the sitemap's paths, by the thousand, on every run.
+    func fingerprint(_ parts: [String], _ rest: some Collection<String>) -> String {
+        var hasher = PageFingerprint()
+        hasher.combine(siteFingerprint)
+        hasher.combine(count: parts.count + rest.count)
+        for part in parts { hasher.combine(part) }
+        for part in rest { hasher.combine(part) }
+        return hasher.hex
+    }
+
+    /// The latest `updatedISO` of the items (all written alike, so compared as text), without
+    /// making a list of them.
+    static func latestUpdate(of items: some Sequence<ItemView>) -> String? {
+        var latest: String?
+        for item in items where latest.map({ item.updatedISO > $0 }) ?? true { latest = item.updatedISO }
+        return latest
+    }
+
     /// `items`: what may be published, newest first.
     /// `observatories`: the incident statistics, for all declarations (year nil) and per year;
     /// none, no observatory pages. `alerts`: the sector alerts that are public.
@@ -312,6 +331,10 @@ final class SiteWriter {
     init(staging: StagingDirectory, baseURL: String) {
         self.staging = staging
         self.baseURL = baseURL
+        // Sized for the site published before, which the new one will most likely match.
+        manifest.reserveCapacity(staging.known.count + 64)
+        files.reserveCapacity(staging.known.count + 64)
+        htmlPaths.reserveCapacity(staging.known.count + 64)
     }
 
     /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml"). Pages
