@@ -26,3 +26,34 @@ private struct ResultSlots<T>: @unchecked Sendable {
     init(_ base: UnsafeMutablePointer<T>) { self.base = base }
     func initialize(_ index: Int, to value: T) { (base + index).initialize(to: value) }
 }
+
+/// Batch after batch, `produce` (pure work, e.g. parsing or classifying on every core) runs one
+/// batch ahead of `consume` (what must happen in order on the calling thread, e.g. writing to
+/// the database): while batch n is consumed, batch n + 1 is produced beside it, so the cores do
+/// not wait for the single writer nor it for them. At most one batch waits, so memory stays
+/// bounded by two batches. When `consume` throws, the batch being produced is dropped.
+public func forEachPipelined<Product: Sendable>(batches count: Int, produce: @escaping @Sendable (Int) -> Product,
+                                                consume: (Int, Product) throws -> Void) rethrows {
+    func start(_ index: Int) -> PipelineSlot<Product> {
+        let slot = PipelineSlot<Product>()
+        DispatchQueue.global().async {
+            slot.value = produce(index)
+            slot.done.signal()
+        }
+        return slot
+    }
+    var next = count > 0 ? start(0) : nil
+    for index in 0..<count {
+        let current = next!
+        current.done.wait()
+        next = index + 1 < count ? start(index + 1) : nil
+        try consume(index, current.value!)
+    }
+}
+
+/// A batch being produced: `value` is written by the producer before `done` is signalled, and
+/// read by the consumer after waiting for it.
+private final class PipelineSlot<Product>: @unchecked Sendable {
+    var value: Product?
+    let done = DispatchSemaphore(value: 0)
+}

@@ -36,15 +36,19 @@ struct FetchStep {
         }
         let responses = Fetcher(configuration: environment.fetcherConfiguration).fetch(requests, shouldStop: shouldStop)
         let received = zip(feeds, responses).filter { $0.1.outcome != .interrupted }
-        // Documents are parsed a batch at a time on every core (each on one thread), then stored
-        // one after the other: the database has one writer.
+        // Documents are parsed a batch at a time on every core (each on one thread), and stored
+        // one after the other, since the database has one writer: the next batch is parsed while
+        // one is stored.
         let parser = FeedParser(limits: FeedParserLimits(concurrentTranslationBytes: .max))
-        for start in stride(from: 0, to: received.count, by: Self.parseBatch) {
-            let batch = Array(received[start..<min(start + Self.parseBatch, received.count)])
-            let parsed = batch.concurrentMap { _, response -> Result<ParsedFeed, Error>? in
+        let batches = stride(from: 0, to: received.count, by: Self.parseBatch).map {
+            Array(received[$0..<min($0 + Self.parseBatch, received.count)])
+        }
+        forEachPipelined(batches: batches.count, produce: { number in
+            batches[number].concurrentMap { _, response -> Result<ParsedFeed, Error>? in
                 guard response.outcome == .ok, response.botWall == nil else { return nil }
                 return Result { try parser.parse(response.body, url: response.effectiveURL, contentType: response.contentType) }
             }
+        }, consume: { number, parsed in
             // A 304 writes only its health row: a batch's are written together.
             var confirmed: [(sourceID: String, record: FetchRecord)] = []
             defer {
@@ -54,7 +58,7 @@ struct FetchStep {
                     environment.logger.error("feed health not stored", metadata: ["error": "\(error)"])
                 }
             }
-            for (index, (source, response)) in batch.enumerated() {
+            for (index, (source, response)) in batches[number].enumerated() {
                 do {
                     try record(response, parsed: parsed[index], of: source, state: states[source.id], into: &summary,
                                confirmed: &confirmed, now: now)
@@ -66,7 +70,7 @@ struct FetchStep {
                     environment.logger.error("feed not stored", metadata: ["source": "\(source.id)", "error": "\(error)"])
                 }
             }
-        }
+        })
     }
 
     private static let parseBatch = 16

@@ -4,7 +4,7 @@ import Tagging
 
 /// Tags the items that are new or changed since they were last tagged: classified on every
 /// core (classification is a pure function of the item's text), stored in one transaction per
-/// batch.
+/// batch, the next batch being classified while one is stored.
 struct TagStep {
     let environment: RunEnvironment
     let classifier: Classifier
@@ -13,17 +13,20 @@ struct TagStep {
 
     func run(into summary: inout RunSummary) throws {
         let items = try environment.store.itemsToTag(rulesFingerprint: classifier.taxonomy.fingerprint)
-        for start in stride(from: 0, to: items.count, by: Self.batchSize) {
-            let batch = Array(items[start..<min(start + Self.batchSize, items.count)])
-            let results = batch.concurrentMap { item in
+        let batches = stride(from: 0, to: items.count, by: Self.batchSize).map { Array(items[$0..<min($0 + Self.batchSize, items.count)]) }
+        let classifier = self.classifier
+        try forEachPipelined(batches: batches.count, produce: { number in
+            batches[number].concurrentMap { item in
                 var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content)
                 classification.detectedLanguage = LanguageDetector.detect(item.title + "\n" + PlainText.from(html: item.summary))
                 return classification
             }
+        }, consume: { number, results in
+            let batch = batches[number]
             try environment.store.saveClassifications(zip(batch, results).map { (item: $0, classification: $1) })
             summary.itemsTagged += batch.count
             summary.itemsTaggedHealth += results.filter(\.health).count
-        }
+        })
         try environment.store.finishTagging(rulesFingerprint: classifier.taxonomy.fingerprint)
     }
 }
