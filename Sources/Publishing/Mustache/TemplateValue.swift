@@ -73,102 +73,15 @@ public struct TemplateName: Sendable, Hashable {
 
 /// Every name a page model answers (PageModels+Mustache.swift).
 public enum TemplateKey: String, Sendable {
-    case advisory
-    case alsoReportedBy
-    case alternateURL
-    case atomURL
-    case authors
-    case baseURL
-    case count
-    case currentHuman
-    case cves
-    case cvss
-    case dateHuman
-    case dateISO
-    case dayHuman
-    case dayKey
-    case description
-    case detail
-    case due
-    case editions
-    case editorNoteHTML
-    case entries
-    case entryID
-    case epss
-    case evidence
-    case feedID
-    case feedURL
-    case fingerprint
-    case frame
-    case generatedAt
-    case generatedAtHuman
-    case group
-    case groupLabel
-    case groups
-    case hasCVEs
-    case hasLink
-    case hasMentions
-    case hasPages
-    case hasPreviousEditions
-    case hasProducts
-    case hasRemediations
-    case hasRisks
-    case hasTags
-    case health
-    case id
-    case initialHuman
-    case isArchivedPage
-    case isCurrent
-    case isEmpty
-    case isGap
-    case isHome
-    case isNewest
-    case item
-    case itemCount
-    case items
-    case jsonFeedURL
-    case knownExploited
-    case label
-    case language
-    case lead
-    case link
-    case moreProducts
-    case nextPath
-    case number
-    case pageNumber
-    case pages
-    case pageURL
-    case path
-    case pinned
-    case previousEditions
-    case previousPath
-    case products
-    case remediations
-    case requiredAction
-    case risks
-    case rootPath
-    case score
-    case sectors
-    case selfURL
-    case since
-    case site
-    case sourceID
-    case sourcePath
-    case sourceTitle
-    case summary
-    case summaryHTML
-    case summaryText
-    case t
-    case tags
-    case themes
-    case title
-    case trackingID
-    case updated
-    case updatedISO
-    case url
-    case verificationDetail
-    case verificationState
-    case version
+    case advisory, alsoReportedBy, alternateURL, atomURL, authors, baseURL, count, currentHuman, cves, cvss, dateHuman
+    case dateISO, dayHuman, dayKey, description, detail, due, editions, editorNoteHTML, entries, entryID, epss, evidence
+    case feedID, feedURL, fingerprint, frame, generatedAt, generatedAtHuman, group, groupLabel, groups, hasCVEs, hasLink
+    case hasMentions, hasPages, hasPreviousEditions, hasProducts, hasRemediations, hasRisks, hasTags, health, id
+    case initialHuman, isArchivedPage, isCurrent, isEmpty, isGap, isHome, isNewest, item, itemCount, items, jsonFeedURL
+    case knownExploited, label, language, lead, link, moreProducts, nextPath, number, pageNumber, pages, pageURL, path
+    case pinned, previousEditions, previousPath, products, remediations, requiredAction, risks, rootPath, score, sectors
+    case selfURL, since, site, sourceID, sourcePath, sourceTitle, summary, summaryHTML, summaryText, t, tags, themes
+    case title, trackingID, updated, updatedISO, url, verificationDetail, verificationState, version
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
