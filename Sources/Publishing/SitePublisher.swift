@@ -80,10 +80,7 @@ public struct SitePublisher: Sendable {
 
     /// A page's fingerprint: the site's, and the fingerprints of what the page shows.
     func fingerprint(_ parts: [String]) -> String {
-        var hasher = PageFingerprint()
-        hasher.combine(siteFingerprint)
-        hasher.combine(list: parts)
-        return hasher.hex
+        fingerprint(parts, EmptyCollection())
     }
 
     /// `fingerprint(parts + rest)` without making the list: `rest` is a listing's items'

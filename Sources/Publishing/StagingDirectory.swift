@@ -304,20 +304,17 @@ final class StagingDirectory: @unchecked Sendable {
             }
         }
 
+        /// Folders the staging folder is getting, made here too.
         func make(_ folders: [String]) {
             made.formUnion(folders)
-            let root = url.path
-            queue.async { [self] in
-                guard !failed else { return }
-                do { try StagingDirectory.makeFolders(folders, under: root) } catch { failed = true }
-            }
+            enqueue(folders)
         }
 
         /// Links the published site's files in; false (and the twin removed) when it could not.
         func finish(linking files: [String], from site: URL) -> Bool {
             var folders: [String] = []
             for file in files { StagingDirectory.appendNewFolders(of: file, to: &folders, known: &made) }
-            make(folders)
+            enqueue(folders)
             guard !queue.sync(execute: { failed }) else {
                 discard()
                 return false
@@ -331,6 +328,15 @@ final class StagingDirectory: @unchecked Sendable {
                 return false
             }
             return true
+        }
+
+        private func enqueue(_ folders: [String]) {
+            guard !folders.isEmpty else { return }
+            let root = url.path
+            queue.async { [self] in
+                guard !failed else { return }
+                do { try StagingDirectory.makeFolders(folders, under: root) } catch { failed = true }
+            }
         }
 
         func discard() {
