@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"], exclude: ["Fixtures"]),
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Config", "Model"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),

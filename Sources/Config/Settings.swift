@@ -8,6 +8,11 @@ public struct Settings: Sendable, Equatable {
     public var sourcesPath: String
     public var templatesDirectory: String
     public var rulesPath: String
+    /// The urgency rules as configured (`[paths] urgency_rules`); nil: `urgency.toml` beside the tagging rules.
+    public var configuredUrgencyRulesPath: String?
+    public var urgencyRulesPath: String {
+        configuredUrgencyRulesPath ?? ((rulesPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("urgency.toml")
+    }
     public var site: SiteSettings
     public var fetch: FetchSettings
     /// Never-curated, not health-relevant items listed longer ago than this are purged by the
@@ -53,6 +58,8 @@ public struct SiteSettings: Sendable, Equatable {
     /// The daemon publishes (incrementally) after a round that tagged items about health, so
     /// that an urgent alert reaches the site within minutes, not the next morning.
     public var publishFromDaemon = true
+    /// How many days an urgent item stays in the home page's « À traiter en priorité » block.
+    public var priorityDays = 14
     /// IANA time zone the site's days are counted in.
     public var timeZone: String
 
@@ -136,9 +143,10 @@ extension Settings {
         }
         try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory", "alerts"])
         let paths = try config?.table("paths")
-        try paths?.checkKeys(["database", "output", "sources", "templates", "rules"])
+        try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules"])
         let site = try config?.table("site")
-        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon"])
+        try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon",
+                                "priority_days"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
@@ -205,8 +213,10 @@ extension Settings {
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: fetchSettings)
         settings.purgeAfterSeconds = purgeAfter
+        settings.configuredUrgencyRulesPath = try paths?.string("urgency_rules")
         settings.site.archiveItems = try positive(site, "archive_items", 5000)
         settings.site.publishFromDaemon = try site?.bool("publish_from_daemon") ?? true
+        settings.site.priorityDays = try positive(site, "priority_days", 14)
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])
         settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }

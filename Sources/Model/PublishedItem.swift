@@ -35,6 +35,9 @@ public struct PublishedItem: Sendable, Equatable {
     public var curationStatus: CurationStatus?
     public var pinned = false
     public var editorNoteHTML: String?
+    /// How soon a health structure must act on it, and why (docs/urgency.md).
+    public var urgency: UrgencyLevel = .normal
+    public var urgencyReasons: [UrgencyReason] = []
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,

@@ -29,15 +29,20 @@ public struct Classification: Sendable, Equatable {
     public var cvss: Double?
     /// The language detected from the text, when one clearly leads.
     public var detectedLanguage: String?
+    /// How soon a health structure must act on it, and why (docs/urgency.md).
+    public var urgency: UrgencyLevel
+    public var urgencyReasons: [UrgencyReason]
 
     public init(score: Double, health: Bool, evidence: [TagEvidence], cves: [String], cvss: Double? = nil,
-                detectedLanguage: String? = nil) {
+                detectedLanguage: String? = nil, urgency: UrgencyLevel = .normal, urgencyReasons: [UrgencyReason] = []) {
         self.score = score
         self.health = health
         self.evidence = evidence
         self.cves = cves
         self.cvss = cvss
         self.detectedLanguage = detectedLanguage
+        self.urgency = urgency
+        self.urgencyReasons = urgencyReasons
     }
 
     /// Distinct tag ids, in order of first evidence.

@@ -41,6 +41,7 @@ public struct PublicationRun: Sendable {
         let started = Date()
         var summary = RunSummary()
         let taxonomy = try Taxonomy.load(path: settings.rulesPath)
+        let urgencyRules = try UrgencyRules.load(path: settings.urgencyRulesPath)
         if stages != .publishOnly {
             let sources = try SourcesFile.load(path: settings.sourcesPath)
             try timed("fetch") {
@@ -55,7 +56,7 @@ public struct PublicationRun: Sendable {
                     "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
             }
             summary.enrichmentLoaded = timed("enrich") { EnrichStep(environment: environment).run(now: now) }
-            try timed("tag") { try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy)).run(into: &summary) }
+            try timed("tag") { try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy, urgencyRules: urgencyRules)).run(into: &summary) }
             // Stories after tagging: CVE sets are among their keys.
             summary.itemsGrouped += try timed("group stories") { try environment.store.groupStories(now: now).joined }
             // Tagged items without a decision go through the curation policy.

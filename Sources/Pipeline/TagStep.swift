@@ -12,12 +12,16 @@ struct TagStep {
     private static let batchSize = 2000
 
     func run(into summary: inout RunSummary) throws {
-        let items = try environment.store.itemsToTag(rulesFingerprint: classifier.taxonomy.fingerprint)
+        try environment.store.retagNewlyKnownExploited()
+        let items = try environment.store.itemsToTag(rulesFingerprint: classifier.fingerprint)
+        let knownExploited = items.isEmpty ? [] : try environment.store.knownExploitedCVEs()
         let batches = stride(from: 0, to: items.count, by: Self.batchSize).map { Array(items[$0..<min($0 + Self.batchSize, items.count)]) }
         let classifier = self.classifier
         try forEachPipelined(batches: batches.count, produce: { number in
             batches[number].concurrentMap { item in
-                var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content)
+                let facts = UrgencyFacts(knownExploitedCVEs: knownExploited, listedCVEs: item.advisoryCVEs, cvss: item.advisoryCVSS,
+                                         references: item.references)
+                var classification = classifier.classify(title: item.title, summary: item.summary, content: item.content, facts: facts)
                 classification.detectedLanguage = LanguageDetector.detect(item.title + "\n" + PlainText.from(html: item.summary))
                 return classification
             }
@@ -27,6 +31,6 @@ struct TagStep {
             summary.itemsTagged += batch.count
             summary.itemsTaggedHealth += results.filter(\.health).count
         })
-        try environment.store.finishTagging(rulesFingerprint: classifier.taxonomy.fingerprint)
+        try environment.store.finishTagging(rulesFingerprint: classifier.fingerprint)
     }
 }

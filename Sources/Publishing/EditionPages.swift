@@ -6,9 +6,11 @@ extension SitePublisher {
     /// Tags that make an item an incident or a threat report, for the edition's themes.
     private static let incidentTags: Set<String> = ["rancongiciel", "hameconnage", "fuite-de-donnees", "ddos", "supply-chain"]
     private static let editionsInFeed = 30
+    private static let urgencyRank = ["urgent": 2, "high": 1]
     private static let previousEditionsShown = 7
 
-    func writeEditions(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+    /// `priority`: the urgent items the home page puts first (« À traiter en priorité »).
+    func writeEditions(_ items: [ItemView], priority: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         let days = Self.groupByDay(items)
         let links = days.map {
             EditionLink(dateISO: $0.dateISO, dateHuman: $0.dateHuman, path: "editions/\($0.dateISO)/", count: $0.items.count)
@@ -16,20 +18,24 @@ extension SitePublisher {
         for (index, day) in days.enumerated() {
             let previous = Array(links.dropFirst(index + 1).prefix(Self.previousEditionsShown))
             for path in index == 0 ? ["", links[index].path] : [links[index].path] {
+                let shown = path.isEmpty ? priority : []
                 let print = fingerprint(["edition", path, day.dateISO, path.isEmpty ? site.generatedAt : ""]
-                                        + day.items.map(\.fingerprint) + previous.map { "\($0.path)|\($0.count)" })
+                                        + day.items.map(\.fingerprint) + previous.map { "\($0.path)|\($0.count)" }
+                                        + ["priority"] + shown.map(\.fingerprint))
                 try writer.write(at: path, fingerprint: print) {
                     // Sorting into themes is left for the editions that changed.
                     let page = EditionPage(frame: frame(site, path: path), dateISO: day.dateISO, dateHuman: day.dateHuman,
                                            isHome: path.isEmpty, itemCount: day.items.count, themes: themes(day.items),
-                                           isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty)
+                                           isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty,
+                                           priority: shown)
                     return try render(page, "edition")
                 }
             }
         }
         if days.isEmpty {
             let page = EditionPage(frame: frame(site, path: ""), dateISO: "", dateHuman: site.generatedAtHuman, isHome: true,
-                                   itemCount: 0, themes: [], isEmpty: true, previousEditions: [], hasPreviousEditions: false)
+                                   itemCount: 0, themes: [], isEmpty: true, previousEditions: [], hasPreviousEditions: false,
+                                   priority: priority)
             try writer.write(try render(page, "edition"), at: "")
         }
 
@@ -58,15 +64,15 @@ extension SitePublisher {
         try writer.write(try render(archives, "index-page"), at: "archives/")
     }
 
-    /// Pinned items first, then alerts (known exploited), incidents, vulnerabilities, the rest; within a
-    /// theme, known-exploited and higher CVSS first, then newest.
+    /// Pinned items first, then alerts (urgent or known exploited), incidents, vulnerabilities, the
+    /// rest; within a theme, by urgency, then known-exploited, then health score, then newest.
     private func themes(_ items: [ItemView]) -> [ThemeView] {
         var pinned: [ItemView] = [], alerts: [ItemView] = [], incidents: [ItemView] = [], vulnerabilities: [ItemView] = [], other: [ItemView] = []
         for item in items {
             let tags = Set(item.tags.map(\.id))
             if item.pinned {
                 pinned.append(item)  // an editor put it at the top
-            } else if item.knownExploited || tags.contains("exploitation-active") {
+            } else if item.isUrgent || item.knownExploited || tags.contains("exploitation-active") {
                 alerts.append(item)
             } else if !tags.isDisjoint(with: Self.incidentTags) {
                 incidents.append(item)
@@ -79,9 +85,10 @@ extension SitePublisher {
         func bySeverity(_ items: [ItemView]) -> [ItemView] {
             items.enumerated().sorted { a, b in
                 let (x, y) = (a.element, b.element)
+                let (ux, uy) = (Self.urgencyRank[x.urgency] ?? 0, Self.urgencyRank[y.urgency] ?? 0)
+                if ux != uy { return ux > uy }
                 if x.knownExploited != y.knownExploited { return x.knownExploited }
-                let (cx, cy) = (Double(x.cvss ?? "") ?? -1, Double(y.cvss ?? "") ?? -1)
-                if cx != cy { return cx > cy }
+                if x.score != y.score { return x.score > y.score }  // "0.00" to "1.00": text order is number order
                 return a.offset < b.offset
             }.map(\.element)
         }

@@ -20,7 +20,7 @@ extension SitePublisher {
             let updated = Self.latestUpdate(of: tagItems) ?? site.generatedAt
             try writer.write(at: path + "atom.xml", fingerprint: fingerprint(["tag-feed", id, view.label, updated], feedItems.lazy.map(\.fingerprint))) {
                 try render(AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
-                                        selfURL: feedURL, alternateURL: site.baseURL + path, updated: updated, items: feedItems), "atom")
+                                        selfURL: feedURL, alternateURL: site.baseURL + path, updated: updated, items: feedItems, t: strings.values), "atom")
             }
             let entry = IndexEntry(title: view.label, path: path, count: tagItems.count, detail: nil)
             if let index = groups.firstIndex(where: { $0.title == view.groupLabel }) { groups[index].entries.append(entry) } else {

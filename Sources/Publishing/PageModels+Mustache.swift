@@ -64,6 +64,13 @@ extension ItemView: TemplateObject {
         case .advisory?: return .from(advisory)
         case .pinned?: return .from(pinned)
         case .editorNoteHTML?: return .from(editorNoteHTML)
+        case .urgency?: return .from(urgency)
+        case .isUrgent?: return .from(isUrgent)
+        case .urgencyLabel?: return .from(urgencyLabel)
+        case .urgencyReasons?: return .from(urgencyReasons)
+        case .hasUrgencyReasons?: return .from(!urgencyReasons.isEmpty)
+        case .exploitedWhat?: return .from(exploitedWhat)
+        case .fixText?: return .from(fixText)
         default: return nil
         }
     }
@@ -177,6 +184,9 @@ extension EditionPage: TemplateObject {
         case .isEmpty?: return .from(isEmpty)
         case .previousEditions?: return .from(previousEditions)
         case .hasPreviousEditions?: return .from(hasPreviousEditions)
+        case .priority?: return .from(priority)
+        case .hasPriority?: return .from(!priority.isEmpty)
+        case .priorityFeedURL?: return .from(frame.site.baseURL + "urgent/atom.xml")
         default: return nil
         }
     }
@@ -277,6 +287,7 @@ extension AtomFeedPage: TemplateObject {
         case .alternateURL?: return .from(alternateURL)
         case .updated?: return .from(updated)
         case .items?: return .from(items)
+        case .t?: return .from(t)
         default: return nil
         }
     }

@@ -91,8 +91,18 @@ final class ItemView: Sendable {
     /// (sanitized HTML, rendered unescaped: `{{{editorNoteHTML}}}`).
     let pinned: Bool
     let editorNoteHTML: String?
+    /// "urgent", "high" or "normal" (the CSS class and the feeds' wording), its label in the
+    /// site's language (nil when normal), and its reasons in words.
+    let urgency: String
+    let isUrgent: Bool
+    let urgencyLabel: String?
+    let urgencyReasons: [String]
+    /// For the priority block: what is exploited (products, CVEs), and the sentence that gives
+    /// the fix or workaround, when the text has one.
+    let exploitedWhat: String?
+    let fixText: String?
 
-    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil) {
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [String] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
         self.fingerprint = fingerprint
         self.entryID = entryID
         self.path = path
@@ -123,6 +133,12 @@ final class ItemView: Sendable {
         self.advisory = advisory
         self.pinned = pinned
         self.editorNoteHTML = editorNoteHTML
+        self.urgency = urgency
+        isUrgent = urgency == "urgent"
+        self.urgencyLabel = urgencyLabel
+        self.urgencyReasons = urgencyReasons
+        self.exploitedWhat = exploitedWhat
+        self.fixText = fixText
     }
 }
 
@@ -228,6 +244,8 @@ struct EditionPage {
     var isEmpty: Bool
     var previousEditions: [EditionLink]
     var hasPreviousEditions: Bool
+    /// The home page's « À traiter en priorité »: urgent items of the last days, newest first.
+    var priority: [ItemView] = []
 }
 
 struct ItemPage {
@@ -303,6 +321,8 @@ struct AtomFeedPage {
     var alternateURL: String
     var updated: String
     var items: [ItemView]
+    /// Interface strings, for the words entries carry (urgency, source, editor's note).
+    var t: [String: String] = [:]
 }
 
 struct EditionEntry {

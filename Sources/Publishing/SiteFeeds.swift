@@ -9,9 +9,17 @@ extension SitePublisher {
         let latestPrint = fingerprint(["latest", updated], latest.lazy.map(\.fingerprint))
         try writer.write(at: "atom.xml", fingerprint: latestPrint) {
             try render(AtomFeedPage(site: site, feedID: site.baseURL, title: site.title, selfURL: site.atomURL, alternateURL: site.baseURL,
-                                    updated: updated, items: latest), "atom")
+                                    updated: updated, items: latest, t: strings.values), "atom")
         }
         try writer.write(at: "feed.json", fingerprint: latestPrint) { try jsonFeed(latest, site: site) }
+        // For health IT staff who want only what to act on.
+        let urgent = Array(items.lazy.filter(\.isUrgent).prefix(self.site.itemsOnHome))
+        let urgentUpdated = Self.latestUpdate(of: urgent) ?? site.generatedAt
+        try writer.write(at: "urgent/atom.xml", fingerprint: fingerprint(["urgent", urgentUpdated], urgent.lazy.map(\.fingerprint))) {
+            try render(AtomFeedPage(site: site, feedID: site.baseURL + "urgent/", title: "\(site.title) — \(strings["priority_title"])",
+                                    selfURL: site.baseURL + "urgent/atom.xml", alternateURL: site.baseURL, updated: urgentUpdated,
+                                    items: urgent, t: strings.values), "atom")
+        }
         try writeSearchIndex(items, to: writer)
     }
 

@@ -41,7 +41,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-11-30.2"
+    static let renderVersion = "2026-12-07.1"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -113,7 +113,10 @@ public struct SitePublisher: Sendable {
         do {  // a failure leaves the served site as it is; the folder being written is rebuilt next time
             let siteView = makeSiteView(items: items, now: now)
             let views = itemViews(items)
-            try writeEditions(views, site: siteView, to: writer)
+            // Urgent items stay on the home page for days, not only in the edition of their own day.
+            let priorityFrom = generationDate(items: items, now: now).addingTimeInterval(-Double(site.priorityDays) * 86_400)
+            let priority = zip(items, views).filter { $0.0.urgency == .urgent && $0.0.listedAt >= priorityFrom }.map(\.1)
+            try writeEditions(views, priority: priority, site: siteView, to: writer)
             try writeItemPages(views, site: siteView, to: writer)
             try writeTagPages(views, site: siteView, to: writer)
             try writeSourcePages(views, site: siteView, to: writer)
@@ -136,11 +139,16 @@ public struct SitePublisher: Sendable {
     /// The generation date is that of the newest item, not the clock: the same database gives
     /// the same site, byte for byte.
     private func makeSiteView(items: [PublishedItem], now: Date) -> SiteView {
-        // Clamped to the publication time: a feed that dates an item in the future must not date the site.
-        let newest = min(items.map { $0.updated ?? $0.listedAt }.max() ?? now, max(now, items.map(\.firstSeen).max() ?? now))
+        let newest = generationDate(items: items, now: now)
         return SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
                         atomURL: site.baseURL + "atom.xml", jsonFeedURL: site.baseURL + "feed.json",
                         generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest))
+    }
+
+    /// The newest item's date, clamped to the publication time: a feed that dates an item in
+    /// the future must not date the site.
+    private func generationDate(items: [PublishedItem], now: Date) -> Date {
+        min(items.map { $0.updated ?? $0.listedAt }.max() ?? now, max(now, items.map(\.firstSeen).max() ?? now))
     }
 
     /// The frame of a page at `path` (relative to the root, "" or ending in "/").
@@ -202,7 +210,44 @@ public struct SitePublisher: Sendable {
             cvss: item.cvss.map { String(format: "%.1f", $0) },
             language: item.language,
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
-            advisory: item.advisory.map { advisoryView($0) }, pinned: item.pinned, editorNoteHTML: item.editorNoteHTML)
+            advisory: item.advisory.map { advisoryView($0) }, pinned: item.pinned, editorNoteHTML: item.editorNoteHTML,
+            urgency: item.urgency.name, urgencyLabel: item.urgency == .normal ? nil : strings["urgency_\(item.urgency.name)"],
+            urgencyReasons: item.urgencyReasons.filter { $0.kind != .flaw }.map(\.explanationFR),
+            exploitedWhat: item.urgency == .urgent ? Self.exploitedWhat(item) : nil,
+            fixText: item.urgency == .urgent ? Self.fixSentence(item) : nil)
+    }
+
+    /// The products and CVEs an urgent item is about, as its text names them.
+    static func exploitedWhat(_ item: PublishedItem) -> String? {
+        var parts: [String] = []
+        for reason in item.urgencyReasons where [.product, .healthProduct].contains(reason.kind) && !parts.contains(reason.matchedText) {
+            parts.append(reason.matchedText)
+        }
+        let exploited = item.cveDetails.filter(\.knownExploited).map(\.cve)
+        parts += (exploited.isEmpty ? Array(item.cves.prefix(3)) : exploited)
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// The sentence of the summary that holds the fix or workaround the urgency rules found.
+    static func fixSentence(_ item: PublishedItem) -> String? {
+        guard let fix = item.urgencyReasons.first(where: { $0.kind == .fix }) else { return nil }
+        let text = PlainText.from(html: item.summary ?? item.content ?? "")
+        // A sentence ends at ".", "!" or "?" followed by a space, or at a line break: "11.2.7" stays whole.
+        var sentences: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == "\n" || (".!?".contains(text[index]) && (next == text.endIndex || text[next].isWhitespace)) {
+                sentences.append(text[start..<(text[index] == "\n" ? index : next)])
+                start = next
+            }
+            index = next
+        }
+        if start < text.endIndex { sentences.append(text[start...]) }
+        guard let sentence = sentences.first(where: { $0.localizedCaseInsensitiveContains(fix.matchedText) }) else { return nil }
+        let trimmed = sentence.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 240 ? String(trimmed.prefix(239)) + "…" : trimmed
     }
 
     /// `String(format: "%.2f", value)`, taken from a table for the scores tagging gives (thousandths
@@ -254,6 +299,13 @@ public struct SitePublisher: Sendable {
         hasher.combine(list: item.authors)
         hasher.combine(item.pinned)
         hasher.combine(item.editorNoteHTML)
+        hasher.combine(Double(item.urgency.rawValue))
+        hasher.combine(count: item.urgencyReasons.count)
+        for reason in item.urgencyReasons {
+            hasher.combine(reason.kind.rawValue)
+            hasher.combine(reason.matchedText)
+            hasher.combine(reason.field)
+        }
         hasher.combine(count: item.tags.count)
         for tag in item.tags {
             hasher.combine(tag.tagID)

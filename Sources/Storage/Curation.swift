@@ -28,6 +28,7 @@ public struct CuratedItemSummary: Sendable, Equatable {
     public var healthScore: Double
     public var status: CurationStatus
     public var pinned: Bool
+    public var urgency: UrgencyLevel = .normal
     public var tags: [String]
     /// The curation version a change made from this listing must name.
     public var version: Int
@@ -97,18 +98,19 @@ extension Store {
             _ = arguments.append(contentsOf: [limit])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.id, coalesce(c.title_override, item.title) AS title, source.title AS source_title, item.sort_at,
-                    coalesce(item.health_score, 0) AS score, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
+                    coalesce(item.health_score, 0) AS score, item.urgency, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
                     coalesce(c.version, 0) AS version,
                     (SELECT group_concat(DISTINCT tag_id) FROM item_tag WHERE item_id = item.id) AS tags
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY coalesce(c.pinned, 0) DESC, item.sort_at DESC, item.id DESC LIMIT ?
+                ORDER BY coalesce(c.pinned, 0) DESC, item.urgency DESC, item.sort_at DESC, item.id DESC LIMIT ?
                 """, arguments: arguments)
             return rows.map { row in
                 CuratedItemSummary(
                     id: row["id"], title: row["title"] ?? "", sourceTitle: row["source_title"],
                     listedAt: Date(timeIntervalSince1970: row["sort_at"]), healthScore: row["score"],
                     status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
+                    urgency: UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal,
                     tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted(), version: row["version"])
             }
         }
@@ -190,10 +192,12 @@ extension Store {
             let fingerprint = try Self.policyFingerprint(db, policy)
             let unchanged = try String.fetchOne(db, sql: "SELECT fingerprint FROM curation_policy_state") == fingerprint
             let rows = try Row.fetchAll(db, sql: """
-                SELECT item.id, item.health, coalesce(item.health_score, 0) AS score,
+                SELECT item.id, item.health, coalesce(item.health_score, 0) AS score, item.urgency,
                     EXISTS (SELECT 1 FROM item_cve JOIN cve_info USING (cve) WHERE item_cve.item_id = item.id AND cve_info.kev_added IS NOT NULL) AS kev
                 FROM \(unchanged ? "curation_pending CROSS JOIN item ON item.id = curation_pending.item_id" : "item")
-                WHERE item.tagged_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM item_curation WHERE item_curation.item_id = item.id)
+                WHERE item.tagged_hash IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM item_curation WHERE item_curation.item_id = item.id)
+                    OR (item.urgency = 2 AND EXISTS (SELECT 1 FROM item_curation WHERE item_curation.item_id = item.id
+                        AND item_curation.state = 'rejected' AND item_curation.updated_by = 'policy')))
                 """)
             try db.execute(sql: "DELETE FROM curation_pending")
             try db.execute(sql: """
@@ -210,10 +214,13 @@ extension Store {
             for row in rows {
                 let score: Double = row["score"]
                 let health: Bool = row["health"] ?? false
+                // An urgent item is never rejected by policy: it goes to the editors' queue (first,
+                // and published unreviewed), or is selected when known exploited.
+                let urgent = (row["urgency"] as Int? ?? 0) == UrgencyLevel.urgent.rawValue
                 let status: CurationStatus
-                if health && (policy.autoSelectThreshold.map { score >= $0 } == true || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
+                if (health || urgent) && (policy.autoSelectThreshold.map { score >= $0 } == true || (policy.autoSelectKnownExploited && (row["kev"] as Bool))) {
                     status = .selected
-                } else if health && score >= policy.queueThreshold {
+                } else if (health && score >= policy.queueThreshold) || urgent {
                     status = .queued
                 } else if score < policy.floor {
                     status = .rejected
@@ -224,6 +231,18 @@ extension Store {
                 if afterByStatus[status] == nil {
                     let after = CurationState(status: status, version: 1, updatedAt: now, updatedBy: "policy")
                     afterByStatus[status] = String(decoding: try encoder.encode(after), as: UTF8.self)
+                }
+                if let previous = try Row.fetchOne(db, sql: "SELECT state, version FROM item_curation WHERE item_id = ?", arguments: [id]) {
+                    // Rejected by policy before it became urgent (a CVE newly known exploited, new rules).
+                    let version: Int = previous["version"]
+                    let earlier = CurationState(status: .rejected, version: version, updatedBy: "policy")
+                    let later = CurationState(status: status, version: version + 1, updatedAt: now, updatedBy: "policy")
+                    try db.execute(sql: """
+                        UPDATE item_curation SET state = ?, version = ?, updated_at = ?, updated_by = 'policy' WHERE item_id = ?
+                        """, arguments: [status.rawValue, version + 1, now.timeIntervalSince1970, id])
+                    try Self.audit(db, at: now, actor: "policy", action: status.rawValue, itemID: id, before: earlier, after: later)
+                    counts[status, default: 0] += 1
+                    continue
                 }
                 try db.cached("""
                     INSERT INTO item_curation (item_id, state, version, updated_at, updated_by) VALUES (?, ?, 1, ?, 'policy')

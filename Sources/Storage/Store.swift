@@ -262,13 +262,16 @@ public final class Store: Sendable {
                     item.content_hash || ':' || ?1 AS content_hash,
                     EXISTS (SELECT 1 FROM item_tag WHERE item_tag.item_id = item.id)
                         OR EXISTS (SELECT 1 FROM item_cve WHERE item_cve.item_id = item.id) AS was_tagged,
-                    EXISTS (SELECT 1 FROM item_advisory WHERE item_advisory.item_id = item.id) AS is_advisory
-                FROM item JOIN source ON source.id = item.source_id
+                    advisory.item_id IS NOT NULL AS is_advisory, item.link, item.identity, advisory.cvss AS advisory_cvss,
+                    (SELECT group_concat(cves.value) FROM json_each(advisory.facts, '$.cves') AS cves) AS advisory_cves
+                FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_advisory advisory ON advisory.item_id = item.id
                 WHERE \(condition)
                 """, arguments: taggedWith == rulesFingerprint ? [rulesFingerprint] : [rulesFingerprint, rulesFingerprint]).map { row in
                 ItemText(id: row["id"], title: row["title"] ?? "", summary: row["summary"] ?? "", content: row["content"] ?? "",
                          language: row["language"], contentHash: row["content_hash"], wasTagged: row["was_tagged"],
-                         isAdvisory: row["is_advisory"])
+                         isAdvisory: row["is_advisory"], references: [row["link"], row["identity"]].compactMap { $0 },
+                         advisoryCVEs: ((row["advisory_cves"] as String?) ?? "").split(separator: ",").map(String.init),
+                         advisoryCVSS: row["advisory_cvss"])
             }
         }
     }
@@ -299,12 +302,14 @@ public final class Store: Sendable {
                 WHERE item_id = ?
                 """)
             let update = try FastStatement(db, """
-                UPDATE item SET health_score = ?, health = ?, tagged_hash = ?, cvss = ?, detected_language = ? WHERE id = ?
+                UPDATE item SET health_score = ?, health = ?, tagged_hash = ?, cvss = ?, detected_language = ?,
+                    urgency = ?, urgency_reasons = ?, urgency_kev = ? WHERE id = ?
                 """)
             let awaitPolicy = try FastStatement(db, "INSERT OR IGNORE INTO curation_pending (item_id) VALUES (?)")
             let updateAdvisory = try FastStatement(db, """
                 UPDATE item SET health_score = ?, health = ?, tagged_hash = ?,
-                    cvss = coalesce((SELECT cvss FROM item_advisory WHERE item_id = item.id), ?), detected_language = ?
+                    cvss = coalesce((SELECT cvss FROM item_advisory WHERE item_id = item.id), ?), detected_language = ?,
+                    urgency = ?, urgency_reasons = ?, urgency_kev = ?
                 WHERE id = ?
                 """)
             for (item, classification) in classifications {
@@ -320,9 +325,41 @@ public final class Store: Sendable {
                 if item.isAdvisory { try insertAdvisoryCVEs.run(db, id) }
                 try (item.isAdvisory ? updateAdvisory : update).run(
                     db, .real(classification.score), .integer(classification.health ? 1 : 0), .text(item.contentHash),
-                    .real(classification.cvss), .text(classification.detectedLanguage), id)
+                    .real(classification.cvss), .text(classification.detectedLanguage),
+                    .integer(Int64(classification.urgency.rawValue)), .text(Self.encodeReasons(classification.urgencyReasons)),
+                    .integer(classification.urgencyReasons.contains { $0.kind == .knownExploited } ? 1 : 0), id)
                 try awaitPolicy.run(db, id)
             }
+        }
+    }
+
+    static func encodeReasons(_ reasons: [UrgencyReason]) -> String? {
+        guard !reasons.isEmpty, let data = try? JSONEncoder().encode(reasons) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeReasons(_ text: String?) -> [UrgencyReason] {
+        guard let text, let reasons = try? JSONDecoder().decode([UrgencyReason].self, from: Data(text.utf8)) else { return [] }
+        return reasons
+    }
+
+    /// The CVEs of CISA's KEV catalog, as the urgency judgment looks them up.
+    public func knownExploitedCVEs() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT cve FROM cve_info WHERE kev_added IS NOT NULL")) }
+    }
+
+    /// Items judged before one of their CVEs joined the KEV catalog lose their tags' hash, so
+    /// that the next tagging judges them again (the catalog changes daily; the rules rarely).
+    @discardableResult
+    public func retagNewlyKnownExploited() throws -> Int {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE item SET tagged_hash = NULL
+                WHERE tagged_hash IS NOT NULL AND urgency_kev = 0 AND id IN (
+                    SELECT item_cve.item_id FROM cve_info JOIN item_cve ON item_cve.cve = cve_info.cve
+                    WHERE cve_info.kev_added IS NOT NULL)
+                """)
+            return db.changesCount
         }
     }
 
@@ -347,8 +384,8 @@ public final class Store: Sendable {
     static func publishable(unreviewed: Bool) -> String {
         """
         (coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id),
-                  CASE WHEN item.health = 1 THEN 'queued' ELSE 'new' END) IN ('selected', 'published')
-         \(unreviewed ? "OR (item.health = 1 AND coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id), 'queued') = 'queued')" : ""))
+                  CASE WHEN item.health = 1 OR item.urgency = 2 THEN 'queued' ELSE 'new' END) IN ('selected', 'published')
+         \(unreviewed ? "OR ((item.health = 1 OR item.urgency = 2) AND coalesce((SELECT state FROM item_curation WHERE item_curation.item_id = item.id), 'queued') = 'queued')" : ""))
         AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
         AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
         """
@@ -424,6 +461,8 @@ public final class Store: Sendable {
                     language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                     tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
                 item.advisory = advisories[id]
+                item.urgency = UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal
+                item.urgencyReasons = Self.decodeReasons(row["urgency_reasons"])
                 item.pinned = row["pinned"]
                 item.editorNoteHTML = row["note_html"]
                 if let override = row["title_override"] as String? { item.title = override }

@@ -70,6 +70,11 @@ public struct ItemText: Sendable, Equatable {
     public var wasTagged = true
     /// Whether the item is an advisory, whose CVEs and score come from its data too.
     public var isAdvisory = true
+    /// Where a CERT-FR alert reference may show (its address and identity), for urgency.
+    public var references: [String] = []
+    /// An advisory's CVEs and highest CVSS base score, as data.
+    public var advisoryCVEs: [String] = []
+    public var advisoryCVSS: Double?
 }
 
 /// Counts of what the database holds.

@@ -4,30 +4,43 @@ import Model
 ///
 /// score = clamp(1 − Π(1 − wᵢ) − Σ|wⱼ|, 0, 1) over the positive rules i and negative rules j
 /// matched (each rule counted once), the incident bonus joining the wᵢ when it applies;
-/// `health` is `score >= threshold`.
+/// `health` is `score >= threshold`. With urgency rules, the item's urgency is judged too
+/// (`UrgencyAssessor`).
 public struct Classifier: Sendable {
     /// The evidence that says the incident bonus was applied (no tag, no matched text).
     public static let incidentBonusRuleID = "bonus.incident"
+    /// The evidence that says a health item was left out for want of a security or privacy subject.
+    public static let noSubjectRuleID = "sujet.absent"
     public let taxonomy: Taxonomy
+    public let urgency: UrgencyAssessor?
     private let matcher: TermMatcher
+    /// Changes whenever the tagging or urgency rules do, so that stored items are judged again.
+    public let fingerprint: String
 
-    public init(taxonomy: Taxonomy) {
+    public init(taxonomy: Taxonomy, urgencyRules: UrgencyRules? = nil) {
         self.taxonomy = taxonomy
+        urgency = urgencyRules.map { UrgencyAssessor(rules: $0, tags: taxonomy.tags) }
         matcher = TermMatcher(rules: taxonomy.rules)
+        fingerprint = urgencyRules.map { StableHash.hex([taxonomy.fingerprint, $0.fingerprint]) } ?? taxonomy.fingerprint
     }
 
-    /// - Parameters: `summary` and `content` may be HTML; their markup is ignored.
-    public func classify(title: String, summary: String, content: String) -> Classification {
+    /// - Parameters: `summary` and `content` may be HTML; their markup is ignored. `facts`
+    ///   serve the urgency judgment only.
+    public func classify(title: String, summary: String, content: String, facts: UrgencyFacts = UrgencyFacts()) -> Classification {
         var evidence: [TagEvidence] = []
         var matchedRules = Set<Int>()
         var cves: [String] = []
         var cvss: Double?
+        var securitySubject = false
         let fields = [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
         for (field, text) in fields where !text.isEmpty {
             let utf8 = Array(text.utf8)
             let scanned = matcher.scan(text)
             for match in scanned.matches where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
+                // A mask only hides its words; one subject's words are enough to explain the flag.
+                if rule.subject == .notSecurity || (rule.subject == .security && securitySubject) { continue }
+                if rule.subject == .security { securitySubject = true }
                 // Negative rules set no tag (empty tag id) but their evidence still explains the score.
                 evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
             }
@@ -40,6 +53,7 @@ public struct Classifier: Sendable {
         var healthCue = false  // a positive rule other than an incident's
         for index in matchedRules {
             let rule = taxonomy.rules[index]
+            if rule.subject == .security || rule.tagID.map(taxonomy.subjectTags.contains) == true { securitySubject = true }
             if rule.weight > 0 { keep *= 1 - rule.weight } else { penalty += -rule.weight }
             if let tag = rule.tagID, taxonomy.incidentTags.contains(tag) { reportsIncident = true } else if rule.weight > 0 { healthCue = true }
         }
@@ -50,9 +64,20 @@ public struct Classifier: Sendable {
         let score = min(1, max(0, 1 - keep - penalty))
         let rounded = (score * 1000).rounded() / 1000
         var seen = Set<String>()
-        return Classification(score: rounded, health: rounded >= taxonomy.threshold,
-                              evidence: evidence,
-                              cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
+        var health = rounded >= taxonomy.threshold
+        if health, taxonomy.subjectRequired, !securitySubject {
+            // About health, but not about security or privacy: not for the watch (the score stays, to explain).
+            health = false
+            evidence.append(TagEvidence(tagID: "", ruleID: Classifier.noSubjectRuleID, matchedText: "", field: "score"))
+        }
+        var classification = Classification(score: rounded, health: health, evidence: evidence,
+                                            cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
+        if let urgency {
+            (classification.urgency, classification.urgencyReasons) = urgency.assess(
+                title: fields[0].1, summary: fields[1].1, content: fields[2].1, evidence: evidence,
+                cves: classification.cves, cvss: cvss, facts: facts)
+        }
+        return classification
     }
 }
 

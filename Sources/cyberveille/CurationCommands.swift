@@ -37,7 +37,7 @@ struct ItemsList: ParsableCommand {
     @Option(help: "Only items listed within this long, e.g. 2d, 12h.") var since: String?
     @Option(help: "Full-text search words.") var search: String?
     @Option(help: "Most items listed.") var limit = 100
-    @Flag(help: "Print {\"items\": [{\"id\", \"title\", \"source\", \"date\", \"score\", \"state\", \"pinned\", \"tags\"}]}.") var json = false
+    @Flag(help: "Print {\"items\": [{\"id\", \"title\", \"source\", \"date\", \"score\", \"state\", \"pinned\", \"tags\", \"urgency\"}]}.") var json = false
 
     func run() throws {
         try reportingFailure {
@@ -56,7 +56,8 @@ struct ItemsList: ParsableCommand {
             if json {
                 let objects: [[String: Any]] = items.map {
                     ["id": $0.id, "title": $0.title, "source": $0.sourceTitle, "date": ISO8601UTC.string(from: $0.listedAt),
-                     "score": ($0.healthScore * 1000).rounded() / 1000, "state": $0.status.rawValue, "pinned": $0.pinned, "tags": $0.tags]
+                     "score": ($0.healthScore * 1000).rounded() / 1000, "state": $0.status.rawValue, "pinned": $0.pinned, "tags": $0.tags,
+                     "urgency": $0.urgency.name]
                 }
                 let data = try JSONSerialization.data(withJSONObject: ["items": objects], options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
@@ -64,7 +65,8 @@ struct ItemsList: ParsableCommand {
             }
             if items.isEmpty { print("no item") }
             for item in items {
-                print("\(item.id)  \(ISO8601UTC.day(from: item.listedAt))  \(item.status.rawValue)\(item.pinned ? " (pinned)" : "")  "
+                print("\(item.id)  \(ISO8601UTC.day(from: item.listedAt))  \(item.status.rawValue)\(item.pinned ? " (pinned)" : "")"
+                      + "\(item.urgency == .normal ? "" : " [\(item.urgency.name)]")  "
                       + "\(String(format: "%.2f", item.healthScore))  \(item.sourceTitle)  \(item.title)")
             }
         }

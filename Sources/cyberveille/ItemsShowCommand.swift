@@ -28,6 +28,10 @@ struct ItemsShow: ParsableCommand {
                     "cves": shown.cves,
                     "known_exploited": shown.cveDetails.filter(\.knownExploited).map(\.cve),
                     "cvss": shown.cvss ?? NSNull(), "language": shown.language ?? NSNull(),
+                    "urgency": shown.urgency.name,
+                    "urgency_reasons": shown.urgencyReasons.map {
+                        ["kind": $0.kind.rawValue, "rule": $0.ruleID, "text": $0.matchedText, "field": $0.field]
+                    },
                     "story": story.map { ["id": $0.itemID, "source": $0.sourceID, "title": $0.title, "link": $0.link ?? NSNull()] as [String: Any] },
                     "revisions": revisions.map { ["replaced_at": ISO8601UTC.string(from: $0.replacedAt), "title": $0.title ?? NSNull(),
                                                   "changed": $0.changedFields] as [String: Any] },
@@ -44,6 +48,8 @@ struct ItemsShow: ParsableCommand {
             print("source: \(shown.sourceTitle)  \(ISO8601UTC.day(from: shown.listedAt))  \(shown.link ?? "")")
             print("health: \(shown.health ? "yes" : "no") (score \(String(format: "%.3f", shown.healthScore)))"
                   + (shown.tags.isEmpty ? "" : "  tags: " + Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted().joined(separator: ", ")))
+            print("urgency: \(shown.urgency.name)" + (shown.urgencyReasons.isEmpty ? "" : " — "
+                  + shown.urgencyReasons.map(\.explanationFR).joined(separator: "; ")))
             if !shown.cves.isEmpty { print("CVE: \(shown.cveDetails.map(\.summary).joined(separator: ", "))") }
             if let cvss = shown.cvss { print("CVSS (highest given): \(cvss)") }
             print("state: \(curation.status.rawValue)\(curation.pinned ? ", pinned" : "") (version \(curation.version))"

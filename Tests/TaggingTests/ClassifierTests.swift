@@ -104,7 +104,7 @@ private let taxonomy = Taxonomy(
         let bundled = try Taxonomy.load(path: root.appendingPathComponent("Feeds/tagging.toml").path)
         let classifier = Classifier(taxonomy: bundled)
         #expect(classifier.classify(title: "Un centre hospitalier de Normandie frappé par un rançongiciel", summary: "", content: "").health)
-        #expect(classifier.classify(title: "Cardiolink Patient Monitors", summary: "medical device", content: "").health)
+        #expect(classifier.classify(title: "Cardiolink Patient Monitors", summary: "A vulnerability in this medical device", content: "").health)
         #expect(!classifier.classify(title: "La santé financière de l'éditeur de cybersécurité inquiète", summary: "", content: "").health)
         #expect(!classifier.classify(title: "Attackers abuse exposed health check endpoints", summary: "", content: "").health)
         #expect(!classifier.classify(title: "Multiples vulnérabilités dans Mozilla Firefox", summary: "", content: "").health)

@@ -82,6 +82,9 @@ public enum TemplateKey: String, Sendable {
     case pinned, previousEditions, previousPath, products, remediations, requiredAction, risks, rootPath, score, sectors
     case selfURL, since, site, sourceID, sourcePath, sourceTitle, summary, summaryHTML, summaryText, t, tags, themes
     case title, trackingID, updated, updatedISO, url, verificationDetail, verificationState, version
+    // Urgency (docs/urgency.md).
+    case exploitedWhat, fixText, hasPriority, hasUrgencyReasons, isUrgent, priority, priorityFeedURL, urgency, urgencyLabel
+    case urgencyReasons
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
