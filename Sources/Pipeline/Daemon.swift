@@ -78,7 +78,9 @@ public final class Daemon: Sendable {
                 // Editors' decisions (desk, commands) are in the audit log: any since the last
                 // publication also changes the site.
                 let auditMark = try environment.store.latestAuditID()
-                let siteMayChange = summary.itemsTaggedHealth > 0 || summary.enrichmentLoaded || summary.alertsChanged > 0
+                // An urgent item reaches the home page and urgent/atom.xml in the round that brought it.
+                let siteMayChange = summary.itemsTaggedHealth > 0 || summary.itemsTaggedUrgent > 0 || summary.enrichmentLoaded
+                    || summary.alertsChanged > 0
                     || auditMark > auditPublished.load(ordering: .relaxed)
                 if environment.settings.site.publishFromDaemon, siteMayChange, !stopRequested.load(ordering: .relaxed) {
                     let published = try PublicationRun(environment: environment).execute(.publishOnly)

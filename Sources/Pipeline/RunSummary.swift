@@ -24,6 +24,8 @@ public struct RunSummary: Sendable, Equatable {
     public var itemsTagged = 0
     /// Of the items tagged, those about health: what may change the site.
     public var itemsTaggedHealth = 0
+    /// Of the items tagged, those judged urgent (docs/urgency.md): the daemon publishes at once.
+    public var itemsTaggedUrgent = 0
     /// Items that joined a story already told by another item.
     public var itemsGrouped = 0
     public var itemsPurged = 0

@@ -30,6 +30,7 @@ struct TagStep {
             try environment.store.saveClassifications(zip(batch, results).map { (item: $0, classification: $1) })
             summary.itemsTagged += batch.count
             summary.itemsTaggedHealth += results.filter(\.health).count
+            summary.itemsTaggedUrgent += results.filter { $0.urgency == .urgent }.count
         })
         try environment.store.finishTagging(rulesFingerprint: classifier.fingerprint)
     }

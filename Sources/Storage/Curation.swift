@@ -193,6 +193,7 @@ extension Store {
             let unchanged = try String.fetchOne(db, sql: "SELECT fingerprint FROM curation_policy_state") == fingerprint
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.id, item.health, coalesce(item.health_score, 0) AS score, item.urgency,
+                    (SELECT version FROM item_curation WHERE item_curation.item_id = item.id) AS previous_version,
                     EXISTS (SELECT 1 FROM item_cve JOIN cve_info USING (cve) WHERE item_cve.item_id = item.id AND cve_info.kev_added IS NOT NULL) AS kev
                 FROM \(unchanged ? "curation_pending CROSS JOIN item ON item.id = curation_pending.item_id" : "item")
                 WHERE item.tagged_hash IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM item_curation WHERE item_curation.item_id = item.id)
@@ -232,9 +233,8 @@ extension Store {
                     let after = CurationState(status: status, version: 1, updatedAt: now, updatedBy: "policy")
                     afterByStatus[status] = String(decoding: try encoder.encode(after), as: UTF8.self)
                 }
-                if let previous = try Row.fetchOne(db, sql: "SELECT state, version FROM item_curation WHERE item_id = ?", arguments: [id]) {
+                if let version = row["previous_version"] as Int? {
                     // Rejected by policy before it became urgent (a CVE newly known exploited, new rules).
-                    let version: Int = previous["version"]
                     let earlier = CurationState(status: .rejected, version: version, updatedBy: "policy")
                     let later = CurationState(status: status, version: version + 1, updatedAt: now, updatedBy: "policy")
                     try db.execute(sql: """
