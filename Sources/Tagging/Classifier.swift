@@ -38,8 +38,9 @@ public struct Classifier: Sendable {
             let scanned = matcher.scan(text)
             for match in scanned.matches where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
-                // A mask only hides its words; one subject's words are enough to explain the flag.
-                if rule.subject == .notSecurity || (rule.subject == .security && securitySubject) { continue }
+                // A mask only hides its words; one subject's words are enough to explain the flag (a
+                // tagged rule that is also a subject keeps its evidence: it sets a tag).
+                if rule.tagID == nil && (rule.subject == .notSecurity || (rule.subject == .security && securitySubject)) { continue }
                 if rule.subject == .security { securitySubject = true }
                 // Negative rules set no tag (empty tag id) but their evidence still explains the score.
                 evidence.append(TagEvidence(tagID: rule.tagID ?? "", ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))

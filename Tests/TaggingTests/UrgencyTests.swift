@@ -148,6 +148,11 @@ private let cases: [UrgencyCase] = {
         }
     }
 
+    @Test func aTaggedRuleThatIsAlsoASubjectKeepsItsTag() {
+        let result = bundled.classify(title: "Cyberattaque : fuite de données de santé chez un laboratoire", summary: "", content: "")
+        #expect(result.tagIDs.contains("donnees-sante"))
+    }
+
     @Test func aMaskedLookAlikeIsNoSubject() {
         let result = bundled.classify(title: "Hospital study: heart attack patients recover faster with new protocol", summary: "", content: "")
         #expect(!result.health)
