@@ -70,14 +70,14 @@ let package = Package(
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing", "Model", "TestSupport"]),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "Model", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Config", "Model", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PublishingTests", dependencies: [
             "Publishing", "FeedParsing", "Config", "Model"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "Storage", "Model", "TestSupport"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model"]),
-        .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model"], exclude: ["Fixtures"]),
+        .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: [
             "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport", "Incidents"]),
     ],

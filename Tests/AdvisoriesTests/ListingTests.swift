@@ -1,12 +1,12 @@
 import Advisories
 import Foundation
 import Testing
+import TestSupport
 
-private let sharedCSAF = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld/csaf")
+private let sharedCSAF = SharedCorpus.url("realworld/csaf")
 
 @Suite struct ListingTests {
-    @Test func changesCSVListsDocumentsWithTheirChangeTimes() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func changesCSVListsDocumentsWithTheirChangeTimes() throws {
         let url = sharedCSAF.appendingPathComponent("stackable/csaf/v2/advisories/changes.csv")
         let documents = try DocumentListing.changesCSV(try Data(contentsOf: url), url: url.absoluteString)
         #expect(documents.count >= 10)
@@ -15,7 +15,7 @@ private let sharedCSAF = URL(fileURLWithPath: #filePath).deletingLastPathCompone
         #expect(first.changed == "2026-07-13T16:44:34Z")
     }
 
-    @Test func indexTXTListsRelativePaths() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func indexTXTListsRelativePaths() throws {
         let url = sharedCSAF.appendingPathComponent("cisa/csaf_files/OT/white/index.txt")
         let documents = try DocumentListing.indexTXT(try Data(contentsOf: url), url: url.absoluteString)
         #expect(documents.count == 2379)
@@ -71,7 +71,7 @@ private let sharedCSAF = URL(fileURLWithPath: #filePath).deletingLastPathCompone
             signatureURL: "https://example.org/csaf/white/2026/example-2026-0001.json.asc")])
     }
 
-    @Test func aLocalDirectoryIsWalkedForItsDocuments() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func aLocalDirectoryIsWalkedForItsDocuments() throws {
         let documents = try DocumentListing.walk(directory: sharedCSAF)
         #expect(documents.count >= 300)
         #expect(documents.allSatisfy { $0.url.hasSuffix(".json") && $0.changed != nil })

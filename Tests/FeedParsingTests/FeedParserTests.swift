@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Testing
+import TestSupport
 
 @testable import FeedParsing
 
@@ -200,9 +201,8 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
 
 /// Every real feed of the shared corpus parses with its items; the counts are printed so that a
 /// regression shows which feed lost what.
-@Suite struct RealWorldFeedTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld/feeds")
+@Suite(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) struct RealWorldFeedTests {
+    static let directory = SharedCorpus.url("realworld/feeds")
 
     static var files: [URL] {
         ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [])

@@ -1,18 +1,19 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import FeedParsing
 
 /// The SAX2 pass and the text reader must read every document alike: same feed, same items, same
 /// error. Checked on every conformance case, real-world feed and demo feed.
 @Suite struct XMLEngineTests {
-    /// Every feed document of the shared conformance cases, the real-world feeds and the demo feeds.
-    static func corpusFiles() -> [URL] {
+    /// Every feed document of the demo feeds and, when `shared`, of the shared conformance cases
+    /// and real-world feeds.
+    static func corpusFiles(shared: Bool = SharedCorpus.isAvailable) -> [URL] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         var files: [URL] = []
-        for directory in [shared.appendingPathComponent("feedparser"), shared.appendingPathComponent("realworld/feeds"),
-                          root.appendingPathComponent("Feeds/demo")] {
+        let sharedDirectories = shared ? [SharedCorpus.url("feedparser"), SharedCorpus.url("realworld/feeds")] : []
+        for directory in sharedDirectories + [root.appendingPathComponent("Feeds/demo")] {
             let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
             while let url = walker?.nextObject() as? URL {
                 if url.pathExtension == "xml" || url.pathExtension == "rss" || url.pathExtension == "atom" { files.append(url) }
@@ -31,15 +32,25 @@ import Testing
         }
     }
 
-    @Test func bothEnginesReadTheCorporaAlike() throws {
-        let files = Self.corpusFiles()
+    @Test func bothEnginesReadTheDemoFeedsAlike() throws {
+        let files = Self.corpusFiles(shared: false)
+        #expect(files.count >= 5)
+        try Self.checkEnginesAgree(on: files)
+    }
+
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func bothEnginesReadTheSharedCorporaAlike() throws {
+        let files = Self.corpusFiles(shared: true)
         #expect(files.count > 600)
+        try Self.checkEnginesAgree(on: files)
+    }
+
+    static func checkEnginesAgree(on files: [URL]) throws {
         var withDoctype = 0
         for file in files {
             let data = try Data(contentsOf: file)
             if data.withUnsafeBytes({ XMLStreamReader.declaresDocumentType($0) }) { withDoctype += 1 }
-            let sax = Self.outcome(data, engine: .automatic, url: file.absoluteString)
-            let reader = Self.outcome(data, engine: .textReader, url: file.absoluteString)
+            let sax = outcome(data, engine: .automatic, url: file.absoluteString)
+            let reader = outcome(data, engine: .textReader, url: file.absoluteString)
             #expect(sax == reader, "\(file.lastPathComponent)")
         }
         print("engines agree on \(files.count) documents (\(withDoctype) with a DOCTYPE, read by the text reader either way)")

@@ -10,7 +10,7 @@ import TestSupport
 @testable import Pipeline
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let realWorld = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld")
+private let realWorld = SharedCorpus.url("realworld")
 
 /// A run environment over a sources file of the given `[[source]]` tables.
 private func environment(sources: String, allowPrivateNetworks: Bool = false) throws -> (RunEnvironment, URL) {
@@ -35,7 +35,7 @@ private func count(_ store: Store, _ sql: String) throws -> Int {
 
 @Suite struct AdvisoryIngestTests {
     /// Every CSAF document of the shared corpus, read from a local directory as a `csaf` source.
-    @Test func everyCSAFDocumentOfTheCorpusIngests() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func everyCSAFDocumentOfTheCorpusIngests() throws {
         let (environment, _) = try environment(sources: """
             [[source]]
             id = "csaf-corpus"
@@ -149,7 +149,7 @@ private func count(_ store: Store, _ sql: String) throws -> Int {
         #expect(item.advisory?.verification?.state == .unverified)
     }
 
-    @Test func everyCERTFRDocumentIngestsWithItsCVEsAndAffectedSystems() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func everyCERTFRDocumentIngestsWithItsCVEsAndAffectedSystems() throws {
         let (environment, _) = try environment(sources: """
             [[source]]
             id = "certfr-avis"
@@ -187,7 +187,7 @@ private func count(_ store: Store, _ sql: String) throws -> Int {
 
     /// The KEV catalog as a source: its entries become items and flag the CVEs of items already
     /// stored; a second run ingests nothing new.
-    @Test func theKEVCatalogIngestsAndFlagsStoredItems() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func theKEVCatalogIngestsAndFlagsStoredItems() throws {
         let catalog = realWorld.appendingPathComponent("kev/known_exploited_vulnerabilities.2025-08-25.dev.json")
         let (environment, _) = try environment(sources: """
             [[source]]

@@ -1,14 +1,14 @@
 import Foundation
 import Model
 import Testing
+import TestSupport
 
 @testable import Tagging
 
-private let kevDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld/kev")
+private let kevDirectory = SharedCorpus.url("realworld/kev")
 
 @Suite struct EnrichmentParsingTests {
-    @Test func readsTheRealKEVCatalog() throws {
+    @Test(.enabled(if: SharedCorpus.isAvailable, Comment(rawValue: SharedCorpus.missing))) func readsTheRealKEVCatalog() throws {
         let path = kevDirectory.appendingPathComponent("known_exploited_vulnerabilities.2025-04-07.dev.json")
         let entries = try KEVCatalog.parse(try Data(contentsOf: path), origin: path.path)
         #expect(entries.count == 664)
