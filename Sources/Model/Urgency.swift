@@ -1,7 +1,7 @@
 /// How soon a health structure's IT team must act on an item: a judgment beside health
 /// relevance, made from the urgency rules (Feeds/urgency.toml) and facts such as the KEV
 /// catalog (docs/urgency.md).
-public enum UrgencyLevel: Int, Sendable, Codable, Comparable, CaseIterable {
+public enum UrgencyLevel: Int, Sendable, Comparable, CaseIterable {
     /// Nothing to act on today.
     case normal = 0
     /// Worth a look soon: exploited outside the commonly run products, or critical in one of them.
@@ -35,8 +35,8 @@ public enum UrgencyLevel: Int, Sendable, Codable, Comparable, CaseIterable {
 }
 
 /// One reason behind an item's urgency: a rule's words found in the text, or a fact.
-public struct UrgencyReason: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+public struct UrgencyReason: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
         /// The text says a vulnerability is exploited now.
         case exploited
         /// A ransomware or extortion campaign.

@@ -67,7 +67,7 @@ extension ItemView: TemplateObject {
         case .urgency?: return .from(urgency)
         case .isUrgent?: return .from(isUrgent)
         case .urgencyLabel?: return .from(urgencyLabel)
-        case .urgencyReasons?: return .from(urgencyReasons)
+        case .urgencyReasons?: return .from(urgencyReasons.map(\.explanationFR))
         case .hasUrgencyReasons?: return .from(!urgencyReasons.isEmpty)
         case .exploitedWhat?: return .from(exploitedWhat)
         case .fixText?: return .from(fixText)

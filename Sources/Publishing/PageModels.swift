@@ -96,13 +96,16 @@ final class ItemView: Sendable {
     let urgency: String
     let isUrgent: Bool
     let urgencyLabel: String?
-    let urgencyReasons: [String]
+    /// The reasons of an urgent or high item (none for a routine one), put in words only when a
+    /// page asks (`{{#urgencyReasons}}`): the daily run makes a view of every item of the archive
+    /// and shows few reasons.
+    let urgencyReasons: [UrgencyReason]
     /// For the priority block: what is exploited (products, CVEs), and the sentence that gives
     /// the fix or workaround, when the text has one.
     let exploitedWhat: String?
     let fixText: String?
 
-    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [String] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [UrgencyReason] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
         self.fingerprint = fingerprint
         self.entryID = entryID
         self.path = path
@@ -136,7 +139,7 @@ final class ItemView: Sendable {
         self.urgency = urgency
         isUrgent = urgency == "urgent"
         self.urgencyLabel = urgencyLabel
-        self.urgencyReasons = urgencyReasons
+        self.urgencyReasons = urgency == "normal" ? [] : urgencyReasons.filter { $0.kind != .flaw }
         self.exploitedWhat = exploitedWhat
         self.fixText = fixText
     }

@@ -212,7 +212,7 @@ public struct SitePublisher: Sendable {
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
             advisory: item.advisory.map { advisoryView($0) }, pinned: item.pinned, editorNoteHTML: item.editorNoteHTML,
             urgency: item.urgency.name, urgencyLabel: item.urgency == .normal ? nil : strings["urgency_\(item.urgency.name)"],
-            urgencyReasons: item.urgencyReasons.filter { $0.kind != .flaw }.map(\.explanationFR),
+            urgencyReasons: item.urgencyReasons,
             exploitedWhat: item.urgency == .urgent ? Self.exploitedWhat(item) : nil,
             fixText: item.urgency == .urgent ? Self.fixSentence(item) : nil)
     }

@@ -426,13 +426,13 @@ enum Migrations {
         }
         migrator.registerMigration("v13-urgency") { db in
             // Urgency beside health relevance (docs/urgency.md): the level (0 normal, 1 high,
-            // 2 urgent), its reasons as JSON, and whether the judgment saw a CVE of the KEV
-            // catalog, so that an item whose CVE joins the catalog later is judged again.
+            // 2 urgent), its reasons (a line each, `Store.encodeReasons`), and whether the
+            // judgment saw a CVE of the KEV catalog, so that an item whose CVE joins the catalog
+            // later is judged again.
             try db.execute(sql: """
                 ALTER TABLE item ADD COLUMN urgency INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE item ADD COLUMN urgency_reasons TEXT;
                 ALTER TABLE item ADD COLUMN urgency_kev INTEGER NOT NULL DEFAULT 0;
-                CREATE INDEX item_urgent ON item(sort_at) WHERE urgency = 2;
                 """)
         }
         return migrator

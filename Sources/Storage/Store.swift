@@ -333,14 +333,25 @@ public final class Store: Sendable {
         }
     }
 
+    /// Urgency reasons as stored: one line each, "kind<TAB>rule<TAB>field<TAB>text". Every item of
+    /// a round is written and every published item read this way, so no JSON coder per item; the
+    /// matched text's own tabs and line breaks become spaces.
     static func encodeReasons(_ reasons: [UrgencyReason]) -> String? {
-        guard !reasons.isEmpty, let data = try? JSONEncoder().encode(reasons) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard !reasons.isEmpty else { return nil }
+        return reasons.map { reason in
+            let text = String(reason.matchedText.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+            return "\(reason.kind.rawValue)\t\(reason.ruleID)\t\(reason.field)\t\(text)"
+        }.joined(separator: "\n")
     }
 
+    /// Lines of an unknown kind (written by a later version) are left out.
     static func decodeReasons(_ text: String?) -> [UrgencyReason] {
-        guard let text, let reasons = try? JSONDecoder().decode([UrgencyReason].self, from: Data(text.utf8)) else { return [] }
-        return reasons
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, let kind = UrgencyReason.Kind(rawValue: String(parts[0])) else { return nil }
+            return UrgencyReason(kind: kind, ruleID: String(parts[1]), matchedText: String(parts[3]), field: String(parts[2]))
+        }
     }
 
     /// The CVEs of CISA's KEV catalog, as the urgency judgment looks them up.

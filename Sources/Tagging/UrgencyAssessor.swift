@@ -49,7 +49,7 @@ public struct UrgencyAssessor: Sendable {
                     }
                 }
                 found[kind, default: []].append(UrgencyReason(
-                    kind: kind, ruleID: rule.id, matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
+                    kind: kind, ruleID: rule.id, matchedText: Self.bounded(String(decoding: utf8[match.range], as: UTF8.self)), field: field))
             }
         }
         var seenTags = Set<String>()
@@ -88,22 +88,37 @@ public struct UrgencyAssessor: Sendable {
         return (level, order.flatMap { found[$0] ?? [] })
     }
 
-    /// "CERTFR-2026-ALE-012" when the text holds a CERT-FR alert reference.
+    /// "CERTFR-2026-ALE-012" when the text holds a CERT-FR alert reference (any case). Read as
+    /// bytes: every item's title, address and identity pass here in each tagging round.
     static func certFRAlertReference(in text: String) -> String? {
-        let upper = text.uppercased()
-        var search = upper.startIndex..<upper.endIndex
-        while let found = upper.range(of: "CERTFR-", range: search) {
-            let rest = upper[found.upperBound...]
-            let year = rest.prefix(4)
-            if year.count == 4, year.allSatisfy(\.isASCII), year.allSatisfy(\.isNumber),
-               rest.dropFirst(4).hasPrefix("-ALE-") {
-                let number = rest.dropFirst(9).prefix { $0.isASCII && $0.isNumber }
-                if !number.isEmpty { return "CERTFR-\(year)-ALE-\(number)" }
-            }
-            search = found.upperBound..<upper.endIndex
+        let bytes = Array(text.utf8)
+        let prefix = Array("certfr-".utf8), alert = Array("-ale-".utf8)
+        func matches(_ word: [UInt8], at index: Int) -> Bool {
+            index + word.count <= bytes.count && word.indices.allSatisfy { bytes[index + $0] | 0x20 == word[$0] }
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        var index = 0
+        while index + 15 <= bytes.count {
+            defer { index += 1 }
+            guard bytes[index] | 0x20 == 0x63, matches(prefix, at: index) else { continue }
+            let year = index + 7
+            guard (year..<year + 4).allSatisfy({ isDigit(bytes[$0]) }), matches(alert, at: year + 4) else { continue }
+            let numberStart = year + 9
+            var numberEnd = numberStart
+            while numberEnd < bytes.count, isDigit(bytes[numberEnd]) { numberEnd += 1 }
+            guard numberEnd > numberStart else { continue }
+            return "CERTFR-\(String(decoding: bytes[year..<year + 4], as: UTF8.self))-ALE-\(String(decoding: bytes[numberStart..<numberEnd], as: UTF8.self))"
         }
         return nil
     }
+
+    /// A matched span is a term's words, but the text between them (punctuation, spaces) is the
+    /// feed's: it is stored and shown, so it is bounded.
+    static func bounded(_ text: String) -> String {
+        text.count > maxMatchedText ? String(text.prefix(maxMatchedText - 1)) + "…" : text
+    }
+
+    static let maxMatchedText = 160
 
     static func scoreText(_ score: Double) -> String {
         String(format: "%.1f", score)

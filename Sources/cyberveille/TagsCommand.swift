@@ -40,9 +40,9 @@ struct TagsExplain: ParsableCommand {
             if !stored.cves.isEmpty { print("CVE: \(stored.cveDetails.map(\.summary).joined(separator: ", "))") }
             if let cvss = stored.cvss { print("CVSS (highest given): \(cvss)") }
             print("urgency: \(stored.urgency.name) (\(stored.urgency.labelFR))")
-            let urgencyRules = try? UrgencyRules.load(path: environment.settings.urgencyRulesPath)
+            let urgencyRules = try UrgencyRules.load(path: environment.settings.urgencyRulesPath)
             for reason in stored.urgencyReasons {
-                let category = urgencyRules?.rule(id: reason.ruleID).map { " [\($0.labelFR)]" } ?? ""
+                let category = urgencyRules.rule(id: reason.ruleID).map { " [\($0.labelFR)]" } ?? ""
                 print("  \(reason.explanationFR)\(category)")
             }
             if stored.urgencyReasons.contains(where: { $0.kind == .negation }) {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 
 @testable import Publishing
@@ -23,7 +24,10 @@ import Testing
         let item = ItemView(fingerprint: "f", entryID: "e", path: "p", url: "u", title: "t", link: "l", sourceID: "s", sourcePath: "sp",
                             sourceTitle: "st", dateISO: "d", dateHuman: "dh", dayKey: "k", dayHuman: "kh", updatedISO: "u", authors: "a",
                             summaryHTML: "s", health: true, score: "1", tags: [tag], hasTags: true, cves: [cve],
-                            hasCVEs: true, knownExploited: true, cvss: "9.8", language: "fr", alsoReportedBy: [mention], hasMentions: true)
+                            hasCVEs: true, knownExploited: true, cvss: "9.8", language: "fr", alsoReportedBy: [mention], hasMentions: true,
+                            urgency: "urgent", urgencyLabel: "u",
+                            urgencyReasons: [UrgencyReason(kind: .exploited, ruleID: "r", matchedText: "m", field: "title")],
+                            exploitedWhat: "w", fixText: "f")
         let link = EditionLink(dateISO: "d", dateHuman: "h", path: "p", count: 1)
         let entry = IndexEntry(title: "t", path: "p", count: 1, detail: "d")
         check(site); check(frame); check(tag); check(cve); check(mention); check(item); check(link); check(entry)

@@ -86,6 +86,13 @@ private let cases: [UrgencyCase] = {
         #expect(with.urgencyReasons.first == UrgencyReason(kind: .knownExploited, ruleID: "kev", matchedText: "CVE-2026-20001", field: "facts"))
     }
 
+    @Test func aMatchedSpanIsBounded() {
+        let title = "VPN" + String(repeating: " -", count: 5000) + " exploited"
+        let result = bundled.classify(title: "SSL" + String(repeating: "!", count: 10_000) + "VPN zero-day exploited in the wild", summary: "", content: "")
+        #expect(result.urgencyReasons.allSatisfy { $0.matchedText.count <= UrgencyAssessor.maxMatchedText })
+        #expect(bundled.classify(title: title, summary: "", content: "").urgency == .urgent)
+    }
+
     @Test func exploitationOutsideCommonProductsIsOnlyHigh() {
         let result = bundled.classify(title: "Critical flaw in a WordPress form plugin exploited in attacks", summary: "", content: "")
         #expect(result.urgency == .high)
@@ -94,6 +101,9 @@ private let cases: [UrgencyCase] = {
     @Test func aCERTFRAlertReferenceCounts() {
         #expect(UrgencyAssessor.certFRAlertReference(in: "https://www.cert.ssi.gouv.fr/alerte/CERTFR-2026-ALE-007/") == "CERTFR-2026-ALE-007")
         #expect(UrgencyAssessor.certFRAlertReference(in: "CERTFR-2026-AVI-0007") == nil)
+        #expect(UrgencyAssessor.certFRAlertReference(in: "alerte certfr-2026-ale-12 : Ivanti") == "CERTFR-2026-ALE-12")
+        #expect(UrgencyAssessor.certFRAlertReference(in: "CERTFR-26-ALE-1, CERTFR-2026-ALE-") == nil)
+        #expect(UrgencyAssessor.certFRAlertReference(in: "é CERTFR-2025-ALE-003") == "CERTFR-2025-ALE-003")
         let result = bundled.classify(title: "Vulnérabilité dans Ivanti Connect Secure", summary: "", content: "",
                                       facts: UrgencyFacts(references: ["https://www.cert.ssi.gouv.fr/alerte/CERTFR-2026-ALE-007/"]))
         #expect(result.urgency == .urgent)
