@@ -25,8 +25,11 @@ let package = Package(
         // C interop: system libraries with small typed inline wrappers (see shim.h).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
 
         .target(name: "Model"),
+        // Snowball stems shared by the database's and the site's search indexes.
+        .target(name: "Stemming", dependencies: ["CStemmer"]),
         .target(name: "Config", dependencies: [
             "Model", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -38,12 +41,12 @@ let package = Package(
         .target(name: "FeedParsing", dependencies: ["Model", "CLibXML2"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "Storage", dependencies: [
-            "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            "Model", "Stemming", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Tagging", dependencies: ["Model", "Config"]),
         .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Publishing", dependencies: [
-            "Model", "Config",
+            "Model", "Config", "Stemming",
         ]),
         .target(name: "Incidents", dependencies: ["Model"]),
         .target(name: "Curation", dependencies: [

@@ -44,6 +44,8 @@ public struct DeskServer: Sendable {
     let templates: TemplateSet
     let configuration: DeskConfiguration
     let publishUnreviewed: Bool
+    /// Search words the rules treat as one (« ransomware », « rançongiciel »).
+    let synonyms: SearchSynonyms
     let perUser: LoginRateLimiter
     let inAll: LoginRateLimiter
     let logger: Logger
@@ -51,9 +53,10 @@ public struct DeskServer: Sendable {
     static let sessionCookie = "cv_session"
     static let loginCookie = "cv_login_csrf"
 
-    public init(store: Store, knownTags: Set<String>, passwordCost: Int, publishUnreviewed: Bool,
+    public init(store: Store, knownTags: Set<String>, synonyms: SearchSynonyms = .none, passwordCost: Int, publishUnreviewed: Bool,
                 configuration: DeskConfiguration, logger: Logger) throws {
         self.store = store
+        self.synonyms = synonyms
         self.curator = Curator(store: store, knownTags: knownTags)
         self.editors = Editors(store: store, cost: passwordCost)
         self.templates = try TemplateSet(directory: configuration.templatesDirectory,
@@ -214,7 +217,7 @@ public struct DeskServer: Sendable {
         let status = CurationStatus(rawValue: stateName)
         let tag = query["tag"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let search = query["q"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, limit: 200)
+        let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, synonyms: synonyms, limit: 200)
         let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? "")]
             .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let rows: [[String: Any]] = items.map { item in

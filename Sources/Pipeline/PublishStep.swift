@@ -13,7 +13,8 @@ struct PublishStep {
 
     func run(into summary: inout RunSummary, now: Date) throws {
         let settings = environment.settings
-        let publisher = try SitePublisher(templatesDirectory: settings.templatesDirectory, site: settings.site, tags: taxonomy.tags)
+        let publisher = try SitePublisher(templatesDirectory: settings.templatesDirectory, site: settings.site, tags: taxonomy.tags,
+                                          synonyms: taxonomy.synonyms)
         // The sources file says which sources are TLP-marked: read it now, so that marking a
         // source takes effect at this publication, not only after the next fetch.
         try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))

@@ -3,6 +3,9 @@ import Foundation
 /// The site's feeds and indexes: Atom (latest items), JSON Feed 1.1, the search index read by
 /// the browser, the sitemap and robots.txt.
 extension SitePublisher {
+    /// The summary text each item gives the browser's search.
+    static let searchTextScalars = 400
+
     func writeFeeds(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         let latest = Array(items.prefix(self.site.itemsOnHome))
         let updated = Self.latestUpdate(of: latest) ?? site.generatedAt
@@ -35,6 +38,9 @@ extension SitePublisher {
             try writer.write(at: "search/\(month).json", fingerprint: fingerprint(["search", month], monthItems.lazy.map(\.fingerprint))) {
                 searchIndex(monthItems)
             }
+        }
+        try writer.write(at: "search/synonyms.json", fingerprint: fingerprint(["synonyms"] + synonyms.groups.map { $0.joined(separator: "|") })) {
+            SearchStems.synonymsJSON(synonyms)
         }
         var list = JSONText(capacity: months.count * 24)
         list.raw("[")
@@ -69,18 +75,23 @@ extension SitePublisher {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// What the browser's search reads of a month: per item its page, title, source, day, tags and text.
+    /// What the browser's search reads of a month: per item its page, title, source, day, tags and
+    /// text, and the stems of the words it shows (`SearchStems`).
     private func searchIndex(_ items: [ItemView]) -> String {
-        var json = JSONText(capacity: items.count * 600)
+        var json = JSONText(capacity: items.count * 900)
+        var stems = SearchStems()
         json.raw("[")
         for (index, item) in items.enumerated() {
             json.raw(index == 0 ? "{" : ",{")
+            let tags = item.tags.map(\.label).joined(separator: " ")
+            let text = String(item.summaryText.unicodeScalars.prefix(Self.searchTextScalars))
             json.member("d", item.dayKey, first: true)
-            json.member("g", item.tags.map(\.label).joined(separator: " "))
+            json.member("g", tags)
+            json.member("k", stems.pairs(of: [item.title, item.sourceTitle, tags, text].joined(separator: " ")))
             json.member("p", item.path)
             json.member("s", item.sourceTitle)
             json.member("t", item.title)
-            json.member("x", item.summaryText, maxScalars: 400)
+            json.member("x", text)
             json.raw("}")
         }
         json.raw("]")

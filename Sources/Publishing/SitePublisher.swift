@@ -20,6 +20,8 @@ public struct SitePublisher: Sendable {
     let site: SiteSettings
     let tagsByID: [String: TagDefinition]
     let tagOrder: [String]
+    /// Search words the rules treat as one, for `search/synonyms.json`.
+    let synonyms: SearchSynonyms
     let dates: HumanDates
     let strings: SiteStrings
     /// Everything besides its own data that a page depends on: the templates, interface strings
@@ -46,7 +48,8 @@ public struct SitePublisher: Sendable {
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
 
-    public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition]) throws {
+    public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition], synonyms: SearchSynonyms = .none) throws {
+        self.synonyms = synonyms
         self.templates = try TemplateSet(directory: templatesDirectory,
                                          required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom"])
         self.templatesDirectory = templatesDirectory

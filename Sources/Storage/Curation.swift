@@ -69,7 +69,7 @@ extension Store {
 
     /// Items for the queue and `items list`, newest first.
     public func curatedItems(status: CurationStatus? = nil, tag: String? = nil, since: Date? = nil, query: String? = nil,
-                             limit: Int = 200) throws -> [CuratedItemSummary] {
+                             synonyms: SearchSynonyms = .none, limit: Int = 200) throws -> [CuratedItemSummary] {
         if query != nil { try indexForSearch() }
         return try pool.read { db in
             var conditions = ["1"]
@@ -91,7 +91,7 @@ extension Store {
                 conditions.append("item.sort_at >= ?")
                 _ = arguments.append(contentsOf: [since.timeIntervalSince1970])
             }
-            if let query, let expression = SearchText.matchExpression(query) {
+            if let query, let expression = SearchText.matchExpression(query, synonyms: synonyms) {
                 conditions.append("item.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?)")
                 _ = arguments.append(contentsOf: [expression])
             }

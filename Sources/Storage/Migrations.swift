@@ -435,6 +435,16 @@ enum Migrations {
                 ALTER TABLE item ADD COLUMN urgency_kev INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v14-stemmed-search") { db in
+            // Words indexed by their Snowball stems (`SearchTokenizer`): the index is made again,
+            // by the next `indexForSearch`, from every item.
+            try db.execute(sql: """
+                DROP TABLE item_search;
+                CREATE VIRTUAL TABLE item_search USING fts5(title, body, tokenize = '\(SearchTokenizer.name)');
+                DELETE FROM item_search_pending;
+                UPDATE search_index_state SET indexed_through = 0;
+                """)
+        }
         return migrator
     }
 }

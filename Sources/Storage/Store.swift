@@ -31,6 +31,7 @@ public final class Store: Sendable {
             // transactions of a round is copied back to the database once.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             db.add(function: SearchText.bodyFunction)
+            db.add(tokenizer: SearchTokenizer.self)
             try SearchRank.register(db)
         }
         do {
@@ -546,12 +547,13 @@ public final class Store: Sendable {
 
     /// Items matching every word of `query` (case and accents ignored), best first. Items
     /// stored since the last round are indexed first, so that nothing stored is missed.
-    public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
-        guard let words = SearchText.matchWords(query) else { return [] }
-        let match = words.joined(separator: " ")
+    public func search(_ query: String, synonyms: SearchSynonyms = .none, limit: Int = 20) throws -> [SearchHit] {
+        guard let words = SearchText.matchWords(query, synonyms: synonyms) else { return [] }
+        let match = SearchText.expression(words)
         try indexForSearch()
         return try pool.read { db in
-            let documents = try Self.documentFrequencies(db, phrases: words)
+            // One count per FTS5 phrase, in the query's order: a synonym is a phrase of its own.
+            let documents = try Self.documentFrequencies(db, phrases: words.flatMap { $0 })
             // Ranked on rowids alone first; snippets (which re-read and re-tokenize the text) only
             // for the rows returned. The LIMIT keeps `best` a subquery of its own, and CROSS JOIN
             // keeps it the outer loop (no MATERIALIZED hint: SQLite before 3.35 lacks it).

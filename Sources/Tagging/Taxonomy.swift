@@ -31,6 +31,8 @@ public struct Taxonomy: Sendable {
     /// a `[[subject]]` term, or a tag of one of `subjectTagGroups` (the threat types).
     public var subjectRequired = false
     public var subjectTags: Set<String> = []
+    /// Terms a search treats as one (`[[synonyms]]`); they do not take part in tagging.
+    public var synonyms = SearchSynonyms.none
     public var tags: [TagDefinition]
     public var rules: [Rule]
     /// Changes whenever the rules do, so that stored items are tagged again.
@@ -46,7 +48,7 @@ public struct Taxonomy: Sendable {
     public static func load(path: String) throws -> Taxonomy {
         let file = try TOMLFile(path: path)
         try file.rootEntry.checkKeys(["threshold", "incident_bonus", "incident_tags", "subject_required", "subject_tag_groups",
-                                      "tag", "rule", "subject"])
+                                      "tag", "rule", "subject", "synonyms"])
         let threshold = try file.rootEntry.double("threshold") ?? 0.5
         guard (0...1).contains(threshold) else {
             throw ConfigurationError(file: path, "threshold \(threshold) must be between 0 and 1")
@@ -90,6 +92,12 @@ public struct Taxonomy: Sendable {
                               subject: try entry.bool("mask") == true ? .notSecurity : .security))
         }
         var taxonomy = Taxonomy(threshold: threshold, tags: tags, rules: rules)
+        taxonomy.synonyms = SearchSynonyms(groups: try file.entries("synonyms").map { entry in
+            try entry.checkKeys(["terms"])
+            let terms = try entry.strings("terms") ?? []
+            guard terms.count >= 2 else { throw entry.error("a [[synonyms]] group needs at least two terms") }
+            return terms
+        })
         taxonomy.subjectRequired = try file.rootEntry.bool("subject_required") ?? false
         let subjectGroups = Set(try file.rootEntry.strings("subject_tag_groups") ?? [])
         taxonomy.subjectTags = Set(tags.filter { subjectGroups.contains($0.group) }.map(\.id))

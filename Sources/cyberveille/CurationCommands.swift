@@ -52,7 +52,10 @@ struct ItemsList: ParsableCommand {
                 guard let seconds = ConfigDuration.seconds(text) else { throw CurationError("--since \"\(text)\" is not a duration such as 2d or 12h") }
                 return Date().addingTimeInterval(-TimeInterval(seconds))
             }
-            let items = try options.environment().store.curatedItems(status: status, tag: tag, since: sinceDate, query: search, limit: max(1, limit))
+            let environment = try options.environment()
+            let synonyms = search == nil ? .none : try Taxonomy.load(path: environment.settings.rulesPath).synonyms
+            let items = try environment.store.curatedItems(status: status, tag: tag, since: sinceDate, query: search, synonyms: synonyms,
+                                                           limit: max(1, limit))
             if json {
                 let objects: [[String: Any]] = items.map {
                     ["id": $0.id, "title": $0.title, "source": $0.sourceTitle, "date": ISO8601UTC.string(from: $0.listedAt),

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Pipeline
 import Storage
+import Tagging
 
 /// `cyberveille items …`: the stored items.
 struct ItemsCommand: ParsableCommand {
@@ -14,7 +15,8 @@ struct ItemsCommand: ParsableCommand {
 
 struct ItemsSearch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search", abstract: "Full-text search of titles and texts (case and accents ignored), best first.")
+        commandName: "search",
+        abstract: "Full-text search of titles and texts (case and accents ignored, words by their stems, synonyms of the rules), best first.")
     @OptionGroup var options: CommonOptions
     @Argument(help: "Words that must all appear, e.g. \"rançongiciel hôpital\".") var query: String
     @Option(help: "Most results shown.") var limit = 20
@@ -24,7 +26,9 @@ struct ItemsSearch: ParsableCommand {
     func run() throws {
         let hits: [SearchHit]
         do {
-            hits = try options.environment().store.search(query, limit: max(1, limit))
+            let environment = try options.environment()
+            let synonyms = try Taxonomy.load(path: environment.settings.rulesPath).synonyms
+            hits = try environment.store.search(query, synonyms: synonyms, limit: max(1, limit))
         } catch {
             throw fail(error)
         }

@@ -22,7 +22,8 @@ struct ServeCommand: ParsableCommand {
         let server = try reportingFailure {
             let taxonomy = try Taxonomy.load(path: environment.settings.rulesPath)
             return try DeskServer(
-                store: environment.store, knownTags: Set(taxonomy.tags.map(\.id)), passwordCost: environment.settings.passwordCost,
+                store: environment.store, knownTags: Set(taxonomy.tags.map(\.id)), synonyms: taxonomy.synonyms,
+                passwordCost: environment.settings.passwordCost,
                 publishUnreviewed: environment.settings.curation.publishUnreviewed,
                 configuration: DeskConfiguration(host: host, port: port, secureCookies: !insecureCookies, templatesDirectory: templates),
                 logger: environment.logger)

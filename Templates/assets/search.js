@@ -1,5 +1,8 @@
 // Search in the browser over the search index (search.json and the files it lists): every word
-// required, case and accents ignored.
+// required, case and accents ignored, words matched by their stems and synonyms as
+// `cyberveille items search` does. The stems are the site's (Snowball, computed when the site
+// is built): each entry's "k" pairs say which of its words have other stems ("hopitaux=hopital"),
+// and search/synonyms.json gives the rules' synonym groups by stem.
 // Results are built with textContent, never innerHTML: item titles come from feeds.
 (function () {
   "use strict";
@@ -10,25 +13,77 @@
   var results = form.querySelector(".search-results");
   var root = form.getAttribute("data-root") || "";
   var index = null;
+  // Each keystroke starts a search; only the latest one shows its results.
+  var latest = 0;
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function words(text) {
+    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+  function json(path) {
+    return fetch(root + path).then(function (r) { return r.ok ? r.json() : []; });
   }
   function load() {
     if (index) return Promise.resolve(index);
     // search.json lists the index's files (one per month, newest first), read all at once.
     return fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (files) {
-      return Promise.all(files.map(function (file) { return fetch(root + file).then(function (r) { return r.json(); }); }));
-    }).then(function (months) {
-      index = [].concat.apply([], months).map(function (e) { return { e: e, text: fold([e.t, e.s, e.g, e.x].join(" ")) }; });
+      return Promise.all([json("search/synonyms.json")].concat(files.map(json)));
+    }).then(function (loaded) {
+      var vocabulary = {};
+      var entries = [].concat.apply([], loaded.slice(1)).map(function (e) {
+        var text = fold([e.t, e.s, e.g, e.x].join(" "));
+        var stems = {};
+        words(text).forEach(function (w) { stems[w] = true; });
+        (e.k || "").split(" ").filter(Boolean).forEach(function (pair) {
+          var parts = pair.split("=");
+          var forms = parts[1].split(",");
+          vocabulary[parts[0]] = forms;
+          forms.forEach(function (s) { stems[s] = true; });
+        });
+        return { e: e, text: text, stems: stems };
+      });
+      index = { entries: entries, vocabulary: vocabulary, synonyms: loaded[0] };
       return index;
     });
   }
+  // What may stand for a query word: its stems (the word itself when the site shows no other),
+  // the stems and phrases of its synonym groups.
+  function alternatives(word, idx) {
+    var known = idx.vocabulary[word];
+    var stems = (known || []).concat([word]);
+    var phrases = [];
+    idx.synonyms.forEach(function (group) {
+      if (group.k.some(function (s) { return stems.indexOf(s) >= 0; })) {
+        stems = stems.concat(group.k);
+        phrases = phrases.concat(group.p);
+      }
+    });
+    return { word: word, stems: stems, phrases: phrases, known: !!known };
+  }
+  function matches(entry, alt) {
+    if (entry.text.indexOf(alt.word) >= 0) return true;
+    if (alt.stems.some(function (s) { return entry.stems[s]; })) return true;
+    if (alt.phrases.some(function (p) { return entry.text.indexOf(p) >= 0; })) return true;
+    // A form the site never shows ("hôpital" where only "hôpitaux" occurs): its stem is most
+    // often the beginning of the word, and it is among the entry's stems.
+    if (!alt.known && alt.word.length > 4) {
+      for (var s in entry.stems) {
+        if (s.length >= 4 && alt.word.indexOf(s) === 0) return true;
+      }
+    }
+    return false;
+  }
   function show(query) {
-    var words = fold(query).split(/[^a-z0-9]+/).filter(Boolean);
+    var queryWords = words(query);
+    var search = ++latest;
     results.textContent = "";
-    if (!words.length) return;
-    load().then(function (entries) {
-      var hits = entries.filter(function (x) { return words.every(function (w) { return x.text.indexOf(w) >= 0; }); }).slice(0, 20);
+    if (!queryWords.length) return;
+    load().then(function (idx) {
+      if (search !== latest) return;
+      results.textContent = "";
+      var alts = queryWords.map(function (w) { return alternatives(w, idx); });
+      var hits = idx.entries.filter(function (x) { return alts.every(function (a) { return matches(x, a); }); }).slice(0, 20);
       var list = document.createElement("ul");
       hits.forEach(function (hit) {
         var item = document.createElement("li");

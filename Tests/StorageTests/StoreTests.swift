@@ -145,6 +145,31 @@ private let source = Source(id: "certfr", title: "CERT-FR", url: "https://exampl
         #expect(try store.search("pare feu").map(\.title) == ["Sans rapport"])
     }
 
+    /// Words are indexed and searched by their Snowball stems, French and English; a word with
+    /// synonyms is any of them.
+    @Test func inflectedFormsAndSynonymsAreFound() throws {
+        let store = try temporaryStore()
+        try store.syncSources([source])
+        _ = try store.upsertItems(sourceID: "certfr", [
+            ParsedItem(id: "1", title: "Exercice de crise dans les hôpitaux de la région"),
+            ParsedItem(id: "2", title: "Multiples vulnérabilités dans un serveur PACS"),
+            ParsedItem(id: "3", title: "Un rançongiciel chiffre les serveurs d'une clinique"),
+            ParsedItem(id: "4", title: "Hospitals report more attacks"),
+            ParsedItem(id: "5", title: "Sans rapport"),
+        ])
+        #expect(try store.search("hôpital").map(\.title) == ["Exercice de crise dans les hôpitaux de la région"])
+        #expect(try store.search("hopital").count == 1, "accents ignored as before")
+        #expect(try store.search("vulnérabilité").map(\.title) == ["Multiples vulnérabilités dans un serveur PACS"])
+        #expect(try store.search("hospital attack").map(\.title) == ["Hospitals report more attacks"])
+        #expect(try store.search("ransomware").isEmpty, "no synonym given")
+        let synonyms = SearchSynonyms(groups: [["rançongiciel", "ransomware", "logiciel de rançon"], ["hôpital", "hospital"]])
+        #expect(try store.search("ransomware", synonyms: synonyms).map(\.title) == ["Un rançongiciel chiffre les serveurs d'une clinique"])
+        #expect(Set(try store.search("hospitals", synonyms: synonyms).map(\.title))
+                == ["Exercice de crise dans les hôpitaux de la région", "Hospitals report more attacks"])
+        #expect(try store.curatedItems(query: "ransomwares", synonyms: synonyms).map(\.id).count == 1, "the editors' queue too")
+        #expect(try store.search("hôp").isEmpty, "a word, not a prefix")
+    }
+
     @Test func queriesAreWordsNeverSyntax() throws {
         let store = try temporaryStore()
         try store.syncSources([source])
