@@ -47,6 +47,15 @@ public struct Curator: Sendable {
         }
     }
 
+    /// Marks an urgent item handled (or not): it leaves (or joins again) the home page's
+    /// « À traiter en priorité » block; it stays published.
+    @discardableResult
+    public func markHandled(_ itemID: Int64, _ handled: Bool = true, actor: String, expectedVersion: Int? = nil) throws -> CurationState {
+        try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: handled ? "handled" : "unhandled") { state in
+            state.handled = handled
+        }
+    }
+
     /// The editor's title (empty: back to the source's) and note (Markdown; empty: none).
     @discardableResult
     public func edit(_ itemID: Int64, title: String?, note: String?, actor: String, expectedVersion: Int? = nil) throws -> CurationState {

@@ -190,6 +190,8 @@ public struct DeskServer: Sendable {
             case "queue": try curator.decide(itemID, .queued, actor: actor, note: note, expectedVersion: version)
             case "pin": try curator.pin(itemID, true, actor: actor, expectedVersion: version)
             case "unpin": try curator.pin(itemID, false, actor: actor, expectedVersion: version)
+            case "handled": try curator.markHandled(itemID, true, actor: actor, expectedVersion: version)
+            case "unhandled": try curator.markHandled(itemID, false, actor: actor, expectedVersion: version)
             case "edit": try curator.edit(itemID, title: form["title"], note: form["note"], actor: actor, expectedVersion: version)
             case "tag":
                 let changes = (form["tags"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
@@ -224,7 +226,8 @@ public struct DeskServer: Sendable {
             ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": ISO8601UTC.day(from: item.listedAt),
                     "score": String(format: "%.2f", item.healthScore), "state": item.status.rawValue, "pinned": item.pinned,
                     "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
-                    "csrf": session.csrf]
+                    "csrf": session.csrf, "urgency": item.urgency.name,
+                    "urgencyLabel": item.urgency == .normal ? "" : "urgence \(item.urgency.labelFR)"]
         }
         let states = (["all"] + CurationStatus.allCases.map(\.rawValue)).map { ["name": $0, "current": $0 == stateName] as [String: Any] }
         return try html("queue", frame(session, ["title": "File", "items": rows, "count": rows.count, "states": states,
@@ -243,9 +246,12 @@ public struct DeskServer: Sendable {
             "title": item.title, "id": id, "source": item.sourceTitle, "link": item.link as Any,
             "date": ISO8601UTC.string(from: item.displayDate), "summary": item.summary.map(PlainText.from(html:)) as Any,
             "score": String(format: "%.2f", item.healthScore), "state": state.status.rawValue, "pinned": state.pinned,
+            "handled": state.handled, "isUrgent": item.urgency == .urgent,
             "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
             "noteHTML": state.noteHTML as Any, "csrf": session.csrf,
             "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": $0.field] },
+            "urgency": item.urgency.name, "urgencyLabel": "urgence \(item.urgency.labelFR)",
+            "urgencyReasons": item.urgencyReasons.map(\.explanationFR), "hasUrgencyReasons": !item.urgencyReasons.isEmpty,
             "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": $0.link as Any] },
             "hasSources": !item.alsoReportedBy.isEmpty, "history": history, "return": "/items/\(id)",
             "tagsAdded": state.tagsAdded.joined(separator: " "), "tagsRemoved": state.tagsRemoved.joined(separator: " "),
@@ -280,7 +286,7 @@ public struct DeskServer: Sendable {
             "version": current.version, "state": current.status.rawValue, "pinned": current.pinned,
             "by": current.updatedBy ?? "?", "at": current.updatedAt.map(ISO8601UTC.string) ?? "",
             "titleOverride": current.titleOverride ?? "", "note": current.note ?? "", "csrf": session.csrf,
-            "retry": ["select", "reject", "queue", "pin", "unpin"].contains(action), "return": "/items/\(conflict.itemID)",
+            "retry": ["select", "reject", "queue", "pin", "unpin", "handled", "unhandled"].contains(action), "return": "/items/\(conflict.itemID)",
         ]))
     }
 

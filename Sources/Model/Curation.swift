@@ -26,6 +26,8 @@ public enum CurationStatus: String, Sendable, Codable, CaseIterable {
 public struct CurationState: Sendable, Equatable, Codable {
     public var status: CurationStatus
     public var pinned: Bool
+    /// An editor marked the urgent item handled: it leaves the home page's priority block.
+    public var handled: Bool
     public var titleOverride: String?
     /// Markdown as the editor wrote it, and the sanitized HTML the site shows.
     public var note: String?
@@ -38,11 +40,12 @@ public struct CurationState: Sendable, Equatable, Codable {
     public var tagsAdded: [String]
     public var tagsRemoved: [String]
 
-    public init(status: CurationStatus = .new, pinned: Bool = false, titleOverride: String? = nil, note: String? = nil,
+    public init(status: CurationStatus = .new, pinned: Bool = false, handled: Bool = false, titleOverride: String? = nil, note: String? = nil,
                 noteHTML: String? = nil, version: Int = 0, updatedAt: Date? = nil, updatedBy: String? = nil,
                 tagsAdded: [String] = [], tagsRemoved: [String] = []) {
         self.status = status
         self.pinned = pinned
+        self.handled = handled
         self.titleOverride = titleOverride
         self.note = note
         self.noteHTML = noteHTML

@@ -34,6 +34,10 @@ public struct PublishedItem: Sendable, Equatable {
     /// is the editor's title when there is one.
     public var curationStatus: CurationStatus?
     public var pinned = false
+    /// An editor marked it handled: no longer in the home page's priority block.
+    public var handled = false
+    /// When its curation last changed (for a withdrawn item: when it was withdrawn).
+    public var decidedAt: Date?
     public var editorNoteHTML: String?
     /// How soon a health structure must act on it, and why (docs/urgency.md).
     public var urgency: UrgencyLevel = .normal

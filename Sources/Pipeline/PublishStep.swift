@@ -28,7 +28,9 @@ struct PublishStep {
         let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) }).sorted()
         let observatories = years.isEmpty ? [statistics.observatory([])] : years.map { statistics.observatory(facts, year: $0) }
         let alerts = try environment.store.publicAlerts(at: now)
-        let report = try publisher.publish(items: items, observatories: observatories, alerts: alerts, to: settings.outputDirectory, now: now)
+        let withdrawn = try environment.store.withdrawnItems(limit: settings.site.archiveItems, unreviewed: settings.curation.publishUnreviewed)
+        let report = try publisher.publish(items: items, observatories: observatories, alerts: alerts, withdrawn: withdrawn,
+                                           to: settings.outputDirectory, now: now)
         // Selected items that are now on the site have been published (the workflow's last step).
         try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
         summary.pagesWritten = report.pagesWritten

@@ -48,6 +48,16 @@ extension SitePublisher {
     }
 }
 
+extension SitePublisher {
+    /// An open alert as the banner of every page and the home page's priority block show it.
+    func alertBanner(_ alert: SectorAlert) -> AlertBannerView {
+        let shown = alert.published ?? alert.content
+        return AlertBannerView(title: shown.title, severity: strings["severity_\(shown.severity.rawValue)"], severityID: shown.severity.rawValue,
+                               path: "alertes/\(Self.pathSegment(alert.id.lowercased()))/", products: shown.products.joined(separator: ", "),
+                               requiredAction: shown.requiredAction)
+    }
+}
+
 /// Plain text as HTML paragraphs (escaped), for alerts stored without rendered HTML.
 enum MarkupText {
     static func paragraphs(_ text: String) -> String {

@@ -43,7 +43,11 @@ extension SitePublisher {
             EditionEntry(entryID: "tag:\(host),2026:edition/\(day.dateISO)", url: site.baseURL + "editions/\(day.dateISO)/",
                          title: "\(strings["edition_of"]) \(day.dateHuman)",
                          dateISO: Self.latestUpdate(of: day.items) ?? site.generatedAt,
-                         summary: day.items.map { "• \($0.title)" }.joined(separator: "\n"))
+                         summary: day.items.map { "• \($0.title)" }.joined(separator: "\n"),
+                         contentHTML: "<ul>" + day.items.map { item in
+                             "<li><a href=\"\(Self.html(item.url))\">\(Self.html(item.title))</a> — \(Self.html(item.sourceTitle))"
+                                 + (item.urgencyLabel.map { " — <strong>\(Self.html($0))</strong>" } ?? "") + "</li>"
+                         }.joined() + "</ul>")
         }
         let feed = EditionsFeedPage(site: site, feedID: site.baseURL + "editions/", title: "\(site.title) — \(strings["nav_home"])",
                                     selfURL: site.baseURL + "editions/atom.xml", updated: entries.first?.dateISO ?? site.generatedAt,

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Tag and source pages: each a paginated listing of its items (newest first), with an index
 /// page of all tags and of all sources; each tag also has its Atom feed.
@@ -81,6 +82,21 @@ extension SitePublisher {
     func writeItemPages(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         try writer.writeAll(items.map { ($0.path, fingerprint(["item", $0.fingerprint])) }) { index in
             try renderUTF8(ItemPage(frame: frame(site, path: items[index].path), item: items[index]), "item-page")
+        }
+    }
+
+    /// A withdrawn item keeps its page, which says when it was withdrawn and nothing of its text.
+    func writeWithdrawnPages(_ items: [PublishedItem], site: SiteView, to writer: SiteWriter) throws {
+        for item in items {
+            let path = "items/\(item.stableKey)/"
+            let withdrawnAt = item.decidedAt ?? item.listedAt
+            let link = item.link.flatMap { Self.isPublishableLink($0) ? $0 : nil }
+            let page = WithdrawnPage(frame: frame(site, path: path), title: item.title, sourceTitle: item.sourceTitle, link: link,
+                                     dateISO: ISO8601UTC.string(from: withdrawnAt), dateHuman: dates.day(withdrawnAt))
+            try writer.write(at: path, fingerprint: fingerprint(["withdrawn", item.stableKey, item.title, item.sourceTitle, link ?? "",
+                                                                 page.dateISO])) {
+                try render(page, "withdrawn")
+            }
         }
     }
 

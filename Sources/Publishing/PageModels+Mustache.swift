@@ -13,6 +13,22 @@ extension SiteView: TemplateObject {
         case .jsonFeedURL?: return .from(jsonFeedURL)
         case .generatedAt?: return .from(generatedAt)
         case .generatedAtHuman?: return .from(generatedAtHuman)
+        case .alerts?: return .from(alerts)
+        case .hasAlerts?: return .from(!alerts.isEmpty)
+        default: return nil
+        }
+    }
+}
+
+extension AlertBannerView: TemplateObject {
+    func value(named name: TemplateName) -> TemplateValue? {
+        switch name.key {
+        case .title?: return .from(title)
+        case .severity?: return .from(severity)
+        case .severityID?: return .from(severityID)
+        case .path?: return .from(path)
+        case .products?: return .from(products.isEmpty ? nil : products)
+        case .requiredAction?: return .from(requiredAction)
         default: return nil
         }
     }
@@ -68,6 +84,9 @@ extension ItemView: TemplateObject {
         case .isUrgent?: return .from(isUrgent)
         case .urgencyLabel?: return .from(urgencyLabel)
         case .urgencyReasons?: return .from(urgencyReasons.map(\.explanationFR))
+        case .urgencyReasonsHTML?: return .from(SitePublisher.html(urgencyReasons.map(\.explanationFR).joined(separator: " ; ")))
+        case .sourceTitleHTML?: return .from(SitePublisher.html(sourceTitle))
+        case .linkHTML?: return .from(link.map(SitePublisher.html))
         case .hasUrgencyReasons?: return .from(!urgencyReasons.isEmpty)
         case .exploitedWhat?: return .from(exploitedWhat)
         case .fixText?: return .from(fixText)
@@ -185,7 +204,7 @@ extension EditionPage: TemplateObject {
         case .previousEditions?: return .from(previousEditions)
         case .hasPreviousEditions?: return .from(hasPreviousEditions)
         case .priority?: return .from(priority)
-        case .hasPriority?: return .from(!priority.isEmpty)
+        case .hasPriority?: return .from(isHome && (!priority.isEmpty || !frame.site.alerts.isEmpty))
         case .priorityFeedURL?: return .from(frame.site.baseURL + "urgent/atom.xml")
         default: return nil
         }
@@ -293,6 +312,20 @@ extension AtomFeedPage: TemplateObject {
     }
 }
 
+extension WithdrawnPage: TemplateObject {
+    func value(named name: TemplateName) -> TemplateValue? {
+        switch name.key {
+        case .frame?: return .from(frame)
+        case .title?: return .from(title)
+        case .sourceTitle?: return .from(sourceTitle)
+        case .link?: return .from(link)
+        case .dateISO?: return .from(dateISO)
+        case .dateHuman?: return .from(dateHuman)
+        default: return nil
+        }
+    }
+}
+
 extension EditionEntry: TemplateObject {
     func value(named name: TemplateName) -> TemplateValue? {
         switch name.key {
@@ -301,6 +334,7 @@ extension EditionEntry: TemplateObject {
         case .title?: return .from(title)
         case .dateISO?: return .from(dateISO)
         case .summary?: return .from(summary)
+        case .contentHTML?: return .from(contentHTML)
         default: return nil
         }
     }

@@ -15,8 +15,10 @@ final class SiteView: Sendable {
     let jsonFeedURL: String
     let generatedAt: String
     let generatedAtHuman: String
+    /// The published alerts not yet closed: a banner on every page.
+    let alerts: [AlertBannerView]
 
-    init(title: String, description: String, baseURL: String, language: String, atomURL: String, jsonFeedURL: String, generatedAt: String, generatedAtHuman: String) {
+    init(title: String, description: String, baseURL: String, language: String, atomURL: String, jsonFeedURL: String, generatedAt: String, generatedAtHuman: String, alerts: [AlertBannerView] = []) {
         self.title = title
         self.description = description
         self.baseURL = baseURL
@@ -25,6 +27,27 @@ final class SiteView: Sendable {
         self.jsonFeedURL = jsonFeedURL
         self.generatedAt = generatedAt
         self.generatedAtHuman = generatedAtHuman
+        self.alerts = alerts
+    }
+}
+
+/// An open sector alert, as every page's banner shows it.
+final class AlertBannerView: Sendable {
+    let title: String
+    let severity: String
+    let severityID: String
+    /// The alert's page, relative to the site root ("alertes/cs-2026-001/").
+    let path: String
+    let products: String
+    let requiredAction: String?
+
+    init(title: String, severity: String, severityID: String, path: String, products: String, requiredAction: String?) {
+        self.title = title
+        self.severity = severity
+        self.severityID = severityID
+        self.path = path
+        self.products = products
+        self.requiredAction = requiredAction
     }
 }
 
@@ -328,12 +351,25 @@ struct AtomFeedPage {
     var t: [String: String] = [:]
 }
 
+/// The page an item keeps once editors withdrew it.
+struct WithdrawnPage {
+    var frame: PageFrame
+    var title: String
+    var sourceTitle: String
+    var link: String?
+    /// When it was withdrawn.
+    var dateISO: String
+    var dateHuman: String
+}
+
 struct EditionEntry {
     var entryID: String
     var url: String
     var title: String
     var dateISO: String
     var summary: String
+    /// The edition's items as an HTML list of links (escaped once here, once more by the template).
+    var contentHTML: String
 }
 
 struct EditionsFeedPage {

@@ -26,7 +26,9 @@ public struct SitePublisher: Sendable {
     let strings: SiteStrings
     /// Everything besides its own data that a page depends on: the templates, interface strings
     /// and assets, the site settings and the tags. Part of every page's fingerprint.
-    let siteFingerprint: String
+    /// What every page depends on (templates, settings, tags) and, for one publication, the open
+    /// alerts every page's banner shows.
+    private(set) var siteFingerprint: String
     /// What every item's tag views share, by tag id: made once, not once per item.
     private let tagParts: [String: TagParts]
     /// Field names ("title" → "titre") in the site's language.
@@ -51,7 +53,8 @@ public struct SitePublisher: Sendable {
     public init(templatesDirectory: String, site: SiteSettings, tags: [TagDefinition], synonyms: SearchSynonyms = .none) throws {
         self.synonyms = synonyms
         self.templates = try TemplateSet(directory: templatesDirectory,
-                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom"])
+                                         required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom",
+                                                    "withdrawn"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -107,20 +110,35 @@ public struct SitePublisher: Sendable {
 
     /// `items`: what may be published, newest first.
     /// `observatories`: the incident statistics, for all declarations (year nil) and per year;
-    /// none, no observatory pages. `alerts`: the sector alerts that are public.
-    public func publish(items: [PublishedItem], observatories: [Observatory] = [], alerts: [SectorAlert] = [], to outputDirectory: String,
-                        now: Date = Date()) throws -> Report {
+    /// none, no observatory pages. `alerts`: the sector alerts that are public. `withdrawn`: items
+    /// editors withdrew after publication, whose pages stay at their address and say so.
+    public func publish(items: [PublishedItem], observatories: [Observatory] = [], alerts: [SectorAlert] = [],
+                        withdrawn: [PublishedItem] = [], to outputDirectory: String, now: Date = Date()) throws -> Report {
+        // A published alert not yet closed is on every page: opening or closing one changes them all.
+        let banners = alerts.filter { $0.status == .published || $0.status == .updated }.map(alertBanner)
+        var run = self
+        var hasher = PageFingerprint()
+        hasher.combine(siteFingerprint)
+        for banner in banners { hasher.combine(list: [banner.path, banner.title, banner.severity, banner.severityID]) }
+        run.siteFingerprint = hasher.hex
+        return try run.publishPages(items: items, observatories: observatories, alerts: alerts, banners: banners,
+                                    withdrawn: withdrawn, to: outputDirectory, now: now)
+    }
+
+    private func publishPages(items: [PublishedItem], observatories: [Observatory], alerts: [SectorAlert], banners: [AlertBannerView],
+                              withdrawn: [PublishedItem], to outputDirectory: String, now: Date) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
         let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
         do {  // a failure leaves the served site as it is; the folder being written is rebuilt next time
-            let siteView = makeSiteView(items: items, now: now)
+            let siteView = makeSiteView(items: items, banners: banners, now: now)
             let views = itemViews(items)
             // Urgent items stay on the home page for days, not only in the edition of their own day.
             let priorityFrom = generationDate(items: items, now: now).addingTimeInterval(-Double(site.priorityDays) * 86_400)
-            let priority = zip(items, views).filter { $0.0.urgency == .urgent && $0.0.listedAt >= priorityFrom }.map(\.1)
+            let priority = zip(items, views).filter { $0.0.urgency == .urgent && !$0.0.handled && $0.0.listedAt >= priorityFrom }.map(\.1)
             try writeEditions(views, priority: priority, site: siteView, to: writer)
             try writeItemPages(views, site: siteView, to: writer)
+            try writeWithdrawnPages(withdrawn, site: siteView, to: writer)
             try writeTagPages(views, site: siteView, to: writer)
             try writeSourcePages(views, site: siteView, to: writer)
             try writeStaticPages(site: siteView, to: writer)
@@ -141,11 +159,11 @@ public struct SitePublisher: Sendable {
 
     /// The generation date is that of the newest item, not the clock: the same database gives
     /// the same site, byte for byte.
-    private func makeSiteView(items: [PublishedItem], now: Date) -> SiteView {
+    private func makeSiteView(items: [PublishedItem], banners: [AlertBannerView], now: Date) -> SiteView {
         let newest = generationDate(items: items, now: now)
         return SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
                         atomURL: site.baseURL + "atom.xml", jsonFeedURL: site.baseURL + "feed.json",
-                        generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest))
+                        generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest), alerts: banners)
     }
 
     /// The newest item's date, clamped to the publication time: a feed that dates an item in
@@ -218,6 +236,15 @@ public struct SitePublisher: Sendable {
             urgencyReasons: item.urgencyReasons,
             exploitedWhat: item.urgency == .urgent ? Self.exploitedWhat(item) : nil,
             fixText: item.urgency == .urgent ? Self.fixSentence(item) : nil)
+    }
+
+    /// Text made HTML, for HTML that a template then writes escaped again (an Atom `type="html"`
+    /// content): the same escaping as every `{{value}}`.
+    static func html(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        ScalarHTMLEscaping.escape(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The products and CVEs an urgent item is about, as its text names them.

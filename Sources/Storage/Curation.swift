@@ -45,7 +45,8 @@ extension Store {
         var state = CurationState()
         if let row = try Row.fetchOne(db, sql: "SELECT * FROM item_curation WHERE item_id = ?", arguments: [itemID]) {
             state = CurationState(
-                status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"], titleOverride: row["title_override"],
+                status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"], handled: row["handled"],
+                titleOverride: row["title_override"],
                 note: row["note"], noteHTML: row["note_html"], version: row["version"],
                 updatedAt: Self.date(row["updated_at"]), updatedBy: row["updated_by"])
         }
@@ -138,12 +139,12 @@ extension Store {
             after.updatedAt = now
             after.updatedBy = actor
             try db.execute(sql: """
-                INSERT INTO item_curation (item_id, state, pinned, title_override, note, note_html, version, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, pinned = excluded.pinned,
+                INSERT INTO item_curation (item_id, state, pinned, handled, title_override, note, note_html, version, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, pinned = excluded.pinned, handled = excluded.handled,
                     title_override = excluded.title_override, note = excluded.note, note_html = excluded.note_html,
                     version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-                """, arguments: [itemID, after.status.rawValue, after.pinned, after.titleOverride, after.note, after.noteHTML,
+                """, arguments: [itemID, after.status.rawValue, after.pinned, after.handled, after.titleOverride, after.note, after.noteHTML,
                                  after.version, now.timeIntervalSince1970, actor])
             if before.tagsAdded != after.tagsAdded || before.tagsRemoved != after.tagsRemoved {
                 try db.execute(sql: "DELETE FROM item_manual_tag WHERE item_id = ?", arguments: [itemID])

@@ -445,6 +445,10 @@ enum Migrations {
                 UPDATE search_index_state SET indexed_through = 0;
                 """)
         }
+        migrator.registerMigration("v15-handled") { db in
+            // An editor marks an urgent item handled: it leaves the home page's priority block.
+            try db.execute(sql: "ALTER TABLE item_curation ADD COLUMN handled INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -389,6 +389,18 @@ public final class Store: Sendable {
         return try items(where: condition, arguments: [], limit: limit, publicCondition: condition)
     }
 
+    /// Items an editor withdrew after they were on the site (rejected after publication, or,
+    /// with `unreviewed`, while published unreviewed), newest first: their pages stay, saying so.
+    public func withdrawnItems(limit: Int, unreviewed: Bool = true) throws -> [PublishedItem] {
+        try items(where: """
+            c.state = 'rejected' AND c.updated_by != 'policy'
+            AND (EXISTS (SELECT 1 FROM audit_log WHERE audit_log.item_id = item.id AND audit_log.action = 'published')
+                 \(unreviewed ? "OR item.health = 1 OR item.urgency = 2" : ""))
+            AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
+            AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
+            """, arguments: [], limit: limit)
+    }
+
     /// What may be shown on the public site, as SQL over `item` joined to `source`: selected or
     /// published by editors (or the policy), or — `unreviewed` — about health and still waiting
     /// in the queue; and neither the source nor the document marked TLP other than CLEAR/WHITE.
@@ -426,7 +438,7 @@ public final class Store: Sendable {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.*, source.title AS source_title,
                     coalesce(item.language, source.language, item.detected_language) AS item_language,
-                    c.state AS curation_state, coalesce(c.pinned, 0) AS pinned, c.title_override, c.note_html
+                    c.state AS curation_state, coalesce(c.pinned, 0) AS pinned, coalesce(c.handled, 0) AS handled, c.updated_at AS decided_at, c.title_override, c.note_html
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(condition)
                 ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
@@ -476,6 +488,8 @@ public final class Store: Sendable {
                 item.urgency = UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal
                 item.urgencyReasons = Self.decodeReasons(row["urgency_reasons"])
                 item.pinned = row["pinned"]
+                item.handled = row["handled"]
+                item.decidedAt = Self.date(row["decided_at"])
                 item.editorNoteHTML = row["note_html"]
                 if let override = row["title_override"] as String? { item.title = override }
                 item.curationStatus = (row["curation_state"] as String?).flatMap(CurationStatus.init(rawValue:))

@@ -134,6 +134,26 @@ struct ItemsPin: ParsableCommand {
     }
 }
 
+/// `items handled ID… [--off]`.
+struct ItemsHandled: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "handled", abstract: "Mark urgent items handled: they leave the home page's « À traiter en priorité » block.")
+    @OptionGroup var options: CommonOptions
+    @OptionGroup var who: ActorOption
+    @Argument(help: "Item ids.") var items: [Int64]
+    @Flag(help: "Put them back in the block instead.") var off = false
+
+    func run() throws {
+        try reportingFailure {
+            let curator = try options.curator()
+            for item in items {
+                let state = try curator.markHandled(item, !off, actor: who.actor)
+                print("item \(item): \(state.handled ? "handled" : "to handle"), \(state.status.rawValue) (version \(state.version))")
+            }
+        }
+    }
+}
+
 /// `items edit ID --title … --note-file …`.
 struct ItemsEdit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "edit", abstract: "Set an item's title and editor's note.")

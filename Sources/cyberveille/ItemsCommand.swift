@@ -10,7 +10,7 @@ struct ItemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "items", abstract: "Search, show, curate and group the stored items.",
         subcommands: [ItemsList.self, ItemsSearch.self, ItemsShow.self, ItemsSelect.self, ItemsReject.self, ItemsQueue.self,
-                      ItemsPin.self, ItemsEdit.self, ItemsTag.self, ItemsMerge.self, ItemsSplit.self])
+                      ItemsPin.self, ItemsHandled.self, ItemsEdit.self, ItemsTag.self, ItemsMerge.self, ItemsSplit.self])
 }
 
 struct ItemsSearch: ParsableCommand {

@@ -36,6 +36,17 @@ import Testing
         #expect(page.contains("Intrusions via la passerelle InfuLink") && page.contains("<strong>InfuLink</strong>"))
         #expect(!page.contains("<script>alert"))
         #expect(page.contains("CVE-2026-99001") && page.contains("2026-12-05"))
+        // An open alert is a banner on every page, the home page and item pages included.
+        let home = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        let banner = "<a href=\"alertes/\(alert.id.lowercased())/index.html\">Intrusions via la passerelle InfuLink</a>"
+        #expect(home.contains("class=\"alert-banner\"") && home.contains(banner))
+        #expect(home.contains("Alerte critique"))
+        let priorityBlock = try #require(home.components(separatedBy: "À traiter en priorité").dropFirst().first)
+        #expect(priorityBlock.contains("Intrusions via la passerelle InfuLink") && priorityBlock.contains("Mettre à jour en 4.3"),
+                "the alert, with the action required, heads the home page's priority block")
+        let itemPages = try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("items").path)
+        let itemPage = try String(contentsOf: output.appendingPathComponent("items/\(itemPages[0])/index.html"), encoding: .utf8)
+        #expect(itemPage.contains("<a href=\"../../alertes/\(alert.id.lowercased())/index.html\">"))
 
         // Closing it changes the same page and the same entry.
         _ = try store.closeAlert(alert.id, actor: "bob")
@@ -44,5 +55,9 @@ import Testing
         #expect(closed.components(separatedBy: "<id>tag:veille.example.org,2026:alert/\(alert.id)</id>").count == 2, "one entry, not two")
         let closedPage = try String(contentsOf: output.appendingPathComponent("alertes/\(alert.id.lowercased())/index.html"), encoding: .utf8)
         #expect(closedPage.contains("close"))
+        let homeAfter = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(!homeAfter.contains("alert-banner"), "a closed alert leaves every page's banner")
+        let itemAfter = try String(contentsOf: output.appendingPathComponent("items/\(itemPages[0])/index.html"), encoding: .utf8)
+        #expect(!itemAfter.contains("alert-banner"))
     }
 }

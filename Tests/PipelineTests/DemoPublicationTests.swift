@@ -48,6 +48,11 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
             let parsed = try FeedParser().parse(try Data(contentsOf: output.appendingPathComponent(path)), url: "https://veille.example.org/" + path)
             #expect(!parsed.items.isEmpty, "\(path)")
         }
+        // The editions feed links each item of an edition.
+        let editions = try FeedParser().parse(try Data(contentsOf: output.appendingPathComponent("editions/atom.xml")),
+                                              url: "https://veille.example.org/editions/atom.xml")
+        let firstEdition = try #require(editions.items.first)
+        #expect((firstEdition.content ?? "").contains("<a href=\"https://veille.example.org/items/"))
         let jsonFeed = try JSONSerialization.jsonObject(with: try Data(contentsOf: output.appendingPathComponent("feed.json"))) as? [String: Any]
         #expect(jsonFeed?["version"] as? String == "https://jsonfeed.org/version/1.1")
         #expect((jsonFeed?["items"] as? [Any])?.count == feed.items.count)

@@ -1,3 +1,4 @@
+import Curation
 import FeedParsing
 import Foundation
 import Logging
@@ -51,6 +52,17 @@ import Testing
             #expect(content.contains("Urgent : exploitation en cours"), "\(entry.title ?? "")")
             #expect(content.contains("Source :"))
         }
+
+        // Marked handled by an editor, it leaves the priority block and stays published.
+        let newsItem = try #require(vpn.first { $0.title.hasPrefix("NetGarde SSL VPN zero-day") })
+        try Curator(store: store, knownTags: []).markHandled(newsItem.id, actor: "alice")
+        _ = try PublicationRun(environment: environment).execute(.publishOnly)
+        let homeAfter = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        let blockAfter = String(homeAfter[try #require(homeAfter.range(of: "À traiter en priorité")).upperBound...]).components(separatedBy: "</section>")[0]
+        #expect(!blockAfter.contains("NetGarde SSL VPN zero-day CVE-2026-43310 exploited in the wild"))
+        #expect(blockAfter.contains("Vulnérabilité dans les passerelles NetGarde SSL VPN"))
+        #expect(try store.publishableItems(limit: 500).contains { $0.id == newsItem.id })
+        #expect(try store.auditLog(itemID: newsItem.id).first?.action == "handled")
     }
 
     @Test func anItemRejectedByPolicyIsQueuedAgainWhenItBecomesUrgent() throws {

@@ -43,7 +43,7 @@ import Testing
         check(IndexPage(frame: frame, title: "t", lead: "l", groups: []))
         check(StaticPage(frame: frame))
         check(AtomFeedPage(site: site, feedID: "f", title: "t", selfURL: "s", alternateURL: "a", updated: "u", items: [item]))
-        let edition = EditionEntry(entryID: "e", url: "u", title: "t", dateISO: "d", summary: "s")
+        let edition = EditionEntry(entryID: "e", url: "u", title: "t", dateISO: "d", summary: "s", contentHTML: "c")
         check(edition)
         check(EditionsFeedPage(site: site, feedID: "f", title: "t", selfURL: "s", updated: "u", editions: [edition]))
     }

@@ -84,7 +84,9 @@ public enum TemplateKey: String, Sendable {
     case title, trackingID, updated, updatedISO, url, verificationDetail, verificationState, version
     // Urgency (docs/urgency.md).
     case exploitedWhat, fixText, hasPriority, hasUrgencyReasons, isUrgent, priority, priorityFeedURL, urgency, urgencyLabel
-    case urgencyReasons
+    case urgencyReasons, urgencyReasonsHTML, sourceTitleHTML, linkHTML, contentHTML
+    // Open alerts' banner.
+    case alerts, hasAlerts, severity, severityID
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
