@@ -33,9 +33,13 @@ public struct Classifier: Sendable {
         var cvss: Double?
         var securitySubject = false
         let fields = [("title", title), ("summary", PlainText.from(html: summary)), ("content", PlainText.from(html: content))]
-        for (field, text) in fields where !text.isEmpty {
+        // Each field is split into words once, for the tagging rules and the urgency rules.
+        var words: [WordTokenizer.ScannedWords?] = [nil, nil, nil]
+        for (position, (field, text)) in fields.enumerated() where !text.isEmpty {
             let utf8 = Array(text.utf8)
-            let scanned = matcher.scan(text)
+            let split = WordTokenizer.scan(text)
+            if urgency != nil && position < 2 { words[position] = split }
+            let scanned = matcher.scan(text, words: split)
             for match in scanned.matches where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
                 // A mask only hides its words; one subject's words are enough to explain the flag (a
@@ -74,9 +78,15 @@ public struct Classifier: Sendable {
         var classification = Classification(score: rounded, health: health, evidence: evidence,
                                             cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
         if let urgency {
+            // The title, and the summary (else the beginning of the content).
+            var read = [(field: "title", text: fields[0].1, words: words[0])]
+            if !fields[1].1.isEmpty {
+                read.append((field: "summary", text: fields[1].1, words: words[1]))
+            } else if !fields[2].1.isEmpty {
+                read.append((field: "content", text: String(fields[2].1.prefix(UrgencyAssessor.contentPrefix)), words: nil))
+            }
             (classification.urgency, classification.urgencyReasons) = urgency.assess(
-                title: fields[0].1, summary: fields[1].1, content: fields[2].1, evidence: evidence,
-                cves: classification.cves, cvss: cvss, facts: facts)
+                fields: read, evidence: evidence, cves: classification.cves, cvss: cvss, facts: facts)
         }
         return classification
     }

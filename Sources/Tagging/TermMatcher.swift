@@ -120,9 +120,11 @@ struct TermMatcher: Sendable {
 
     func matches(in text: String) -> [Match] { scan(text).matches }
 
-    func scan(_ text: String) -> Result {
+    func scan(_ text: String) -> Result { scan(text, words: WordTokenizer.scan(text)) }
+
+    /// `scan` over words already split: tagging and urgency read the same fields, split once.
+    func scan(_ text: String, words scanned: WordTokenizer.ScannedWords) -> Result {
         // Each word of the text: its byte range and its number (-1: in no rule).
-        let scanned = WordTokenizer.scan(text)
         var words: [(range: Range<Int>, id: Int32)] = []
         words.reserveCapacity(scanned.ranges.count)
         var anyKnown = false

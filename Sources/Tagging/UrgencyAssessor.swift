@@ -25,51 +25,51 @@ public struct UrgencyAssessor: Sendable {
     /// - Parameters: texts are plain (no markup); `evidence`, `cves` and `cvss` are tagging's.
     public func assess(title: String, summary: String, content: String, evidence: [TagEvidence], cves: [String],
                        cvss: Double?, facts: UrgencyFacts) -> (level: UrgencyLevel, reasons: [UrgencyReason]) {
-        var found: [UrgencyReason.Kind: [UrgencyReason]] = [:]
-        var matchedRules = Set<Int>()
-        let body = summary.isEmpty ? String(content.prefix(Self.contentPrefix)) : summary
-        for (field, text) in [("title", title), (summary.isEmpty ? "content" : "summary", body)] where !text.isEmpty {
-            let utf8 = Array(text.utf8)
-            for match in matcher.matches(in: text) where matchedRules.insert(match.ruleIndex).inserted {
+        let body = summary.isEmpty ? (field: "content", text: String(content.prefix(Self.contentPrefix))) : (field: "summary", text: summary)
+        return assess(fields: [(field: "title", text: title, words: nil), (field: body.field, text: body.text, words: nil)],
+                      evidence: evidence, cves: cves, cvss: cvss, facts: facts)
+    }
+
+    /// `fields`: the title and the summary (else the beginning of the content), with their words
+    /// when the caller has already split them.
+    func assess(fields: [(field: String, text: String, words: WordTokenizer.ScannedWords?)], evidence: [TagEvidence], cves: [String],
+                cvss: Double?, facts: UrgencyFacts) -> (level: UrgencyLevel, reasons: [UrgencyReason]) {
+        // One list per kind, in the order reasons are given (`kinds`).
+        var found = [[UrgencyReason]](repeating: [], count: Self.kinds.count)
+        func add(_ reason: UrgencyReason) { found[Self.slot(reason.kind)].append(reason) }
+        func has(_ kind: UrgencyReason.Kind) -> Bool { !found[Self.slot(kind)].isEmpty }
+        var matchedRules: [Int] = []  // a few per item: a list beats a set
+        for (field, text, words) in fields where !text.isEmpty {
+            let matches = matcher.scan(text, words: words ?? WordTokenizer.scan(text)).matches
+            guard !matches.isEmpty else { continue }
+            let utf8 = text.utf8
+            for match in matches where !matchedRules.contains(match.ruleIndex) {
+                matchedRules.append(match.ruleIndex)
                 let rule = rules.rules[match.ruleIndex]
-                let kind: UrgencyReason.Kind
-                switch rule.role {
-                case .product: kind = .product
-                case .signal(let signal):
-                    switch signal {
-                    case .exploited: kind = .exploited
-                    case .campaign: kind = .campaign
-                    case .flaw: kind = .flaw
-                    case .unauthenticated: kind = .unauthenticated
-                    case .remoteCode: kind = .remoteCode
-                    case .fix: kind = .fix
-                    case .negation: kind = .negation
-                    case .consumer: kind = .consumer
-                    case .conditional: continue  // its words only mask "exploited"
-                    }
-                }
-                found[kind, default: []].append(UrgencyReason(
-                    kind: kind, ruleID: rule.id, matchedText: Self.bounded(String(decoding: utf8[match.range], as: UTF8.self)), field: field))
+                guard let kind = Self.kind(of: rule.role) else { continue }  // a conditional's words only mask "exploited"
+                let span = utf8.index(utf8.startIndex, offsetBy: match.range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: match.range.upperBound)
+                add(UrgencyReason(kind: kind, ruleID: rule.id, matchedText: Self.bounded(String(decoding: utf8[span], as: UTF8.self)),
+                                  field: field))
             }
         }
         var seenTags = Set<String>()
         for tag in evidence where healthProductTags.contains(tag.tagID) && seenTags.insert(tag.tagID).inserted {
-            found[.healthProduct, default: []].append(UrgencyReason(kind: .healthProduct, ruleID: tag.tagID, matchedText: tag.matchedText, field: tag.field))
+            add(UrgencyReason(kind: .healthProduct, ruleID: tag.tagID, matchedText: tag.matchedText, field: tag.field))
         }
         var allCVEs = cves
         for cve in facts.listedCVEs where !allCVEs.contains(cve) { allCVEs.append(cve) }
         for cve in allCVEs where facts.knownExploitedCVEs.contains(cve) {
-            found[.knownExploited, default: []].append(UrgencyReason(kind: .knownExploited, ruleID: "kev", matchedText: cve, field: "facts"))
+            add(UrgencyReason(kind: .knownExploited, ruleID: "kev", matchedText: cve, field: "facts"))
         }
-        if let reference = ([title] + facts.references).lazy.compactMap({ Self.certFRAlertReference(in: $0) }).first {
-            found[.certFRAlert] = [UrgencyReason(kind: .certFRAlert, ruleID: "certfr", matchedText: reference, field: "facts")]
+        if let reference = Self.certFRAlertReference(in: fields.first?.text ?? "")
+            ?? facts.references.lazy.compactMap({ Self.certFRAlertReference(in: $0) }).first {
+            add(UrgencyReason(kind: .certFRAlert, ruleID: "certfr", matchedText: reference, field: "facts"))
         }
         let score = max(cvss ?? 0, facts.cvss ?? 0)
         if score >= 9 {
-            found[.criticalScore] = [UrgencyReason(kind: .criticalScore, ruleID: "cvss", matchedText: Self.scoreText(score), field: "facts")]
+            add(UrgencyReason(kind: .criticalScore, ruleID: "cvss", matchedText: Self.scoreText(score), field: "facts"))
         }
 
-        func has(_ kind: UrgencyReason.Kind) -> Bool { found[kind] != nil }
         let exploitedByText = has(.exploited) && !has(.negation)
         let exploited = has(.knownExploited) || has(.certFRAlert) || exploitedByText
         let campaignUsingFlaw = has(.campaign) && (has(.flaw) || !allCVEs.isEmpty || exploitedByText)
@@ -83,26 +83,69 @@ public struct UrgencyAssessor: Sendable {
         } else {
             level = .normal
         }
-        let order: [UrgencyReason.Kind] = [.knownExploited, .certFRAlert, .exploited, .campaign, .product, .healthProduct, .flaw,
-                                           .criticalScore, .unauthenticated, .remoteCode, .fix, .negation, .consumer]
-        return (level, order.flatMap { found[$0] ?? [] })
+        return (level, found.flatMap { $0 })
+    }
+
+    /// The order reasons are given in: facts first, then what the text says.
+    static let kinds: [UrgencyReason.Kind] = [.knownExploited, .certFRAlert, .exploited, .campaign, .product, .healthProduct, .flaw,
+                                              .criticalScore, .unauthenticated, .remoteCode, .fix, .negation, .consumer]
+
+    /// A kind's place in `kinds` (a switch: no table to reach on every item).
+    static func slot(_ kind: UrgencyReason.Kind) -> Int {
+        switch kind {
+        case .knownExploited: return 0
+        case .certFRAlert: return 1
+        case .exploited: return 2
+        case .campaign: return 3
+        case .product: return 4
+        case .healthProduct: return 5
+        case .flaw: return 6
+        case .criticalScore: return 7
+        case .unauthenticated: return 8
+        case .remoteCode: return 9
+        case .fix: return 10
+        case .negation: return 11
+        case .consumer: return 12
+        }
+    }
+
+    private static func kind(of role: UrgencyRules.Rule.Role) -> UrgencyReason.Kind? {
+        switch role {
+        case .product: return .product
+        case .signal(let signal):
+            switch signal {
+            case .exploited: return .exploited
+            case .campaign: return .campaign
+            case .flaw: return .flaw
+            case .unauthenticated: return .unauthenticated
+            case .remoteCode: return .remoteCode
+            case .fix: return .fix
+            case .negation: return .negation
+            case .consumer: return .consumer
+            case .conditional: return nil
+            }
+        }
     }
 
     /// "CERTFR-2026-ALE-012" when the text holds a CERT-FR alert reference (any case). Read as
     /// bytes: every item's title, address and identity pass here in each tagging round.
     static func certFRAlertReference(in text: String) -> String? {
-        let bytes = Array(text.utf8)
-        let prefix = Array("certfr-".utf8), alert = Array("-ale-".utf8)
-        func matches(_ word: [UInt8], at index: Int) -> Bool {
-            index + word.count <= bytes.count && word.indices.allSatisfy { bytes[index + $0] | 0x20 == word[$0] }
+        var text = text
+        return text.withUTF8 { certFRAlertReference(in: $0) }
+    }
+
+    private static func certFRAlertReference(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        // Lower-case ASCII words, compared case-insensitively (a static string: no array per call).
+        func matches(_ word: StaticString, at index: Int) -> Bool {
+            word.withUTF8Buffer { word in index + word.count <= bytes.count && word.indices.allSatisfy { bytes[index + $0] | 0x20 == word[$0] } }
         }
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         var index = 0
         while index + 15 <= bytes.count {
             defer { index += 1 }
-            guard bytes[index] | 0x20 == 0x63, matches(prefix, at: index) else { continue }
+            guard bytes[index] | 0x20 == 0x63, matches("certfr-", at: index) else { continue }
             let year = index + 7
-            guard (year..<year + 4).allSatisfy({ isDigit(bytes[$0]) }), matches(alert, at: year + 4) else { continue }
+            guard (year..<year + 4).allSatisfy({ isDigit(bytes[$0]) }), matches("-ale-", at: year + 4) else { continue }
             let numberStart = year + 9
             var numberEnd = numberStart
             while numberEnd < bytes.count, isDigit(bytes[numberEnd]) { numberEnd += 1 }

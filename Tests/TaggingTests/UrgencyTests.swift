@@ -168,3 +168,11 @@ private let cases: [UrgencyCase] = {
         #expect(!result.health)
     }
 }
+
+@Suite struct UrgencyOrderTests {
+    @Test func everyKindHasItsPlaceInTheOrderOfReasons() {
+        #expect(Set(UrgencyAssessor.kinds) == Set(UrgencyReason.Kind.allCases))
+        #expect(UrgencyAssessor.kinds.count == UrgencyReason.Kind.allCases.count)
+        #expect(UrgencyAssessor.kinds.enumerated().allSatisfy { UrgencyAssessor.slot($1) == $0 })
+    }
+}
