@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Already built for Hummingbird: named here for the desk's password-check thread pool.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C interop: system libraries with small typed inline wrappers (see shim.h).
@@ -55,8 +57,10 @@ let package = Package(
         ]),
         .target(name: "Desk", dependencies: [
             "Model", "Storage", "Curation", "Config", "Publishing", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "Pipeline", dependencies: [
             "Model", "Config", "Fetching", "FeedParsing", "Advisories", "Storage", "Tagging", "Publishing", "Incidents", "Curation",
@@ -79,7 +83,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "Storage", "Model", "TestSupport"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
-        .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model"]),
+        .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model", "TestSupport"]),
         .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: [
             "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport", "Incidents"]),

@@ -26,8 +26,15 @@ public struct Settings: Sendable, Equatable {
     public var curation = CurationPolicy()
     /// bcrypt cost of editors' passwords (the desk and `users`).
     public var passwordCost = 12
+    /// The desk as a server (`[desk]`, docs/curation.md).
+    public var desk = DeskSettings()
     /// The observatory's anonymity threshold: counts below it are withheld.
     public var observatoryK = 5
+    /// Closed quarters are published beside closed years (`[observatory] quarters`).
+    public var observatoryQuarters = false
+    /// Days after a period's end before its report is published, so that late declarations are
+    /// in it; after that it is fixed (`[observatory] publication_delay`).
+    public var observatoryDelayDays = 15
     /// Alert rules' thresholds and publication (`[alerts]`, docs/incidents.md).
     public var alerts = AlertSettings()
 
@@ -62,6 +69,8 @@ public struct SiteSettings: Sendable, Equatable {
     public var priorityDays = 14
     /// IANA time zone the site's days are counted in.
     public var timeZone: String
+    /// What the site does with third-party images in items' HTML (`[site] remote_images`).
+    public var remoteImages = RemoteImagePolicy.link
 
     public init(title: String, description: String, baseURL: String, language: String, itemsOnHome: Int,
                 timeZone: String = "Europe/Paris") {
@@ -72,6 +81,33 @@ public struct SiteSettings: Sendable, Equatable {
         self.itemsOnHome = itemsOnHome
         self.timeZone = timeZone
     }
+}
+
+/// Images in items' HTML are hosted by third parties: loading them tells those hosts who reads
+/// the watch and when (a tracking pixel does nothing else).
+public enum RemoteImagePolicy: String, Sendable, Equatable, CaseIterable {
+    /// Each image becomes a link to it, labelled by its alternative text (the default).
+    case link
+    /// Images are left out.
+    case drop
+    /// Images are loaded from their hosts, as the feed had them.
+    case load
+}
+
+/// `[desk]`: who may reach the desk, and how much it takes before it stops answering.
+public struct DeskSettings: Sendable, Equatable {
+    /// Host names the desk answers for (nil: loopback names and the address it listens on).
+    public var allowedHosts: [String]?
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    public var trustedProxies: [String] = []
+    /// Open connections at most (also kept under the process's file limit).
+    public var maxConnections = 4096
+    /// A connection that sends no complete request for this long is closed.
+    public var idleTimeoutSeconds = 15
+    /// A request's body must arrive within this.
+    public var bodyTimeoutSeconds = 10
+
+    public init() {}
 }
 
 public struct FetchSettings: Sendable, Equatable {
@@ -146,7 +182,7 @@ extension Settings {
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules"])
         let site = try config?.table("site")
         try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon",
-                                "priority_days"])
+                                "priority_days", "remote_images"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
@@ -217,6 +253,12 @@ extension Settings {
         settings.site.archiveItems = try positive(site, "archive_items", 5000)
         settings.site.publishFromDaemon = try site?.bool("publish_from_daemon") ?? true
         settings.site.priorityDays = try positive(site, "priority_days", 14)
+        if let policy = try site?.string("remote_images") {
+            guard let value = RemoteImagePolicy(rawValue: policy) else {
+                throw site!.error("`remote_images` is " + RemoteImagePolicy.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(policy)\"")
+            }
+            settings.site.remoteImages = value
+        }
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])
         settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
@@ -235,15 +277,28 @@ extension Settings {
             autoSelectKnownExploited: try curation?.bool("auto_select_known_exploited") ?? true,
             floor: try fraction("floor", 0.05), publishUnreviewed: try curation?.bool("publish_unreviewed") ?? true)
         let desk = try config?.table("desk")
-        try desk?.checkKeys(["password_cost"])
+        try desk?.checkKeys(["password_cost", "allowed_hosts", "trusted_proxies", "max_connections", "idle_timeout", "body_timeout"])
         if let cost = try desk?.int("password_cost") {
             guard (4...31).contains(cost) else { throw desk!.error("`password_cost` must be between 4 and 31 (bcrypt)") }
             settings.passwordCost = cost
         }
+        if let hosts = try desk?.strings("allowed_hosts") {
+            guard !hosts.isEmpty, hosts.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0 == "/" || $0.isWhitespace }) }) else {
+                throw desk!.error("`allowed_hosts` lists host names or addresses, without scheme, path or port")
+            }
+            settings.desk.allowedHosts = hosts.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) }
+        }
+        settings.desk.trustedProxies = try desk?.strings("trusted_proxies") ?? []
+        settings.desk.maxConnections = try positive(desk, "max_connections", 4096)
+        settings.desk.idleTimeoutSeconds = try seconds(desk, "idle_timeout", 15)
+        settings.desk.bodyTimeoutSeconds = try seconds(desk, "body_timeout", 10)
+        guard settings.desk.idleTimeoutSeconds > 0, settings.desk.bodyTimeoutSeconds > 0 else {
+            throw desk!.error("`idle_timeout` and `body_timeout` must be longer than 0s")
+        }
         let alerts = try config?.table("alerts")
         try alerts?.checkKeys(["burst_count", "regional_burst_count", "burst_days", "auto_publish_from", "require_approval"])
         settings.alerts.burstCount = try positive(alerts, "burst_count", 5)
-        settings.alerts.regionalBurstCount = try positive(alerts, "regional_burst_count", 3)
+        settings.alerts.regionalBurstCount = try positive(alerts, "regional_burst_count", 5)
         settings.alerts.burstDays = try positive(alerts, "burst_days", 7)
         settings.alerts.requireApproval = try alerts?.bool("require_approval") ?? true
         if let level = try alerts?.string("auto_publish_from"), level != "none" {
@@ -253,10 +308,23 @@ extension Settings {
             settings.alerts.autoPublishFrom = severity
         }
         let observatory = try config?.table("observatory")
-        try observatory?.checkKeys(["k"])
+        try observatory?.checkKeys(["k", "quarters", "publication_delay"])
         if let k = try observatory?.int("k") {
             guard (2...1000).contains(k) else { throw observatory!.error("`k` must be between 2 and 1000") }
             settings.observatoryK = k
+        }
+        settings.observatoryQuarters = try observatory?.bool("quarters") ?? false
+        settings.observatoryDelayDays = try seconds(observatory, "publication_delay", 15 * 86_400) / 86_400
+        // An alert that fires for fewer declarations than k tells what the observatory withholds.
+        // Thresholds left to their defaults follow k; configured ones below it are refused.
+        if try alerts?.int("burst_count") == nil { settings.alerts.burstCount = max(settings.alerts.burstCount, settings.observatoryK) }
+        if try alerts?.int("regional_burst_count") == nil {
+            settings.alerts.regionalBurstCount = max(settings.alerts.regionalBurstCount, settings.observatoryK)
+        }
+        for (key, value) in [("burst_count", settings.alerts.burstCount), ("regional_burst_count", settings.alerts.regionalBurstCount)]
+        where value < settings.observatoryK {
+            throw (alerts ?? observatory)!.error("`\(key)` is \(value), below the observatory's k (\(settings.observatoryK)): "
+                + "an alert would disclose fewer declarations than the observatory may publish")
         }
         return settings
     }
@@ -264,7 +332,7 @@ extension Settings {
 
 public struct AlertSettings: Sendable, Equatable {
     public var burstCount = 5
-    public var regionalBurstCount = 3
+    public var regionalBurstCount = 5
     public var burstDays = 7
     /// Derived alerts from this severity on are published without an editor (nil: none is).
     public var autoPublishFrom: AlertSeverity?

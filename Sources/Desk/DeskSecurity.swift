@@ -25,43 +25,6 @@ enum Tokens {
     }
 }
 
-/// Failed sign-ins per user name and per client address: after `limit` failures within
-/// `window`, further attempts are refused until the oldest one ages out.
-final class LoginRateLimiter: Sendable {
-    let limit: Int
-    let window: TimeInterval
-    private let failures = Mutex<[String: [Date]]>([:])
-
-    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.window = window
-    }
-
-    /// Takes an attempt: nil when it is allowed (and then counted as a failure until `succeeded`
-    /// says otherwise, so that parallel attempts cannot all pass the check during the slow
-    /// password hash), else the seconds to wait.
-    func attempt(keys: [String], now: Date = Date()) -> Int? {
-        failures.withLock { table in
-            let waits = keys.compactMap { key -> Int? in
-                let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
-                table[key] = recent
-                guard recent.count >= limit, let oldest = recent.first else { return nil }
-                return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
-            }
-            if let wait = waits.max() { return wait }
-            for key in keys { table[key, default: []].append(now) }
-            return nil
-        }
-    }
-
-    /// The attempt taken at `now` was the right password: it does not count.
-    func succeeded(keys: [String], at now: Date) {
-        failures.withLock { table in
-            for key in keys { table[key]?.removeAll { $0 == now } }
-        }
-    }
-}
-
 /// Headers on every response of the desk: no script but its own file, no framing, no caching
 /// of pages that show unpublished items, no referrer leaking an item's URL to a source's site.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {

@@ -2,6 +2,7 @@ import Curation
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Model
 import NIOCore
@@ -17,26 +18,52 @@ public struct DeskConfiguration: Sendable {
     public var sessionLifetime: TimeInterval
     /// Templates/desk: pages and the desk's own CSS and script.
     public var templatesDirectory: String
+    /// Failed sign-ins within `loginWindow` before waiting (SignInLimiter).
+    public var failedLoginsPerClient: Int
+    public var failedLoginsPerUserAndClient: Int
     public var failedLoginsPerUser: Int
-    public var failedLoginsInAll: Int
     public var loginWindow: TimeInterval
+    /// Host names the desk answers for; nil: loopback names and the address it listens on.
+    public var allowedHosts: Set<String>?
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    public var trustedProxies: Set<String>
+    /// Open connections at most; kept under the process's file limit.
+    public var maxConnections: Int
+    /// A connection without a complete request for this long is closed (slow or idle clients).
+    public var idleTimeout: TimeInterval
+    /// A form's body must arrive within this.
+    public var bodyTimeout: TimeInterval
+    /// Password checks running at once, and waiting beyond those, before sign-ins get 503.
+    public var concurrentPasswordChecks: Int
+    public var waitingPasswordChecks: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
-                templatesDirectory: String, failedLoginsPerUser: Int = 5, failedLoginsInAll: Int = 50, loginWindow: TimeInterval = 15 * 60) {
+                templatesDirectory: String, failedLoginsPerClient: Int = 20, failedLoginsPerUserAndClient: Int = 5,
+                failedLoginsPerUser: Int = 10, loginWindow: TimeInterval = 15 * 60, allowedHosts: Set<String>? = nil,
+                trustedProxies: Set<String> = [], maxConnections: Int = 4096, idleTimeout: TimeInterval = 15, bodyTimeout: TimeInterval = 10,
+                concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
         self.sessionLifetime = sessionLifetime
         self.templatesDirectory = templatesDirectory
+        self.failedLoginsPerClient = failedLoginsPerClient
+        self.failedLoginsPerUserAndClient = failedLoginsPerUserAndClient
         self.failedLoginsPerUser = failedLoginsPerUser
-        self.failedLoginsInAll = failedLoginsInAll
         self.loginWindow = loginWindow
+        self.allowedHosts = allowedHosts
+        self.trustedProxies = trustedProxies
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.concurrentPasswordChecks = concurrentPasswordChecks
+        self.waitingPasswordChecks = waitingPasswordChecks
     }
 }
 
 /// The web desk: routes, sessions and pages (docs/curation.md).
 public struct DeskServer: Sendable {
-    typealias Context = BasicRequestContext
+    typealias Context = DeskRequestContext
 
     let store: Store
     let curator: Curator
@@ -46,8 +73,8 @@ public struct DeskServer: Sendable {
     let publishUnreviewed: Bool
     /// Search words the rules treat as one (« ransomware », « rançongiciel »).
     let synonyms: SearchSynonyms
-    let perUser: LoginRateLimiter
-    let inAll: LoginRateLimiter
+    let signInLimiter: SignInLimiter
+    let passwordChecks: PasswordChecks
     let logger: Logger
 
     static let sessionCookie = "cv_session"
@@ -63,8 +90,10 @@ public struct DeskServer: Sendable {
                                          required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message"])
         self.configuration = configuration
         self.publishUnreviewed = publishUnreviewed
-        self.perUser = LoginRateLimiter(limit: configuration.failedLoginsPerUser, window: configuration.loginWindow)
-        self.inAll = LoginRateLimiter(limit: configuration.failedLoginsInAll, window: configuration.loginWindow)
+        self.signInLimiter = SignInLimiter(.init(perClient: configuration.failedLoginsPerClient,
+                                                 perUserAndClient: configuration.failedLoginsPerUserAndClient,
+                                                 perUser: configuration.failedLoginsPerUser, window: configuration.loginWindow))
+        self.passwordChecks = PasswordChecks(concurrent: configuration.concurrentPasswordChecks, waiting: configuration.waitingPasswordChecks)
         self.logger = logger
     }
 
@@ -72,13 +101,18 @@ public struct DeskServer: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cyberveille-desk"),
+            // A connection that sends no complete request within the idle timeout is closed: a
+            // client trickling its headers (or idling) cannot hold a connection for long.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cyberveille-desk",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(DeskLimits.connectionCap(configuration.maxConnections))),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
 
     func router() -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: AllowedHostsMiddleware(allowed: configuration.allowedHosts ?? AllowedHostsMiddleware<Context>.defaults(listeningOn: configuration.host)))
         router.add(middleware: SecurityHeadersMiddleware())
         router.get("health") { _, _ in
             _ = try store.counts()
@@ -87,7 +121,7 @@ public struct DeskServer: Sendable {
         router.get("assets/:file") { _, context in try asset(context.parameters.get("file") ?? "") }
         router.get("/") { _, _ in Response.redirect(to: "/queue", type: .normal) }
         router.get("login") { request, _ in try loginPage(request) }
-        router.post("login") { request, _ in try await login(request) }
+        router.post("login") { request, context in try await login(request, context: context) }
         router.post("logout") { request, _ in try await logout(request) }
         router.get("queue") { request, _ in try withSession(request) { try queuePage(request, session: $0) } }
         router.get("preview") { request, _ in try withSession(request) { try previewPage(session: $0) } }
@@ -123,27 +157,37 @@ public struct DeskServer: Sendable {
         return response
     }
 
-    func login(_ request: Request) async throws -> Response {
+    func login(_ request: Request, context: Context) async throws -> Response {
         let form = try await formFields(request)
-        let name = form["username"] ?? ""
+        let name = String((form["username"] ?? "").prefix(200))
         let sent = form["csrf"] ?? ""
         guard let expected = request.cookies[Self.loginCookie]?.value, Tokens.equal(sent, expected) else {
             return try loginPage(request, error: "Le formulaire a expiré ou ne vient pas de ce bureau (jeton CSRF) : recommencez.", status: .forbidden)
         }
-        let keys = ["user:" + name.lowercased()]
+        let client = ClientAddress.of(request, peer: context.remoteAddress, trustedProxies: configuration.trustedProxies)
         let started = Date()
-        let wait = perUser.attempt(keys: keys, now: started) ?? inAll.attempt(keys: ["all"], now: started)
-        if let wait {
+        if let wait = signInLimiter.attempt(user: name, client: client, now: started) {
+            logger.notice("desk sign-in limited", metadata: ["user": "\(LogText.escaped(name, limit: 64))", "client": "\(client)", "wait": "\(wait)"])
             var response = try loginPage(request, error: "Trop d'essais : réessayez dans \(wait) s.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
         }
-        guard let user = try editors.authenticate(name, password: form["password"] ?? "") else {
-            logger.notice("desk sign-in refused", metadata: ["user": "\(name.prefix(40))"])
+        let password = form["password"] ?? ""
+        let editors = self.editors
+        // bcrypt takes a fraction of a second by design: on threads of its own, never on the
+        // event loops, and refused at once when too many are queued.
+        guard let user = try await passwordChecks.run({ try editors.authenticate(name, password: password) }) else {
+            signInLimiter.abandoned(user: name, client: client, at: started)
+            var response = try loginPage(request, error: "Le bureau est très sollicité : réessayez dans quelques secondes.",
+                                         status: .serviceUnavailable)
+            response.headers[.retryAfter] = "2"
+            return response
+        }
+        guard let user else {
+            logger.notice("desk sign-in refused", metadata: ["user": "\(LogText.escaped(name, limit: 64))", "client": "\(client)"])
             return try loginPage(request, error: "Nom ou mot de passe incorrect.", status: .unauthorized)
         }
-        perUser.succeeded(keys: keys, at: started)
-        inAll.succeeded(keys: ["all"], at: started)
+        signInLimiter.succeeded(user: name, client: client, at: started)
         let token = Tokens.random()
         try store.createSession(tokenHash: Tokens.hash(token), userName: user.name, csrf: Tokens.random(),
                                 expiresAt: Date().addingTimeInterval(configuration.sessionLifetime))
@@ -153,10 +197,11 @@ public struct DeskServer: Sendable {
         return response
     }
 
+    /// Ends the session the cookie names, whatever the form says: a stale page's logout must not
+    /// leave the session alive on the server while the browser forgets its cookie.
     func logout(_ request: Request) async throws -> Response {
-        let form = try await formFields(request)
-        if let session = try session(request), Tokens.equal(form["csrf"] ?? "", session.csrf),
-           let token = request.cookies[Self.sessionCookie]?.value {
+        _ = try? await formFields(request)
+        if let token = request.cookies[Self.sessionCookie]?.value, token.count == 64 {
             try store.endSession(tokenHash: Tokens.hash(token))
         }
         var response = Response.redirect(to: "/login", type: .normal)
@@ -243,7 +288,7 @@ public struct DeskServer: Sendable {
             ["at": ISO8601UTC.string(from: entry.at), "actor": entry.actor, "action": entry.action]
         }
         let context: [String: Any] = [
-            "title": item.title, "id": id, "source": item.sourceTitle, "link": item.link as Any,
+            "title": item.title, "id": id, "source": item.sourceTitle, "link": WebLink.web(item.link) as Any,
             "date": ISO8601UTC.string(from: item.displayDate), "summary": item.summary.map(PlainText.from(html:)) as Any,
             "score": String(format: "%.2f", item.healthScore), "state": state.status.rawValue, "pinned": state.pinned,
             "handled": state.handled, "isUrgent": item.urgency == .urgent,
@@ -252,7 +297,7 @@ public struct DeskServer: Sendable {
             "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": $0.field] },
             "urgency": item.urgency.name, "urgencyLabel": "urgence \(item.urgency.labelFR)",
             "urgencyReasons": item.urgencyReasons.map(\.explanationFR), "hasUrgencyReasons": !item.urgencyReasons.isEmpty,
-            "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": $0.link as Any] },
+            "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": WebLink.web($0.link) as Any] },
             "hasSources": !item.alsoReportedBy.isEmpty, "history": history, "return": "/items/\(id)",
             "tagsAdded": state.tagsAdded.joined(separator: " "), "tagsRemoved": state.tagsRemoved.joined(separator: " "),
         ]
@@ -313,10 +358,22 @@ public struct DeskServer: Sendable {
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The fields of a form post (application/x-www-form-urlencoded), at most 64 KiB.
+    /// The fields of a form post (application/x-www-form-urlencoded), at most 64 KiB, arriving
+    /// within the body timeout.
     func formFields(_ request: Request) async throws -> [String: String] {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let timeout = configuration.bodyTimeout
+        let buffer = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
+            group.addTask {
+                var request = request
+                return try await request.collectBody(upTo: 64 * 1024)
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                throw HTTPError(.requestTimeout, message: "The form did not arrive in time.")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
         let body = String(buffer: buffer)
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {

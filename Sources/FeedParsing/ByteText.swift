@@ -92,7 +92,8 @@ enum ByteText {
     }
 
     /// Runs of white space (ASCII, and the Unicode spaces feeds use: NBSP, thin and em spaces,
-    /// line separators, ideographic space) become one space; leading and trailing ones go.
+    /// line separators, ideographic space) become one space; leading and trailing ones go; the
+    /// invisible characters of `InvisibleCharacters.isRemoved` and stray controls are dropped.
     /// Works on bytes: a space followed by a zero-width joiner is one Character, and the joiner
     /// must survive.
     static func collapsingWhitespace(_ s: String) -> String {
@@ -115,6 +116,12 @@ enum ByteText {
                     index += width
                     continue
                 }
+                let invisible = invisibleWidth(bytes, at: index)
+                if invisible > 0 {
+                    changed = true
+                    index += invisible
+                    continue
+                }
                 if pendingSpace { output.append(0x20) }
                 pendingSpace = false
                 output.append(bytes[index])
@@ -122,6 +129,34 @@ enum ByteText {
             }
             if !changed && output.count == bytes.count { return s }
             return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// Byte length of the character at `index` when it is one `InvisibleCharacters.isRemoved`
+    /// names, or a control other than white space; else 0.
+    static func invisibleWidth(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte < 0x20 || byte == 0x7F ? 1 : 0 }  // white space was taken before
+        let remaining = bytes.count - index
+        switch byte {
+        case 0xC2 where remaining >= 2:
+            return (0x80...0x9F).contains(bytes[index + 1]) && bytes[index + 1] != 0x85 ? 2 : 0  // C1 controls
+        case 0xD8 where remaining >= 2:
+            return bytes[index + 1] == 0x9C ? 2 : 0  // U+061C
+        case 0xE1 where remaining >= 3:
+            return bytes[index + 1] == 0xA0 && bytes[index + 2] == 0x8E ? 3 : 0  // U+180E
+        case 0xE2 where remaining >= 3:
+            let second = bytes[index + 1], third = bytes[index + 2]
+            if second == 0x80 { return third == 0x8B || third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third) ? 3 : 0 }
+            if second == 0x81 { return (0xA0...0xA4).contains(third) || (0xA6...0xA9).contains(third) ? 3 : 0 }
+            return 0
+        case 0xEF where remaining >= 3:
+            let second = bytes[index + 1], third = bytes[index + 2]
+            return (second == 0xBB && third == 0xBF) || (second == 0xBF && (0xB9...0xBB).contains(third)) ? 3 : 0
+        case 0xF3 where remaining >= 4:
+            return bytes[index + 1] == 0xA0 && (bytes[index + 2] == 0x80 || bytes[index + 2] == 0x81) ? 4 : 0  // tags
+        default:
+            return 0
         }
     }
 

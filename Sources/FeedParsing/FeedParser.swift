@@ -35,7 +35,7 @@ public struct FeedParser: Sendable {
         guard !data.isEmpty else { throw FeedParseError(.notAFeed, "the document is empty") }
         let isJSON = data.withUnsafeBytes { JSONFeedTranslator.looksLikeJSONFeed($0) }
         if isJSON {
-            var feed = try Self.parseJSON(data, url: url, limits: limits)
+            var feed = LinkPolicy.restrict(try Self.parseJSON(data, url: url, limits: limits))
             if let onItem {
                 feed.items.forEach(onItem)
                 feed.items = []
@@ -57,9 +57,9 @@ public struct FeedParser: Sendable {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, limits.maxSeconds) * 1e9)
         let ledger = DeliveryLedger()
         do {
-            return try trimmed.withUnsafeBytes {
+            return LinkPolicy.restrict(try trimmed.withUnsafeBytes {
                 try parseXML($0, url: url, encoding: encoding, deadline: deadline, ledger: ledger, onItem: onItem)
-            }
+            })
         } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {
             // Latin-1 or windows-1252 text served without a declaration, or declared UTF-8 by mistake:
             // windows-1252 is the superset browsers read such documents as.
@@ -67,7 +67,7 @@ public struct FeedParser: Sendable {
                 try parseXML($0, url: url, encoding: "windows-1252", deadline: deadline, ledger: ledger, onItem: onItem)
             }
             feed.recovered = true
-            return feed
+            return LinkPolicy.restrict(feed)
         }
     }
 
@@ -118,7 +118,7 @@ public struct FeedParser: Sendable {
                 translation?.cancel()  // a recovery pass starts over
                 translation = ItemTranslation(
                     maxItems: limits.maxItems, concurrent: bytes.count >= limits.concurrentTranslationBytes, ledger: ledger,
-                    deliver: onItem) { detected.item($0) }
+                    deliver: onItem) { LinkPolicy.restrict(detected.item($0)) }
                 return detected.isRecord
             }, onRecord: { node in
                 translation?.add(node)

@@ -51,7 +51,7 @@ struct JSONFeedTranslator {
         item.updated = string(object["date_modified"]).flatMap(DateParser.parse)
         var people = (object["authors"] as? [[String: Any]]) ?? []
         if let author = object["author"] as? [String: Any] { people.append(author) }
-        item.authors = FieldReading.unique(people.compactMap { string($0["name"]) ?? string($0["url"]) })
+        item.authors = FieldReading.unique(people.compactMap { string($0["name"]) ?? string($0["url"]).flatMap { WebLink.isWebOrMail($0) ? $0 : nil } })
         item.categories = FieldReading.unique(((object["tags"] as? [Any]) ?? []).compactMap { string($0) })
         item.enclosures = ((object["attachments"] as? [[String: Any]]) ?? []).compactMap { attachment in
             guard let url = string(attachment["url"]).flatMap({ URLResolver.resolve($0, against: base) }) else { return nil }

@@ -10,7 +10,8 @@ import Glibc
 /// 169.254.169.254), CGNAT, multicast or a reserved range is refused, unless the source is
 /// marked local or the run allows private networks. The check runs when curl opens each socket,
 /// on the address it is about to connect to, so DNS tricks (rebinding, redirects to internal
-/// names) cannot get around it.
+/// names) cannot get around it. With a proxy, the proxy's own address and port are allowed for
+/// the transfers that use it (ProxySettings), and nothing else.
 enum AddressPolicy {
     /// The refusal in words, or nil when the address is public.
     static func refusal(_ address: UnsafePointer<sockaddr>) -> String? {
@@ -68,36 +69,6 @@ enum AddressPolicy {
         return nil
     }
 
-    /// With a proxy from the environment (which libcurl honours), curl connects to the proxy,
-    /// often on a private network: the proxy's own addresses are allowed, and nothing else
-    /// private — hosts in no_proxy, or an https URL when only http_proxy is set, still go direct
-    /// and are still checked.
-    static func proxyAddresses(environment: [String: String] = ProcessInfo.processInfo.environment) -> Set<String> {
-        var addresses = Set<String>()
-        for name in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
-            guard let value = environment[name], !value.isEmpty else { continue }
-            let url = value.contains("://") ? value : "http://" + value
-            guard let host = URLComponents(string: url)?.host, !host.isEmpty else { continue }
-            addresses.formUnion(resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))))
-        }
-        return addresses
-    }
-
-    private static func resolve(_ host: String) -> [String] {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
-        defer { freeaddrinfo(list) }
-        var found: [String] = []
-        var entry = list
-        while let current = entry {
-            if let address = current.pointee.ai_addr, let text = numericHost(address) { found.append(text) }
-            entry = current.pointee.ai_next
-        }
-        return found
-    }
-
     /// The address as text ("10.0.0.1", "fd00::1").
     static func numericHost(_ address: UnsafePointer<sockaddr>) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
@@ -114,6 +85,21 @@ enum AddressPolicy {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The numeric address and port of a socket address.
+    static func endpoint(_ address: UnsafePointer<sockaddr>) -> ProxySettings.Endpoint? {
+        guard let host = numericHost(address) else { return nil }
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            let port = UnsafeRawPointer(address).assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port
+            return ProxySettings.Endpoint(address: host, port: UInt16(bigEndian: port))
+        case AF_INET6:
+            let port = UnsafeRawPointer(address).assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port
+            return ProxySettings.Endpoint(address: host, port: UInt16(bigEndian: port))
+        default:
+            return nil
+        }
+    }
+
     /// CURLOPT_OPENSOCKETFUNCTION: opens the socket only for allowed addresses.
     static let openSocket: curl_opensocket_callback = { context, _, address in
         guard let context, let address else { return CURL_SOCKET_BAD }
@@ -125,8 +111,7 @@ enum AddressPolicy {
         guard length >= minimum else { return CURL_SOCKET_BAD }
         let sockaddrPointer = UnsafeRawPointer(address).advanced(by: MemoryLayout<curl_sockaddr>.offset(of: \curl_sockaddr.addr)!)
             .assumingMemoryBound(to: sockaddr.self)
-        if let refused = refusal(sockaddrPointer),
-           !(numericHost(sockaddrPointer).map { transfer.allowedProxyAddresses.contains($0) } ?? false) {
+        if let refused = refusal(sockaddrPointer), !transfer.allowedProxyEndpoints.contains(where: { $0 == endpoint(sockaddrPointer) }) {
             transfer.refusedAddress = refused
             return CURL_SOCKET_BAD
         }

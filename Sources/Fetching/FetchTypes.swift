@@ -77,6 +77,8 @@ public struct FetcherConfiguration: Sendable {
     public var maxConnectionsPerHost: Int
     /// Connect to loopback and private addresses for every source (tests, benchmarks, intranets).
     public var allowPrivateNetworks: Bool
+    /// The proxies transfers go through (by default, those of the environment).
+    public var proxies: ProxySettings = .fromEnvironment()
 
     public init(
         userAgent: String, timeoutSeconds: Int = 60, connectTimeoutSeconds: Int = 15, lowSpeedBytesPerSecond: Int = 64,

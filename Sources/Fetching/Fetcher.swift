@@ -21,7 +21,8 @@ public struct Fetcher: Sendable {
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, configuration.maxConnections)
         _ = cv_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxConnectionsPerHost)
 
-        let proxyAddresses = AddressPolicy.proxyAddresses()
+        // Each configured proxy is resolved once per round.
+        var proxyEndpoints: [String: Set<ProxySettings.Endpoint>] = [:]
         var responses: [FetchResponse?] = Array(repeating: nil, count: requests.count)
         var transfers: [Int: Transfer] = [:]  // keeps each Transfer alive while C holds its pointer
         for (index, request) in requests.enumerated() {
@@ -30,8 +31,12 @@ public struct Fetcher: Sendable {
                 continue
             }
             let transfer = Transfer(request: request, easy: easy, maxBodyBytes: configuration.maxBodyBytes)
-            transfer.allowedProxyAddresses = proxyAddresses
-            configure(transfer, index: index)
+            let proxy = Self.scheme(of: request.url).flatMap { configuration.proxies.proxy(forScheme: $0) }
+            if let proxy {
+                if proxyEndpoints[proxy] == nil { proxyEndpoints[proxy] = ProxySettings.endpoints(of: proxy) }
+                transfer.allowedProxyEndpoints = proxyEndpoints[proxy] ?? []
+            }
+            configure(transfer, index: index, proxy: proxy)
             transfers[index] = transfer
             curl_multi_add_handle(multi, easy.handle)
         }
@@ -67,7 +72,7 @@ public struct Fetcher: Sendable {
         }
     }
 
-    private func configure(_ transfer: Transfer, index: Int) {
+    private func configure(_ transfer: Transfer, index: Int, proxy: String?) {
         let easy = transfer.easy
         let request = transfer.request
         let context = Unmanaged.passUnretained(transfer).toOpaque()
@@ -99,6 +104,10 @@ public struct Fetcher: Sendable {
             // guarded transfer of the same round (the connection cache is shared).
             easy.set(CURLOPT_FORBID_REUSE, 1)
         }
+        // The proxy is named explicitly ("" is none), so that curl never picks one from the
+        // environment that the address guard has not been told about.
+        easy.set(CURLOPT_PROXY, proxy ?? "")
+        easy.set(CURLOPT_NOPROXY, configuration.proxies.noProxy ?? "")
         easy.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)  // a proxy's CONNECT reply is not a redirect
         easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         easy.set(CURLOPT_SSL_VERIFYHOST, 2)
@@ -163,6 +172,14 @@ public struct Fetcher: Sendable {
         }
         let detail = transfer.easy.errorMessage
         return detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+    }
+
+    /// The scheme of a request's URL, lower-cased ("https"), nil when it has none.
+    static func scheme(of url: String) -> String? {
+        guard let colon = url.firstIndex(of: ":") else { return nil }
+        let scheme = url[..<colon]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
+        return scheme.lowercased()
     }
 
     private func failure(_ request: FetchRequest, _ message: String) -> FetchResponse {

@@ -15,8 +15,8 @@ final class Transfer {
     var statuses: [Int] = []
     /// Set when AddressPolicy refused to connect, in words.
     var refusedAddress: String?
-    /// The proxy's addresses, which AddressPolicy lets through.
-    var allowedProxyAddresses: Set<String> = []
+    /// The endpoints of this transfer's proxy, which AddressPolicy lets through.
+    var allowedProxyEndpoints: Set<ProxySettings.Endpoint> = []
     let started = DispatchTime.now()
 
     init(request: FetchRequest, easy: CurlEasy, maxBodyBytes: Int) {

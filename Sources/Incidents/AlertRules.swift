@@ -11,10 +11,11 @@ public struct AlertRules: Sendable {
     public var burstDays: Int
     /// Declarations citing a CVE or product count for this long.
     public var citationDays: Int
-    /// Counts below this are not written in an alert (the observatory's k): "plusieurs".
+    /// Counts below this are never written in an alert (the observatory's k): an alert from
+    /// fewer declarations speaks of the threat, not of them.
     public var smallestCountShown: Int
 
-    public init(burstCount: Int = 5, regionalBurstCount: Int = 3, burstDays: Int = 7, citationDays: Int = 30, smallestCountShown: Int = 5) {
+    public init(burstCount: Int = 5, regionalBurstCount: Int = 5, burstDays: Int = 7, citationDays: Int = 30, smallestCountShown: Int = 5) {
         self.burstCount = burstCount
         self.regionalBurstCount = regionalBurstCount
         self.burstDays = burstDays
@@ -93,12 +94,16 @@ public struct AlertRules: Sendable {
         var candidates = byCVE.keys.sorted().map { cve -> AlertCandidate in
             let known = knowledge.knownExploited[cve]
             let count = byCVE[cve]!.count
+            let kevListing = known.map { " au catalogue KEV de la CISA depuis le \($0.dateAdded)" + Self.naming($0, prefix: " (", suffix: ")") }
+            // Fewer than k declarations are never spoken of: the alert is about the flaw alone.
+            let disclosed = count >= smallestCountShown
             return AlertCandidate(
                 rule: "declared-cve", key: "declared-cve:\(cve)", severity: known != nil ? .critical : .high,
-                title: "\(cve) exploitée contre des structures de santé",
-                summary: "\(count >= smallestCountShown ? "\(count) déclarations" : "Des déclarations") d'incident citent \(cve)"
-                    + (known.map { ", au catalogue KEV de la CISA depuis le \($0.dateAdded)" + Self.naming($0, prefix: " (", suffix: ")") }
-                        ?? ", objet d'un avis de sécurité") + ".",
+                title: disclosed ? "\(cve) exploitée contre des structures de santé"
+                    : (known != nil ? "\(cve) activement exploitée" + Self.naming(known!, prefix: " : ", suffix: "") : "\(cve) : correctif à appliquer"),
+                summary: disclosed
+                    ? "\(count) déclarations d'incident citent \(cve)" + (kevListing.map { "," + $0 } ?? ", objet d'un avis de sécurité") + "."
+                    : (kevListing.map { "\(cve) est" + $0 + "." } ?? "\(cve) fait l'objet d'un avis de sécurité."),
                 products: known.flatMap { Self.product($0) }.map { [$0] } ?? [], cves: [cve],
                 requiredAction: "Appliquer le correctif ou la mesure de contournement de l'éditeur.",
                 dueDate: known?.dueDate, references: knowledge.itemsByCVE[cve] ?? [])
@@ -110,10 +115,14 @@ public struct AlertRules: Sendable {
             }
         }
         candidates += byProduct.keys.sorted().map { product in
-            AlertCandidate(
+            let count = byProduct[product]!.count
+            return AlertCandidate(
                 rule: "declared-product", key: "declared-product:\(product)", severity: .high,
-                title: "Produit visé par un avis cité dans des déclarations : \(product)",
-                summary: "\(byProduct[product]!.count >= smallestCountShown ? "\(byProduct[product]!.count) déclarations" : "Des déclarations") d'incident citent « \(product) », objet d'un avis de sécurité.",
+                title: count >= smallestCountShown ? "Produit visé par un avis cité dans des déclarations : \(product)"
+                    : "Produit visé par un avis de sécurité : \(product)",
+                summary: count >= smallestCountShown
+                    ? "\(count) déclarations d'incident citent « \(product) », objet d'un avis de sécurité."
+                    : "« \(product) » fait l'objet d'un avis de sécurité.",
                 products: [product], requiredAction: "Appliquer les recommandations de l'avis de l'éditeur.",
                 references: knowledge.advisoriesByProduct[product] ?? [])
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// One published count; nil when it is suppressed (too small to be anonymous, or needed to keep
 /// another suppressed count from being recomputed).
-public struct StatisticsCell: Sendable, Equatable {
+public struct StatisticsCell: Sendable, Equatable, Codable {
     public var key: String
     public var label: String
     public var count: Int?
@@ -15,7 +15,7 @@ public struct StatisticsCell: Sendable, Equatable {
 }
 
 /// A one-way table with its total.
-public struct StatisticsTable: Sendable, Equatable {
+public struct StatisticsTable: Sendable, Equatable, Codable {
     /// "month", "category", "structure_type", "region".
     public var id: String
     public var cells: [StatisticsCell]
@@ -30,7 +30,7 @@ public struct StatisticsTable: Sendable, Equatable {
 
 /// The anonymous statistics of declared incidents over a period, as the observatory publishes
 /// them: every count is at least `k`, or suppressed.
-public struct Observatory: Sendable, Equatable {
+public struct Observatory: Sendable, Equatable, Codable {
     /// The year of the report, or nil for all declarations.
     public var year: Int?
     public var firstDeclaration: Date?
@@ -65,5 +65,17 @@ public struct Observatory: Sendable, Equatable {
         self.medianDaysToQualification = medianDaysToQualification
         self.medianDaysToSupport = medianDaysToSupport
         self.tables = tables
+    }
+}
+
+/// A year whose report is not published yet, and the day it will be (once the year is closed
+/// and late declarations are in).
+public struct ScheduledObservatoryReport: Sendable, Equatable {
+    public var year: Int
+    public var publishedFrom: Date
+
+    public init(year: Int, publishedFrom: Date) {
+        self.year = year
+        self.publishedFrom = publishedFrom
     }
 }

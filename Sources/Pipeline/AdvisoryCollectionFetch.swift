@@ -30,7 +30,7 @@ struct AdvisoryCollectionFetch {
         } catch {
             summary.feedsFailed += 1
             summary.failures.append(.init(sourceID: source.id, message: "\(error)"))
-            environment.logger.warning("advisory listing failed", metadata: ["source": "\(source.id)", "error": "\(error)"])
+            environment.logger.warning("advisory listing failed", metadata: ["source": "\(source.id)", "error": "\(LogText.escaped("\(error)"))"])
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: "listing failed", result: .failure("\(error)"),
                 nextDueAt: Schedule.nextAfterFailure(source, failures: (state?.consecutiveFailures ?? 0) + 1, retryAfter: nil, now: now)))
@@ -73,7 +73,7 @@ struct AdvisoryCollectionFetch {
                     firstProblem = firstProblem ?? problem
                     summary.failures.append(.init(sourceID: source.id, message: problem))
                     environment.logger.warning("advisory refused", metadata: [
-                        "source": "\(source.id)", "document": "\(fetched.listed.url)", "error": "\(message)"])
+                        "source": "\(source.id)", "document": "\(LogText.escaped(fetched.listed.url))", "error": "\(LogText.escaped(message))"])
                     try store.recordAdvisoryDocument(sourceID: source.id, AdvisoryDocumentState(
                         location: fetched.listed.url, version: fetched.listed.changed ?? HashFile.hexDigest(fetched.body),
                         state: .refused, error: message), at: now)

@@ -12,7 +12,8 @@ struct AlertStep {
     @discardableResult
     func run(now: Date) throws -> Int {
         let settings = environment.settings.alerts
-        let rules = AlertRules(burstCount: settings.burstCount, regionalBurstCount: settings.regionalBurstCount, burstDays: settings.burstDays)
+        let rules = AlertRules(burstCount: settings.burstCount, regionalBurstCount: settings.regionalBurstCount, burstDays: settings.burstDays,
+                               smallestCountShown: environment.settings.observatoryK)
         let store = environment.store
         let facts = try store.incidentFacts()
         let known = try store.alertKnowledge(declaredCVEs: Set(facts.flatMap(\.cves)),

@@ -96,7 +96,7 @@ struct FetchStep {
             summary.feedsFailed += 1
             summary.failures.append(.init(sourceID: source.id, message: message))
             try notePermanentRedirect(good: false)
-            environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(message)"])
+            environment.logger.warning("feed failed", metadata: ["source": "\(source.id)", "url": "\(source.url)", "error": "\(LogText.escaped(message))"])
             let retryAfter = response.retryAfter.flatMap { Schedule.retryAfterSeconds($0, now: now) }.map { now.addingTimeInterval(min($0, 7 * 86_400)) }
             try store.recordFetch(sourceID: source.id, FetchRecord(
                 at: now, status: response.summary, result: .failure(message),
@@ -110,7 +110,7 @@ struct FetchStep {
             guard target != nil || state?.movedTo != nil else { return }  // nothing to count, nothing to reset
             if try store.recordPermanentRedirect(sourceID: source.id, to: target) {
                 environment.logger.warning("feed moved permanently: now polled at its new URL; update the sources file", metadata: [
-                    "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(response.permanentRedirect ?? "")"])
+                    "source": "\(source.id)", "from": "\(response.request.url)", "to": "\(LogText.escaped(response.permanentRedirect ?? ""))"])
             }
         }
         switch response.outcome {

@@ -20,21 +20,38 @@ struct PublishStep {
         try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))
         let items = try environment.store.publishableItems(limit: settings.site.archiveItems,
                                                           unreviewed: settings.curation.publishUnreviewed)
-        // The observatory reads declarations as facts without their private fields.
-        let facts = try environment.store.incidentFacts()
-        let statistics = ObservatoryStatistics(k: settings.observatoryK)
-        // One report per year, and no all-years aggregate beside them: tables of overlapping
-        // periods could be subtracted from each other to recompute withheld counts.
-        let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) }).sorted()
-        let observatories = years.isEmpty ? [statistics.observatory([])] : years.map { statistics.observatory(facts, year: $0) }
+        let (observatories, pendingYears) = try observatoryReports(now: now)
         let alerts = try environment.store.publicAlerts(at: now)
         let withdrawn = try environment.store.withdrawnItems(limit: settings.site.archiveItems, unreviewed: settings.curation.publishUnreviewed)
-        let report = try publisher.publish(items: items, observatories: observatories, alerts: alerts, withdrawn: withdrawn,
-                                           to: settings.outputDirectory, now: now)
+        let report = try publisher.publish(items: items, observatories: observatories, scheduledObservatoryReports: pendingYears,
+                                           alerts: alerts, withdrawn: withdrawn, to: settings.outputDirectory, now: now)
         // Selected items that are now on the site have been published (the workflow's last step).
         try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
         summary.pagesWritten = report.pagesWritten
         summary.pagesReused = report.pagesReused
         summary.outputDirectory = report.outputDirectory
+    }
+
+    /// The observatory's reports: one per closed year, computed and fixed at the first
+    /// publication after the year's end and its delay, then republished as fixed; and the years
+    /// whose report is still to come, with the day it will be published. One report per year and
+    /// no all-years aggregate beside them: tables of overlapping periods could be subtracted from
+    /// each other to recompute withheld counts.
+    private func observatoryReports(now: Date) throws -> ([Observatory], [ScheduledObservatoryReport]) {
+        let settings = environment.settings
+        let schedule = ObservatorySchedule(delayDays: settings.observatoryDelayDays)
+        var reports = try environment.store.frozenObservatoryReports()
+        // The observatory reads declarations as facts without their private fields.
+        let facts = try environment.store.incidentFacts()
+        let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) })
+        let statistics = ObservatoryStatistics(k: settings.observatoryK)
+        for year in years.sorted() where reports[year] == nil && schedule.isPublishable(year: year, now: now) {
+            let report = statistics.observatory(facts, year: year)
+            try environment.store.freezeObservatoryReport(report, at: now)
+            reports[year] = report
+        }
+        let pending = years.union([ObservatoryStatistics.year(of: now)]).filter { reports[$0] == nil }.sorted()
+            .map { ScheduledObservatoryReport(year: $0, publishedFrom: schedule.publicationDate(ofYear: $0)) }
+        return (reports.keys.sorted().map { reports[$0]! }, pending)
     }
 }

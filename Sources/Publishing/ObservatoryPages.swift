@@ -7,14 +7,19 @@ import Model
 /// values reach this file: counts, never a declaration. The observatory's home shows the
 /// latest year; there is no all-years table (see PublishStep).
 extension SitePublisher {
-    /// `observatories`: one per year (the home of the observatory shows the latest), or one
-    /// without a year when there is no declaration yet.
-    func writeObservatory(_ observatories: [Observatory], site: SiteView, to writer: SiteWriter) throws {
+    /// `observatories`: one per closed year, as fixed when first published (the home of the
+    /// observatory shows the latest); `scheduled`: the years still to come, which the home
+    /// announces with the day their report will appear. Nothing of the current year is shown.
+    func writeObservatory(_ observatories: [Observatory], scheduled: [ScheduledObservatoryReport], site: SiteView,
+                          to writer: SiteWriter) throws {
         let years = observatories.filter { $0.year != nil }.sorted { ($0.year ?? 0) > ($1.year ?? 0) }
-        guard let overall = years.first ?? observatories.first else { return }
+        guard !observatories.isEmpty || !scheduled.isEmpty else { return }
         let yearLinks = years.map { ["year": $0.year ?? 0, "path": "observatoire/rapport-\($0.year ?? 0)/",
                                       "csv": "observatoire/donnees-\($0.year ?? 0).csv"] as [String: Any] }
-        try writer.write(try render(context(overall, path: "observatoire/", site: site, years: yearLinks), "observatory"), at: "observatoire/")
+        var home = context(years.first ?? observatories.first, path: "observatoire/", site: site, years: yearLinks)
+        home["scheduled"] = scheduled.map { ["year": $0.year, "date": dates.day($0.publishedFrom)] as [String: Any] }
+        home["hasScheduled"] = !scheduled.isEmpty
+        try writer.write(try render(home, "observatory"), at: "observatoire/")
         for report in years {
             let year = report.year ?? 0
             try writer.write(try render(context(report, path: "observatoire/rapport-\(year)/", site: site, years: yearLinks), "observatory"),
@@ -23,7 +28,11 @@ extension SitePublisher {
         }
     }
 
-    private func context(_ observatory: Observatory, path: String, site: SiteView, years: [[String: Any]]) -> [String: Any] {
+    private func context(_ observatory: Observatory?, path: String, site: SiteView, years: [[String: Any]]) -> [String: Any] {
+        guard let observatory else {
+            return ["frame": frame(site, path: path), "isReport": false, "hasYear": false, "hasData": false,
+                    "years": years, "hasYears": !years.isEmpty, "tables": [] as [Any]]
+        }
         func number(_ value: Int?) -> String { value.map { Self.grouped($0) } ?? "< \(observatory.k)" }
         let tables = observatory.tables.map { table -> [String: Any] in
             let title = strings["observatory_by_\(table.id)"]
@@ -42,12 +51,19 @@ extension SitePublisher {
             "careDisrupted": number(observatory.careDisrupted), "healthDataAffected": number(observatory.healthDataAffected),
             "tables": tables, "years": years, "hasYears": !years.isEmpty, "hasData": (observatory.declared ?? 0) > 0,
         ]
-        if let first = observatory.firstDeclaration, let last = observatory.lastDeclaration {
+        // The whole year, not the days of its first and last declarations (which would date two of them).
+        if let year = observatory.year, let first = Self.noonUTC(year, 1, 1), let last = Self.noonUTC(year, 12, 31) {
             context["period"] = "\(dates.day(first)) – \(dates.day(last))"
         }
         if let days = observatory.medianDaysToQualification { context["qualificationDays"] = String(format: "%.1f", days) }
         if let days = observatory.medianDaysToSupport { context["supportDays"] = String(format: "%.1f", days) }
         return context
+    }
+
+    private static func noonUTC(_ year: Int, _ month: Int, _ day: Int) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))
     }
 
     static func grouped(_ value: Int) -> String {

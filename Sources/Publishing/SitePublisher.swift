@@ -45,7 +45,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-07.1"
+    static let renderVersion = "2026-12-07.2"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -74,7 +74,8 @@ public struct SitePublisher: Sendable {
         self.fieldNames = Self.fieldNamesByLanguage[english ? "en" : "fr"] ?? [:]
         var hasher = PageFingerprint()
         hasher.combine(Self.renderVersion)
-        for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)"] { hasher.combine(part) }
+        for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)",
+                     site.remoteImages.rawValue] { hasher.combine(part) }
         for tag in tags { hasher.combine(list: [tag.id, tag.group, tag.labelFR, tag.labelEN]) }
         let root = URL(fileURLWithPath: templatesDirectory)
         for file in (FileManager.default.subpaths(atPath: root.path) ?? []).sorted() {
@@ -109,10 +110,12 @@ public struct SitePublisher: Sendable {
     }
 
     /// `items`: what may be published, newest first.
-    /// `observatories`: the incident statistics, for all declarations (year nil) and per year;
-    /// none, no observatory pages. `alerts`: the sector alerts that are public. `withdrawn`: items
+    /// `observatories`: the incident statistics of closed years, as fixed when first published;
+    /// `scheduledObservatoryReports`: the years still to come, which the observatory announces;
+    /// neither, no observatory pages. `alerts`: the sector alerts that are public. `withdrawn`: items
     /// editors withdrew after publication, whose pages stay at their address and say so.
-    public func publish(items: [PublishedItem], observatories: [Observatory] = [], alerts: [SectorAlert] = [],
+    public func publish(items: [PublishedItem], observatories: [Observatory] = [],
+                        scheduledObservatoryReports: [ScheduledObservatoryReport] = [], alerts: [SectorAlert] = [],
                         withdrawn: [PublishedItem] = [], to outputDirectory: String, now: Date = Date()) throws -> Report {
         // A published alert not yet closed is on every page: opening or closing one changes them all.
         let banners = alerts.filter { $0.status == .published || $0.status == .updated }.map(alertBanner)
@@ -121,11 +124,13 @@ public struct SitePublisher: Sendable {
         hasher.combine(siteFingerprint)
         for banner in banners { hasher.combine(list: [banner.path, banner.title, banner.severity, banner.severityID]) }
         run.siteFingerprint = hasher.hex
-        return try run.publishPages(items: items, observatories: observatories, alerts: alerts, banners: banners,
+        return try run.publishPages(items: items, observatories: observatories, scheduled: scheduledObservatoryReports,
+                                    alerts: alerts, banners: banners,
                                     withdrawn: withdrawn, to: outputDirectory, now: now)
     }
 
-    private func publishPages(items: [PublishedItem], observatories: [Observatory], alerts: [SectorAlert], banners: [AlertBannerView],
+    private func publishPages(items: [PublishedItem], observatories: [Observatory], scheduled: [ScheduledObservatoryReport],
+                              alerts: [SectorAlert], banners: [AlertBannerView],
                               withdrawn: [PublishedItem], to outputDirectory: String, now: Date) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output)
@@ -142,7 +147,7 @@ public struct SitePublisher: Sendable {
             try writeTagPages(views, site: siteView, to: writer)
             try writeSourcePages(views, site: siteView, to: writer)
             try writeStaticPages(site: siteView, to: writer)
-            try writeObservatory(observatories, site: siteView, to: writer)
+            try writeObservatory(observatories, scheduled: scheduled, site: siteView, to: writer)
             try writeAlerts(alerts, items: items, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
@@ -204,7 +209,10 @@ public struct SitePublisher: Sendable {
             CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
                     epss: $0.epss.map { String(format: "%.2f", $0) })
         }
-        let summary = Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)
+        let summary = (Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)).map {
+            RemoteImages.apply($0, policy: site.remoteImages, siteHost: host.lowercased(), label: strings["remote_image"],
+                               labelBeforeAlt: strings["remote_image_alt"])
+        }
         let listedDay = dates.dayKeyAndDay(item.listedAt)
         let mentions = item.alsoReportedBy.map { mention in
             let link = mention.link.flatMap { Self.isPublishableLink($0) ? $0 : nil }
@@ -386,10 +394,9 @@ public struct SitePublisher: Sendable {
         return html
     }
 
-    /// Links from feeds are untrusted: only http(s) ones are published.
+    /// Links from feeds are untrusted: only http(s) ones are published (`WebLink`).
     static func isPublishableLink(_ link: String) -> Bool {
-        let lower = link.lowercased()
-        return lower.hasPrefix("https://") || lower.hasPrefix("http://")
+        WebLink.isWeb(link)
     }
 }
 

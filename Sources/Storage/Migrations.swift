@@ -449,6 +449,18 @@ enum Migrations {
             // An editor marks an urgent item handled: it leaves the home page's priority block.
             try db.execute(sql: "ALTER TABLE item_curation ADD COLUMN handled INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v16-frozen-observatory") { db in
+            // A closed year's report, as first published: later imports and qualifications never
+            // change it, so that two versions of the site cannot be compared to single out a
+            // declaration (docs/incidents.md).
+            try db.execute(sql: """
+                CREATE TABLE observatory_report (
+                    year INTEGER PRIMARY KEY,
+                    frozen_at REAL NOT NULL,
+                    report TEXT NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

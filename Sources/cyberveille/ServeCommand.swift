@@ -25,7 +25,12 @@ struct ServeCommand: ParsableCommand {
                 store: environment.store, knownTags: Set(taxonomy.tags.map(\.id)), synonyms: taxonomy.synonyms,
                 passwordCost: environment.settings.passwordCost,
                 publishUnreviewed: environment.settings.curation.publishUnreviewed,
-                configuration: DeskConfiguration(host: host, port: port, secureCookies: !insecureCookies, templatesDirectory: templates),
+                configuration: DeskConfiguration(
+                    host: host, port: port, secureCookies: !insecureCookies, templatesDirectory: templates,
+                    allowedHosts: environment.settings.desk.allowedHosts.map(Set.init),
+                    trustedProxies: Set(environment.settings.desk.trustedProxies), maxConnections: environment.settings.desk.maxConnections,
+                    idleTimeout: TimeInterval(environment.settings.desk.idleTimeoutSeconds),
+                    bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds)),
                 logger: environment.logger)
         }
         let logger = environment.logger

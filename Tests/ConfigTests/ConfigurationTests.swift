@@ -101,6 +101,40 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(settings.databasePath == Settings.demoDatabase)
     }
 
+    @Test func alertThresholdsBelowTheObservatorysKAreRefused() throws {
+        let low = try temporaryFile("low.toml", "[alerts]\nregional_burst_count = 3\n")
+        let error = #expect(throws: ConfigurationError.self) { try Settings.resolve(SettingsOverrides(configPath: low), environment: [:]) }
+        #expect(error?.description.contains("regional_burst_count") == true)
+        #expect(error?.description.contains("below the observatory's k (5)") == true)
+        let raised = try temporaryFile("raised.toml", "[observatory]\nk = 8\n")
+        let settings = try Settings.resolve(SettingsOverrides(configPath: raised), environment: [:])
+        #expect(settings.alerts.burstCount == 8 && settings.alerts.regionalBurstCount == 8, "defaults follow k")
+    }
+
+    @Test func theExampleConfigurationLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let settings = try Settings.resolve(SettingsOverrides(configPath: root.appendingPathComponent("cyberveille.example.toml").path),
+                                            environment: [:])
+        #expect(settings.observatoryDelayDays == 15 && settings.desk.maxConnections == 4096 && settings.site.remoteImages == .link)
+    }
+
+    @Test func readsTheDeskAndImageSettings() throws {
+        let path = try temporaryFile("desk.toml", """
+            [site]
+            remote_images = "drop"
+            [desk]
+            allowed_hosts = ["Desk.Example.org", "[::1]"]
+            trusted_proxies = ["127.0.0.1"]
+            idle_timeout = "20s"
+            """)
+        let settings = try Settings.resolve(SettingsOverrides(configPath: path), environment: [:])
+        #expect(settings.site.remoteImages == .drop)
+        #expect(settings.desk.allowedHosts == ["desk.example.org", "::1"])
+        #expect(settings.desk.trustedProxies == ["127.0.0.1"] && settings.desk.idleTimeoutSeconds == 20)
+        let bad = try temporaryFile("bad.toml", "[site]\nremote_images = \"sometimes\"\n")
+        #expect(throws: ConfigurationError.self) { try Settings.resolve(SettingsOverrides(configPath: bad), environment: [:]) }
+    }
+
     @Test func rejectsARelativeBaseURL() {
         #expect(throws: ConfigurationError.self) {
             try Settings.resolve(SettingsOverrides(baseURL: "/site/"), environment: [:])

@@ -10,12 +10,14 @@ import Model
 import Storage
 import Testing
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A browser's worth of HTTP for the tests: cookies kept by hand, redirects not followed.
-private final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     let base: String
     var cookies: [String: String] = [:]
+    /// Sent with every request (X-Forwarded-For, to play a client behind a trusted proxy).
+    var headers: [String: String] = [:]
     private lazy var session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
@@ -43,6 +45,7 @@ private final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendab
     private func send(_ path: String, method: String, form: [String: String]?) -> Page {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
         if let form {
             var allowed = CharacterSet.alphanumerics
@@ -79,7 +82,8 @@ private final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendab
 }
 
 /// A store with two items, one whose title carries a script, and two editors; the desk on a free port.
-private func startDesk(failedLoginsPerUser: Int = 5) async throws -> (base: String, store: Store, stop: @Sendable () -> Void) {
+func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+               configure: (inout DeskConfiguration) -> Void = { _ in }) async throws -> (base: String, store: Store, stop: @Sendable () -> Void) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cv-desk-\(UUID().uuidString).sqlite").path
     let store = try Store(path: path)
     try store.syncSources([Source(id: "s", title: "Source S", url: "https://example.org/")])
@@ -96,11 +100,10 @@ private func startDesk(failedLoginsPerUser: Int = 5) async throws -> (base: Stri
     let editors = Editors(store: store, cost: 4)
     try editors.add("alice", role: .editor, password: "alice's long password", actor: "test")
     try editors.add("bob", role: .editor, password: "bob's long password!", actor: "test")
-    let server = try DeskServer(
-        store: store, knownTags: ["sante"], passwordCost: 4, publishUnreviewed: true,
-        configuration: DeskConfiguration(port: 0, templatesDirectory: root.appendingPathComponent("Templates/desk").path,
-                                         failedLoginsPerUser: failedLoginsPerUser),
-        logger: Logger(label: "desk-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    var configuration = DeskConfiguration(port: 0, templatesDirectory: root.appendingPathComponent("Templates/desk").path)
+    configure(&configuration)
+    let server = try DeskServer(store: store, knownTags: ["sante"], passwordCost: 4, publishUnreviewed: true,
+                                configuration: configuration, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let task = Task {
         try await server.application { port in continuation.yield(port) }.run()
@@ -110,7 +113,7 @@ private func startDesk(failedLoginsPerUser: Int = 5) async throws -> (base: Stri
     return ("http://127.0.0.1:\(port)", store, { task.cancel() })
 }
 
-private func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.Page {
+func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.Page {
     let form = browser.get("/login")
     return browser.post("/login", ["username": name, "password": password, "csrf": Browser.csrf(form.body) ?? ""])
 }
@@ -177,12 +180,12 @@ private func signIn(_ browser: Browser, _ name: String, _ password: String) -> B
     }
 
     @Test func repeatedWrongPasswordsAreRateLimited() async throws {
-        let (base, _, stop) = try await startDesk(failedLoginsPerUser: 3)
+        let (base, _, stop) = try await startDesk { $0.failedLoginsPerUserAndClient = 3 }
         defer { stop() }
         let browser = Browser(base: base)
         for _ in 0..<3 { #expect(signIn(browser, "alice", "wrong password").status == 401) }
         let limited = signIn(browser, "alice", "alice's long password")
-        #expect(limited.status == 429, "even the right password waits")
+        #expect(limited.status == 429, "even the right password waits, from the client that has been failing")
         #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 > 0)
         #expect(signIn(browser, "bob", "bob's long password!").status == 303, "other editors are not locked out")
     }

@@ -152,3 +152,62 @@ import TestSupport
         #expect(try FeedParser().parse(Data(xml.utf8)).items.count == 2)
     }
 }
+
+/// What readers receive: no invisible text that reorders or hides words, no link but the web.
+@Suite struct ReaderFacingOutputTests {
+    @Test func bidirectionalOverridesAndInvisibleCharactersLeaveTitles() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>Veille&#x202E;fdp.exe</title>
+            <item><title>Facture&#x202E;gpj.exe&#x202C; urgente&#x200B;&#x2066;x&#x2069;&#xFEFF;</title><link>https://example.org/1</link>
+            <description>Texte&#x202D; normal</description></item>
+            <item><title>👩‍⚕️ soignante</title><link>https://example.org/2</link></item>
+            </channel></rss>
+            """
+        let feed = try FeedParser().parse(Data(rss.utf8), url: "https://example.org/feed")
+        #expect(feed.title == "Veillefdp.exe")
+        #expect(feed.items[0].title == "Facturegpj.exe urgentex")
+        #expect(feed.items[1].title == "👩‍⚕️ soignante", "the zero-width joiner of an emoji stays")
+        let json = #"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "title": "A\u202eB\u0007C\u009b"}]}"#
+        #expect(try FeedParser().parse(Data(json.utf8)).items[0].title == "ABC")
+    }
+
+    @Test(arguments: ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "&#x20;javascript:alert(1)", "java&#x09;script:alert(1)",
+                      "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "file:///etc/passwd", "JAVASCRIPT&#58;alert(1)"])
+    func everyLinkTheParserGivesIsWeb(link: String) throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><link href="\(link)"/>
+            <entry><id>1</id><title>e</title><link href="\(link)"/><link rel="enclosure" href="\(link)" type="audio/mpeg"/></entry></feed>
+            """
+        let rss = """
+            <rss version="2.0"><channel><title>t</title><link>\(link)</link>
+            <item><title>e</title><link>\(link)</link><enclosure url="\(link)" type="audio/mpeg" length="1"/></item></channel></rss>
+            """
+        for document in [atom, rss] {
+            let feed = try FeedParser().parse(Data(document.utf8), url: "https://example.org/feed")
+            let links = [feed.link, feed.items.first?.link].compactMap { $0 } + (feed.items.first?.enclosures.map(\.url) ?? [])
+            #expect(links.allSatisfy(WebLink.isWeb), "\(links)")
+        }
+        let escaped = link.replacingOccurrences(of: "&#x20;", with: " ").replacingOccurrences(of: "&#x09;", with: "\\t")
+            .replacingOccurrences(of: "&#58;", with: ":")
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "t", "home_page_url": "\(escaped)", "items": [{"id": "1",
+             "url": "\(escaped)", "authors": [{"url": "\(escaped)"}], "attachments": [{"url": "\(escaped)", "mime_type": "audio/mpeg"}]}]}
+            """
+        let feed = try FeedParser().parse(Data(json.utf8), url: "https://example.org/feed")
+        let links = [feed.link, feed.items.first?.link].compactMap { $0 } + (feed.items.first?.enclosures.map(\.url) ?? [])
+        #expect(links.allSatisfy(WebLink.isWeb), "\(links)")
+        #expect(feed.items.first?.authors.isEmpty == true, "an author known only by a script URL has no name to show")
+    }
+
+    @Test func webAndMailLinksStay() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>t</title><link> HTTPS://example.org/ </link>
+            <item><title>e</title><link>/relative/1</link></item></channel></rss>
+            """
+        let feed = try FeedParser().parse(Data(rss.utf8), url: "https://example.org/feed")
+        #expect(feed.link == "HTTPS://example.org/")
+        #expect(feed.items[0].link == "https://example.org/relative/1")
+        let json = #"{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": "1", "authors": [{"url": "mailto:a@example.org"}]}]}"#
+        #expect(try FeedParser().parse(Data(json.utf8)).items[0].authors == ["mailto:a@example.org"])
+    }
+}

@@ -155,10 +155,15 @@ private let configuration = FetcherConfiguration(
         #expect((AddressPolicy.refusal(ipv4: value) != nil) == refused)
     }
 
-    @Test func theProxysOwnAddressesAreTheOnlyPrivateOnesAllowed() {
-        #expect(AddressPolicy.proxyAddresses(environment: ["https_proxy": "http://127.0.0.1:3128"]) == ["127.0.0.1"])
-        #expect(AddressPolicy.proxyAddresses(environment: ["HTTP_PROXY": "10.1.2.3:8080", "no_proxy": "169.254.169.254"]) == ["10.1.2.3"])
-        #expect(AddressPolicy.proxyAddresses(environment: [:]).isEmpty)
+    @Test func proxiesAreReadAsCurlReadsThem() {
+        let settings = ProxySettings.fromEnvironment(["HTTP_PROXY": "http://10.9.9.9:8080", "https_proxy": "http://127.0.0.1:3128",
+                                                      "NO_PROXY": "localhost,127.0.0.1"])
+        #expect(settings.proxy(forScheme: "http") == nil, "upper-case HTTP_PROXY is ignored (httpoxy)")
+        #expect(settings.proxy(forScheme: "HTTPS") == "http://127.0.0.1:3128")
+        #expect(settings.noProxy == "localhost,127.0.0.1")
+        #expect(ProxySettings.endpoints(of: "http://127.0.0.1:3128") == [.init(address: "127.0.0.1", port: 3128)])
+        #expect(ProxySettings.endpoints(of: "10.1.2.3") == [.init(address: "10.1.2.3", port: 1080)], "curl's default proxy port")
+        #expect(ProxySettings.fromEnvironment([:]) == .none)
     }
 
     @Test func classifiesIPv6() {
@@ -231,5 +236,64 @@ private let configuration = FetcherConfiguration(
         #expect(response.outcome == .ok)
         #expect(response.body.count == 50_000)
         #expect(response.body.allSatisfy { $0 == 0 })
+    }
+}
+
+/// The proxy bypass of the hardening pass: with a proxy configured, its address was allowed on
+/// every port, and connections that went direct (no_proxy, or a scheme the proxy does not
+/// serve) reached loopback services. Now only the proxy itself, address and port, is allowed.
+@Suite struct ProxyGuardTests {
+    let secret = try! LocalHTTPServer { _ in .init(status: 200, body: Data("<rss><channel><title>secret</title></channel></rss>".utf8)) }
+    let proxy = try! LocalHTTPServer { _ in .init(status: 200, body: feedBody) }
+
+    private func fetch(_ url: String, _ proxies: ProxySettings) -> FetchResponse {
+        var strict = configuration
+        strict.allowPrivateNetworks = false
+        strict.proxies = proxies
+        return Fetcher(configuration: strict).fetch([FetchRequest(sourceID: "feed", url: url)])[0]
+    }
+
+    private func refused(_ response: FetchResponse) -> Bool {
+        if case .transportError(let message) = response.outcome { return message.contains("loopback address 127.0.0.1") }
+        return false
+    }
+
+    @Test func aFeedThroughTheProxyArrives() {
+        defer { secret.stop(); proxy.stop() }
+        let response = fetch("http://feeds.example.org/feed.xml", ProxySettings(http: proxy.baseURL))
+        #expect(response.outcome == .ok)
+        #expect(proxy.requests.first?.path == "http://feeds.example.org/feed.xml", "sent to the proxy, in absolute form")
+    }
+
+    @Test func hostsInNoProxyAreGuarded() {
+        defer { secret.stop(); proxy.stop() }
+        let response = fetch(secret.baseURL + "/secret.xml", ProxySettings(http: proxy.baseURL, noProxy: "localhost,127.0.0.1"))
+        #expect(refused(response), "\(response.outcome)")
+        #expect(secret.requests.isEmpty && proxy.requests.isEmpty)
+    }
+
+    @Test func aSchemeTheProxyDoesNotServeIsGuarded() {
+        defer { secret.stop(); proxy.stop() }
+        let https = fetch("https://127.0.0.1:\(secret.port)/secret.xml", ProxySettings(http: proxy.baseURL))
+        #expect(refused(https), "\(https.outcome)")
+        let http = fetch(secret.baseURL + "/secret.xml", ProxySettings(https: proxy.baseURL))
+        #expect(refused(http), "\(http.outcome)")
+        #expect(secret.requests.isEmpty && proxy.requests.isEmpty)
+    }
+
+    @Test func theProxysAddressOnAnotherPortIsGuarded() {
+        defer { secret.stop(); proxy.stop() }
+        // The secret service shares the proxy's address (127.0.0.1), not its port.
+        let response = fetch(secret.baseURL + "/secret.xml", ProxySettings(http: proxy.baseURL, noProxy: "*"))
+        #expect(refused(response), "\(response.outcome)")
+        #expect(secret.requests.isEmpty)
+    }
+
+    @Test func theEnvironmentsProxyIsNeverUsedBehindTheGuardsBack() {
+        defer { secret.stop(); proxy.stop() }
+        // No proxy configured: curl is told so, and goes direct (and is refused), whatever the
+        // process environment holds.
+        let response = fetch(secret.baseURL + "/secret.xml", .none)
+        #expect(refused(response), "\(response.outcome)")
     }
 }

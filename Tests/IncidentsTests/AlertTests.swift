@@ -52,6 +52,26 @@ private func fact(_ id: Int, category: IncidentCategory = .rancongiciel, region:
         #expect(rules.declaredCVEs([fact(3, cves: ["CVE-2026-3333"])], knowledge: knowledge).isEmpty)
     }
 
+    /// Before: a single declaration citing a CVE made an alert saying « Des déclarations
+    /// d'incident citent … », and a regional alert counted 3 declarations in a region the
+    /// observatory withholds below 5.
+    @Test func fewerThanKDeclarationsAreNeverSpokenOf() {
+        let known = KnownExploitedVulnerability(cve: "CVE-2026-1111", dateAdded: "2026-11-01", dueDate: "2026-11-22",
+                                                knownRansomwareUse: true, vendor: "Medirad", product: "PACS", name: "Medirad PACS RCE")
+        let knowledge = AlertRules.Knowledge(advisoriesByProduct: ["infulink gateway": [9]], knownExploited: ["CVE-2026-1111": known])
+        let strict = AlertRules(burstCount: 5, regionalBurstCount: 5, burstDays: 7, smallestCountShown: 5)
+        let one = strict.declaredCVEs([fact(1, cves: ["CVE-2026-1111"], products: ["InfuLink gateway"])], knowledge: knowledge)
+        #expect(one.count == 2)
+        for alert in one {
+            let text = (alert.title + " " + alert.summary).lowercased()
+            #expect(!text.contains("déclar") && !text.contains("structures de santé"), "\(alert.title) — \(alert.summary)")
+        }
+        #expect(one[0].title == "CVE-2026-1111 activement exploitée : Medirad PACS")
+        let five = strict.declaredCVEs((1...5).map { fact($0, cves: ["CVE-2026-1111"]) }, knowledge: knowledge)
+        #expect(five[0].summary.hasPrefix("5 déclarations d'incident citent CVE-2026-1111"))
+        #expect(strict.bursts((0..<4).map { fact($0, category: .ddos, region: "28") }, now: now).isEmpty, "4 in a region: no alert")
+    }
+
     @Test func aKnownExploitedCVEOfAHealthProductFires() {
         let known = KnownExploitedVulnerability(cve: "CVE-2026-4444", dateAdded: "2026-11-20", dueDate: "2026-12-11",
                                                 knownRansomwareUse: false, vendor: "Oxyvent", product: "OV-3", name: "OV-3 auth bypass")

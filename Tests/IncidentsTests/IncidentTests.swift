@@ -24,7 +24,7 @@ private func store() throws -> Store {
         changed[3].category = .rancongiciel
         changed[3].unavailabilityHours = 12
         #expect(try store.importIncidents(changed, actor: "test") == IncidentImportResult(new: 0, updated: 1, unchanged: 318))
-        let stored = try #require(try store.incident(id: "ACSS-2026-0004"))
+        let stored = try #require(try store.incident(id: "ACSS-2025-0004"))
         #expect(stored.declaration.category == .rancongiciel)
         #expect(stored.revisions.count == 1)
         #expect(stored.revisions[0].changed.contains("unavailability_hours"))
@@ -34,7 +34,7 @@ private func store() throws -> Store {
         var lines = DeclarationFixture.csv().split(separator: "\n").prefix(6).map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: ",11,", with: ",99,").replacingOccurrences(of: ",84,", with: ",99,")
         lines[4] = lines[4].replacingOccurrences(of: ",true,CVE", with: ",peut-être,CVE").replacingOccurrences(of: ",false,", with: ",peut-être,", options: [], range: nil)
-        lines[5] = lines[5].replacingOccurrences(of: ",2026-", with: ",2026-13-", options: [], range: lines[5].range(of: ",2026-"))
+        lines[5] = lines[5].replacingOccurrences(of: ",2025-", with: ",2025-13-", options: [], range: lines[5].range(of: ",2025-"))
         let store = try store()
         do {
             let declarations = try DeclarationFile.read(Data(lines.joined(separator: "\n").utf8), name: "broken.csv")
@@ -72,18 +72,18 @@ private func store() throws -> Store {
         let store = try store()
         let declarations = try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv")
         _ = try store.importIncidents(Array(declarations.prefix(45)), actor: "import")
-        // ACSS-2026-0001 asked for support; ACSS-2026-0045 did not.
-        #expect(throws: IncidentError.self) { try store.advanceIncident("ACSS-2026-0001", to: .support, actor: "ana", note: nil) }
-        try store.advanceIncident("ACSS-2026-0001", to: .qualified, actor: "ana", note: "rançongiciel confirmé", nature: .malveillant, category: .rancongiciel)
-        try store.advanceIncident("ACSS-2026-0001", to: .support, actor: "ben", note: "équipe mobilisée")
-        try store.advanceIncident("ACSS-2026-0001", to: .closed, actor: "ben", note: nil)
-        try store.advanceIncident("ACSS-2026-0045", to: .qualified, actor: "ana", note: nil)
-        #expect(throws: IncidentError.self) { try store.advanceIncident("ACSS-2026-0045", to: .support, actor: "ana", note: nil) }
-        let stored = try #require(try store.incident(id: "ACSS-2026-0001"))
+        // ACSS-2025-0001 asked for support; ACSS-2025-0045 did not.
+        #expect(throws: IncidentError.self) { try store.advanceIncident("ACSS-2025-0001", to: .support, actor: "ana", note: nil) }
+        try store.advanceIncident("ACSS-2025-0001", to: .qualified, actor: "ana", note: "rançongiciel confirmé", nature: .malveillant, category: .rancongiciel)
+        try store.advanceIncident("ACSS-2025-0001", to: .support, actor: "ben", note: "équipe mobilisée")
+        try store.advanceIncident("ACSS-2025-0001", to: .closed, actor: "ben", note: nil)
+        try store.advanceIncident("ACSS-2025-0045", to: .qualified, actor: "ana", note: nil)
+        #expect(throws: IncidentError.self) { try store.advanceIncident("ACSS-2025-0045", to: .support, actor: "ana", note: nil) }
+        let stored = try #require(try store.incident(id: "ACSS-2025-0001"))
         #expect(stored.steps.map(\.step) == [.received, .qualified, .support, .closed])
         #expect(stored.steps.map(\.actor) == ["import", "ana", "ben", "ben"])
         #expect(stored.qualifiedCategory == .rancongiciel)
-        let fact = try #require(try store.incidentFacts().first { $0.id == "ACSS-2026-0001" })
+        let fact = try #require(try store.incidentFacts().first { $0.id == "ACSS-2025-0001" })
         #expect(fact.category == .rancongiciel && fact.qualifiedAt != nil && fact.closedAt != nil)
     }
 

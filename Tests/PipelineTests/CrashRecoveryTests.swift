@@ -100,8 +100,10 @@ private func snapshot(_ databasePath: String) throws -> (items: [String], storie
         var interrupted = 0
         for kill in 0..<kills {
             let launched = try launch(arguments(["run"], database: "crashed.sqlite"), in: directory)
-            // Spread over the whole run, later kills reaching further as earlier ones stored more.
-            Thread.sleep(forTimeInterval: duration * (Double(kill) + 0.5) / Double(kills))
+            // Spread over the run, later kills reaching further as earlier ones stored more. Over
+            // three quarters of the reference's duration: a run that resumes has less left to do,
+            // and the last kills would otherwise often land after it ended.
+            Thread.sleep(forTimeInterval: 0.75 * duration * (Double(kill) + 0.5) / Double(kills))
             Glibc.kill(launched.process.processIdentifier, SIGKILL)
             launched.process.waitUntilExit()
             if launched.process.terminationReason == .uncaughtSignal { interrupted += 1 }

@@ -31,8 +31,8 @@ import TestSupport
         #expect(figure("Demandes d'accompagnement") == "41" || figure("Demandes d&#39;accompagnement") == "41")
         #expect(figure("D'origine malveillante") == "47 %" || figure("D&#39;origine malveillante") == "47 %")
         #expect(observatory.contains("<svg") && observatory.contains("role=\"img\""))
-        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("observatoire/rapport-2026/index.html").path))
-        let csv = try String(contentsOf: output.appendingPathComponent("observatoire/donnees-2026.csv"), encoding: .utf8)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("observatoire/rapport-2025/index.html").path))
+        let csv = try String(contentsOf: output.appendingPathComponent("observatoire/donnees-2025.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("table,key,label,count\n"))
         #expect(csv.contains("totals,declared,declared,319"))
 
@@ -53,5 +53,64 @@ import TestSupport
         }
         #expect(files > 50)
         #expect(leaks.isEmpty, "\(leaks.prefix(5))")
+    }
+
+    /// The differencing of the hardening pass: two snapshots of the site a day apart differed by
+    /// exactly one declaration, in every table. Now one declaration imported into the closed year
+    /// or into the current one changes no published byte.
+    @Test func oneMoreDeclarationChangesNothingPublished() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-differencing-\(UUID().uuidString)")
+        var settings = try demoSettings(in: directory)
+        settings.alerts.autoPublishFrom = .moderate  // derived alerts reach the site without an editor
+        let environment = try RunEnvironment(settings: settings,
+                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = try environment.store.importIncidents(try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv"), actor: "t")
+        let output = directory.appendingPathComponent("Output")
+        let day = ISO8601DateFormatter().date(from: "2026-03-02T08:00:00Z")!
+
+        func snapshot() throws -> [String: Data] {
+            try AlertStep(environment: environment).run(now: day)
+            _ = try PublicationRun(environment: environment).execute(.publishOnly, now: day)
+            var files: [String: Data] = [:]
+            let enumerator = try #require(FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil))
+            for case let file as URL in enumerator where !file.hasDirectoryPath {
+                files[file.path.replacingOccurrences(of: output.path, with: "")] = try Data(contentsOf: file)
+            }
+            return files
+        }
+        func declare(_ id: String, at date: String) throws {
+            let line = "\(id),\(date),,CHU,94,malveillant,rançongiciel,true,true,true,12,,,\"Structure seule\",\"Récit\""
+            _ = try environment.store.importIncidents(
+                try DeclarationFile.read(Data((DeclarationFileHeader.line + "\n" + line + "\n").utf8), name: "one.csv"), actor: "t")
+        }
+
+        let before = try snapshot()
+        let report = try #require(before["/observatoire/rapport-2025/index.html"].map { String(decoding: $0, as: UTF8.self) })
+        #expect(report.contains("319"))
+        let home = String(decoding: before["/observatoire/index.html"] ?? Data(), as: UTF8.self)
+        #expect(home.contains("Rapport 2026, publié à partir du 16 janvier 2027"), "the current year is announced, not shown")
+
+        try declare("LATE-2025", at: "2025-07-14T10:00:00+02:00")  // into the closed year, after its report
+        let afterLate = try snapshot()
+        try declare("NEW-2026", at: "2026-03-01T10:00:00+01:00")  // into the current year
+        let afterCurrent = try snapshot()
+        for (name, after) in [("closed year", afterLate), ("current year", afterCurrent)] {
+            let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+            #expect(changed.isEmpty, "\(name): \(changed.prefix(10))")
+        }
+    }
+
+    @Test func aYearIsPublishedOnlyOnceClosedAndItsLateDeclarationsIn() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-schedule-\(UUID().uuidString)")
+        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
+                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = try environment.store.importIncidents(try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv"), actor: "t")
+        let report = directory.appendingPathComponent("Output/observatoire/rapport-2025/index.html").path
+        for (date, published) in [("2025-12-31T12:00:00Z", false), ("2026-01-10T12:00:00Z", false), ("2026-01-16T12:00:00Z", true)] {
+            _ = try PublicationRun(environment: environment).execute(.publishOnly, now: ISO8601DateFormatter().date(from: date)!)
+            #expect(FileManager.default.fileExists(atPath: report) == published, "\(date)")
+        }
+        let csv = try String(contentsOfFile: directory.appendingPathComponent("Output/observatoire/donnees-2025.csv").path, encoding: .utf8)
+        #expect(csv.contains("totals,declared,declared,319"))
     }
 }

@@ -305,3 +305,34 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(throws: Never.self) { try FeedParser().parse(atom) }
     }
 }
+
+/// Third-party images in items' HTML: a tracking pixel must not learn who reads the watch.
+@Suite struct RemoteImagesTests {
+    private func publish(_ policy: RemoteImagePolicy?) throws -> (page: String, atom: String) {
+        var settings = site
+        if let policy { settings.remoteImages = policy }
+        var published = item(1, title: "Avis", link: "https://example.org/1", health: true)
+        published.summary = #"<p>Texte <img src="https://tracker.example.net/p.gif?u=1&amp;v=2" alt="schéma" width="1"> fin"#
+            + #"<img src="https://veille.example.org/assets/own.png" alt="local"></p>"#
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cv-images-\(UUID().uuidString)/Output")
+        let publisher = try SitePublisher(templatesDirectory: root.appendingPathComponent("Templates").path, site: settings, tags: [])
+        _ = try publisher.publish(items: [published], to: output.path, now: Date(timeIntervalSince1970: 1_795_000_000))
+        return (try String(contentsOf: output.appendingPathComponent("items/k1/index.html"), encoding: .utf8),
+                try String(contentsOf: output.appendingPathComponent("atom.xml"), encoding: .utf8))
+    }
+
+    @Test func byDefaultAThirdPartyImageIsALinkToIt() throws {
+        let (page, atom) = try publish(nil)
+        #expect(!page.contains("<img src=\"https://tracker.example.net"))
+        #expect(page.contains(#"<a href="https://tracker.example.net/p.gif?u=1&amp;v=2" class="remote-image" rel="noopener noreferrer">[image : schéma]</a>"#))
+        #expect(page.contains(#"<img src="https://veille.example.org/assets/own.png""#), "the site's own images load")
+        #expect(!atom.contains("&lt;img src=&quot;https://tracker.example.net"))
+    }
+
+    @Test func dropAndLoadDoWhatTheySay() throws {
+        let dropped = try publish(.drop).page
+        #expect(!dropped.contains("tracker.example.net"))
+        #expect(dropped.contains("Texte") && dropped.contains("fin"))
+        #expect(try publish(.load).page.contains(#"<img src="https://tracker.example.net/p.gif?u=1&amp;v=2""#))
+    }
+}

@@ -22,15 +22,15 @@ public enum DeclarationFixture {
             let nature = index < 150 ? "malveillant" : (index % 2 == 0 ? "accidentel" : "inconnu")
             let month = index % 12 + 1
             let day = index % 27 + 1
-            let declared = String(format: "2026-%02d-%02dT%02d:15:00+01:00", month, day, 8 + index % 10)
-            let occurred = String(format: "2026-%02d-%02dT%02d:00:00+01:00", month, day, 6 + index % 2)
+            let declared = String(format: "2025-%02d-%02dT%02d:15:00+01:00", month, day, 8 + index % 10)
+            let occurred = String(format: "2025-%02d-%02dT%02d:00:00+01:00", month, day, 6 + index % 2)
             let category = categories[(index * 7) % categories.count].rawValue
             let type = types[(index * 5) % types.count].rawValue
             let support = index % 319 < 41 ? "true" : "false"
             let fields = [
-                String(format: "ACSS-2026-%04d", index + 1), declared, occurred, type, regionPool[index % regionPool.count],
+                String(format: "ACSS-2025-%04d", index + 1), declared, occurred, type, regionPool[index % regionPool.count],
                 nature, category, index % 3 == 0 ? "true" : "false", index % 4 == 0 ? "true" : "false", support,
-                index % 5 == 0 ? String(index % 48) : "", index % 11 == 0 ? "CVE-2026-\(20000 + index)" : "",
+                index % 5 == 0 ? String(index % 48) : "", index % 11 == 0 ? "CVE-2025-\(20000 + index)" : "",
                 index % 13 == 0 ? "PACS Medirad 8.4;Passerelle HL7" : "",
                 "\"\(structureName(index))\"", "\"\(description(index)), avec une virgule\"",
             ]

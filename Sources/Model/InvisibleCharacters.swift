@@ -1,0 +1,41 @@
+/// Characters that show nothing yet change what text means or how it reads: bidirectional
+/// embeddings, overrides and isolates (U+202E turns "exe.pdf" into "fdp.exe"), zero-width
+/// spaces and joiners that split a word under a filter's eyes, the byte-order mark, invisible
+/// operators, and Unicode "tag" characters (which can carry hidden instructions). Titles and
+/// plain text lose them; log lines escape them.
+public enum InvisibleCharacters {
+    /// Removed from titles and plain text. Not U+200C/U+200D (non-joiner and joiner), which
+    /// emoji and several scripts need.
+    public static func isRemoved(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069,
+             0xFEFF, 0xFFF9...0xFFFB, 0xE0000...0xE007F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// C0 and C1 controls (tab and newline included), DEL, and the characters above.
+    public static func isControlOrFormat(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isRemoved(scalar)
+    }
+
+    /// `text` without the removed characters nor controls other than white space.
+    public static func removing(from text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isRemoved($0) || isStrayControl($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: text.unicodeScalars.lazy.filter { !isRemoved($0) && !isStrayControl($0) })
+        return String(out)
+    }
+
+    /// Controls that are not white space: XML 1.0 forbids them, JSON Feed and HTML references let
+    /// them through.
+    static func isStrayControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return false
+        case 0x00...0x1F, 0x7F, 0x80...0x9F: return scalar.value != 0x85
+        default: return false
+        }
+    }
+}
