@@ -38,6 +38,21 @@ public struct Editors: Sendable {
         return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
     }
 
+    /// The stored user of that name, nil when there is none (no password is checked).
+    public func user(named name: String) throws -> AppUser? {
+        try store.user(named: name)
+    }
+
+    /// Whether `password` is `user`'s: one bcrypt verification, slow by design.
+    public func verify(_ password: String, of user: AppUser) -> Bool {
+        Bcrypt.verify(password, hash: user.passwordHash)
+    }
+
+    /// A decoy verification at this cost, for timing how long a real one takes.
+    public func verifyDecoy() {
+        _ = Bcrypt.verify("a decoy password", hash: decoyHash)
+    }
+
     private func hash(_ password: String) throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
             throw CurationError("a password has at least \(Self.minimumPasswordLength) characters")

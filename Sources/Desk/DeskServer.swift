@@ -75,6 +75,9 @@ public struct DeskServer: Sendable {
     let synonyms: SearchSynonyms
     let signInLimiter: SignInLimiter
     let passwordChecks: PasswordChecks
+    /// The lane of browsers that signed in as the user before (DeviceCookies).
+    let knownDeviceChecks: PasswordChecks
+    let devices = DeviceCookies()
     let logger: Logger
 
     static let sessionCookie = "cv_session"
@@ -94,6 +97,8 @@ public struct DeskServer: Sendable {
                                                  perUserAndClient: configuration.failedLoginsPerUserAndClient,
                                                  perUser: configuration.failedLoginsPerUser, window: configuration.loginWindow))
         self.passwordChecks = PasswordChecks(concurrent: configuration.concurrentPasswordChecks, waiting: configuration.waitingPasswordChecks)
+        passwordChecks.calibrate { [editors] in editors.verifyDecoy() }
+        self.knownDeviceChecks = PasswordChecks(concurrent: 1, waiting: 4)
         self.logger = logger
     }
 
@@ -166,35 +171,46 @@ public struct DeskServer: Sendable {
         }
         let client = ClientAddress.of(request, peer: context.remoteAddress, trustedProxies: configuration.trustedProxies)
         let started = Date()
-        if let wait = signInLimiter.attempt(user: name, client: client, now: started) {
+        let knownDevice = devices.proves(request.cookies[DeviceCookies.name]?.value, for: name)
+        if let wait = signInLimiter.attempt(user: name, client: client, knownDevice: knownDevice, now: started) {
             logger.notice("desk sign-in limited", metadata: ["user": "\(LogText.escaped(name, limit: 64))", "client": "\(client)", "wait": "\(wait)"])
             var response = try loginPage(request, error: "Trop d'essais : réessayez dans \(wait) s.", status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
         }
         let password = form["password"] ?? ""
+        // An unknown name costs no hash: it waits as long as a check takes (so that timing does
+        // not tell which names exist), and a flood of made-up names uses no thread at all.
+        guard let stored = try editors.user(named: name) else {
+            try await Task.sleep(for: passwordChecks.typicalDuration)
+            return try refused(request, name: name, client: client)
+        }
         let editors = self.editors
         // bcrypt takes a fraction of a second by design: on threads of its own, never on the
         // event loops, and refused at once when too many are queued.
-        guard let user = try await passwordChecks.run({ try editors.authenticate(name, password: password) }) else {
+        let checks = knownDevice ? knownDeviceChecks : passwordChecks
+        guard let verified = try await checks.run({ editors.verify(password, of: stored) }) else {
             signInLimiter.abandoned(user: name, client: client, at: started)
             var response = try loginPage(request, error: "Le bureau est très sollicité : réessayez dans quelques secondes.",
                                          status: .serviceUnavailable)
             response.headers[.retryAfter] = "2"
             return response
         }
-        guard let user else {
-            logger.notice("desk sign-in refused", metadata: ["user": "\(LogText.escaped(name, limit: 64))", "client": "\(client)"])
-            return try loginPage(request, error: "Nom ou mot de passe incorrect.", status: .unauthorized)
-        }
+        guard verified else { return try refused(request, name: name, client: client) }
         signInLimiter.succeeded(user: name, client: client, at: started)
         let token = Tokens.random()
-        try store.createSession(tokenHash: Tokens.hash(token), userName: user.name, csrf: Tokens.random(),
+        try store.createSession(tokenHash: Tokens.hash(token), userName: stored.name, csrf: Tokens.random(),
                                 expiresAt: Date().addingTimeInterval(configuration.sessionLifetime))
         var response = Response.redirect(to: "/queue", type: .normal)
         response.setCookie(cookie(Self.sessionCookie, token, maxAge: Int(configuration.sessionLifetime)))
         response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
+        response.setCookie(cookie(DeviceCookies.name, devices.value(for: stored.name), maxAge: DeviceCookies.lifetime))
         return response
+    }
+
+    private func refused(_ request: Request, name: String, client: String) throws -> Response {
+        logger.notice("desk sign-in refused", metadata: ["user": "\(LogText.escaped(name, limit: 64))", "client": "\(client)"])
+        return try loginPage(request, error: "Nom ou mot de passe incorrect.", status: .unauthorized)
     }
 
     /// Ends the session the cookie names, whatever the form says: a stale page's logout must not

@@ -10,6 +10,8 @@ import Synchronization
 ///   the window, so that a user name under attack never refuses its owner's right password from
 ///   a client that has not been failing.
 ///
+/// A browser that has signed in as that user before (its device cookie, `DeviceCookies`) is
+/// exempt from the per-user-name counter: an attack on the name never turns its owner away.
 /// There is no global counter: anyone could exhaust it and lock every editor out.
 final class SignInLimiter: Sendable {
     struct Limits: Sendable {
@@ -36,7 +38,7 @@ final class SignInLimiter: Sendable {
     /// Takes an attempt: nil when it may go on to the password check (and it then counts as a
     /// failure until `succeeded` says otherwise, so that parallel attempts cannot all pass during
     /// the slow hash), else the seconds to wait.
-    func attempt(user: String, client: String, now: Date = Date()) -> Int? {
+    func attempt(user: String, client: String, knownDevice: Bool = false, now: Date = Date()) -> Int? {
         let keys = Self.keys(user: user, client: client)
         return failures.withLock { table in
             sweep(&table, now: now)
@@ -46,7 +48,8 @@ final class SignInLimiter: Sendable {
             if let wait = self.wait(recent(table, keys.userAndClient, now: now), limit: limits.perUserAndClient, now: now) {
                 waits.append(wait)
             }
-            if !clientFailures.isEmpty, let wait = self.wait(recent(table, keys.user, now: now), limit: limits.perUser, now: now) {
+            if !knownDevice, !clientFailures.isEmpty,
+               let wait = self.wait(recent(table, keys.user, now: now), limit: limits.perUser, now: now) {
                 waits.append(wait)
             }
             if let wait = waits.max() { return wait }
@@ -65,9 +68,16 @@ final class SignInLimiter: Sendable {
         }
     }
 
-    /// The attempt taken at `now` never reached the password check (too busy): it does not count.
+    /// The attempt taken at `now` never reached the password check (too busy): it counts against
+    /// its client only, which is flooding, and not against the user name, whose owner may be
+    /// the one turned away.
     func abandoned(user: String, client: String, at now: Date) {
-        succeeded(user: user, client: client, at: now)
+        let keys = Self.keys(user: user, client: client)
+        failures.withLock { table in
+            for key in [keys.userAndClient, keys.user] {
+                if let index = table.times[key]?.lastIndex(of: now) { table.times[key]?.remove(at: index) }
+            }
+        }
     }
 
     private static func keys(user: String, client: String) -> (client: String, userAndClient: String, user: String) {

@@ -43,6 +43,26 @@ import TestSupport
         #expect(signIn(client(base, "198.51.100.8"), "alice", "alice's long password").status == 303)
     }
 
+    /// An attacker with many addresses guesses alice's password: the name's own limit applies to
+    /// every client that has failed, alice's too after one typo — except on a browser she has
+    /// signed in with before.
+    @Test func aBrowserAliceSignedInWithBeforeIsNeverTurnedAway() async throws {
+        let (base, _, stop) = try await startDesk { $0.trustedProxies = ["127.0.0.1"] }
+        defer { stop() }
+        let laptop = client(base, "198.51.100.7")
+        #expect(signIn(laptop, "alice", "alice's long password").status == 303)
+        #expect(laptop.cookies["cv_device"] != nil)
+        for index in 0..<12 { #expect(signIn(client(base, "203.0.113.\(index)"), "alice", "a guess").status == 401) }
+        let newBrowser = client(base, "198.51.100.8")
+        #expect(signIn(newBrowser, "alice", "a typo").status == 401)
+        #expect(signIn(newBrowser, "alice", "alice's long password").status == 429, "a failing client, a name under attack")
+        laptop.headers["X-Forwarded-For"] = "198.51.100.8"  // her laptop, now on that network
+        #expect(signIn(laptop, "alice", "alice's long password").status == 303)
+        let forged = client(base, "198.51.100.8")
+        forged.cookies["cv_device"] = laptop.cookies["cv_device"]
+        #expect(signIn(forged, "bob", "bob's long password!").status == 303, "the cookie proves alice only, bob is not under attack")
+    }
+
     @Test func anUntrustedPeersForwardedForIsIgnored() async throws {
         let (base, _, stop) = try await startDesk()
         defer { stop() }
