@@ -47,7 +47,32 @@ public enum SourcesFileEditing {
     }
 
     /// An id for a new source, from its title, not already in `taken`.
+    /// The sources to add for subscriptions (an OPML import): those whose feed address no source
+    /// has yet, each with an id made from its title. Sets and a suffix counter per name keep it
+    /// linear (200,000 subscriptions in seconds).
+    public static func newSources(_ subscriptions: [(title: String, url: String, language: String?, homepage: String?)],
+                                  existing: [Source], interval: Int) -> [Source] {
+        var taken = Set(existing.map(\.id))
+        var urls = Set(existing.map(\.url))
+        var suffixes: [String: Int] = [:]
+        var added: [Source] = []
+        for subscription in subscriptions where urls.insert(subscription.url).inserted {
+            let id = identifier(for: subscription.title, taken: taken, nextSuffix: &suffixes)
+            taken.insert(id)
+            added.append(Source(id: id, title: subscription.title, url: subscription.url, language: subscription.language,
+                                interval: interval, homepage: subscription.homepage))
+        }
+        return added
+    }
+
     public static func identifier(for title: String, taken: Set<String>) -> String {
+        var suffixes: [String: Int] = [:]
+        return identifier(for: title, taken: taken, nextSuffix: &suffixes)
+    }
+
+    /// The same, remembering per name the next suffix to try, so that many sources of one name
+    /// take linear time, not quadratic.
+    public static func identifier(for title: String, taken: Set<String>, nextSuffix: inout [String: Int]) -> String {
         let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
         var slug = String(folded.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
         while slug.contains("--") { slug = slug.replacingOccurrences(of: "--", with: "-") }
@@ -55,11 +80,12 @@ public enum SourcesFileEditing {
         if slug.isEmpty { slug = "source" }
         slug = String(slug.prefix(48))
         var candidate = slug
-        var suffix = 2
+        var suffix = nextSuffix[slug] ?? 2
         while taken.contains(candidate) {
             candidate = "\(slug)-\(suffix)"
             suffix += 1
         }
+        nextSuffix[slug] = suffix
         return candidate
     }
 

@@ -1,5 +1,9 @@
 import Foundation
 import HTTPTypes
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import NIOCore
 
@@ -16,16 +20,38 @@ struct DeskRequestContext: RequestContext, RemoteAddressRequestContext {
 }
 
 /// Who is asking: the peer's address, or, when the peer is a reverse proxy the configuration
-/// trusts, the last address that proxy adds to X-Forwarded-For (the one it saw; addresses
-/// before it are the client's say and could be anything).
+/// trusts, the first address from the right of X-Forwarded-For that is not a trusted proxy
+/// (each proxy appends the address it saw; those before it are the client's say and could be
+/// anything). IPv4-mapped IPv6 addresses are read as IPv4, and an IPv6 client is counted by its
+/// /64 network, which one subscriber usually holds whole.
 enum ClientAddress {
     static func of(_ request: Request, peer: SocketAddress?, trustedProxies: Set<String>) -> String {
-        let direct = peer?.ipAddress ?? "unknown"
-        guard trustedProxies.contains(direct) else { return direct }
-        let forwarded = request.headers[values: .xForwardedFor].joined(separator: ",")
-        guard let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-              !last.isEmpty, last.count <= 64, last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return direct }
-        return last
+        let direct = normalized(peer?.ipAddress ?? "unknown")
+        guard trustedProxies.contains(direct) else { return network(direct) }
+        let hops = request.headers[values: .xForwardedFor].joined(separator: ",").split(separator: ",")
+            .map { normalized($0.trimmingCharacters(in: .whitespaces)) }
+        for hop in hops.reversed() {
+            guard !hop.isEmpty, hop.count <= 64, hop.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return network(direct) }
+            if !trustedProxies.contains(hop) { return network(hop) }
+        }
+        return network(direct)
+    }
+
+    /// "::ffff:192.0.2.1" → "192.0.2.1".
+    static func normalized(_ address: String) -> String {
+        let lower = address.lowercased()
+        return lower.hasPrefix("::ffff:") && lower.dropFirst(7).contains(".") ? String(lower.dropFirst(7)) : lower
+    }
+
+    /// An IPv4 address as it is; an IPv6 one as its /64 ("2001:db8:1:2::/64").
+    static func network(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        for index in 8..<16 { bytes[index] = 0 }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, bytes, &text, socklen_t(text.count)) != nil else { return address }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
     }
 }
 

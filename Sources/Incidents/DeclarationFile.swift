@@ -178,6 +178,13 @@ public enum DeclarationFile {
             guard let text = value(key) else { fail(key, "required, empty"); return nil }
             return text
         }
+        // A NUL would cut the text short where C reads it (SQLite, logs), and other controls
+        // (escape sequences, bidirectional overrides) hide what a field says: refused, named.
+        for key in fields.keys.sorted() {
+            if let control = fields[key]!.unicodeScalars.first(where: { InvisibleCharacters.isControlOrFormat($0) && !["\t", "\n", "\r"].contains($0) }) {
+                fail(key, String(format: "holds the control character U+%04X, which a declaration never needs", control.value))
+            }
+        }
         func boolean(_ key: String) -> Bool {
             guard let text = required(key) else { return false }
             switch text.lowercased() {

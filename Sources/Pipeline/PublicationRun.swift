@@ -20,10 +20,14 @@ public struct PublicationRun: Sendable {
     let force: Bool
     /// Asked about once a second while fetching: true abandons the transfers still running.
     let shouldStop: @Sendable () -> Bool
+    /// Rebuild both folders of the site from nothing instead of updating the previous one.
+    let fullSiteRebuild: Bool
 
-    public init(environment: RunEnvironment, force: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+    public init(environment: RunEnvironment, force: Bool = false, fullSiteRebuild: Bool = false,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.environment = environment
         self.force = force
+        self.fullSiteRebuild = fullSiteRebuild
         self.shouldStop = shouldStop
     }
 
@@ -70,7 +74,7 @@ public struct PublicationRun: Sendable {
             }
         }
         if stages != .fetchOnly {
-            try timed("publish") { try PublishStep(environment: environment, taxonomy: taxonomy).run(into: &summary, now: now) }
+            try timed("publish") { try PublishStep(environment: environment, taxonomy: taxonomy, full: fullSiteRebuild).run(into: &summary, now: now) }
         }
         try environment.store.recordRun(
             startedAt: started, finishedAt: Date(), feedsOK: summary.feedsOK, feedsFailed: summary.feedsFailed,

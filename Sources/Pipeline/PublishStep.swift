@@ -10,6 +10,8 @@ import Tagging
 struct PublishStep {
     let environment: RunEnvironment
     let taxonomy: Taxonomy
+    /// Rebuild both folders of the site from nothing (`publish --full`).
+    var full = false
 
     func run(into summary: inout RunSummary, now: Date) throws {
         let settings = environment.settings
@@ -24,11 +26,17 @@ struct PublishStep {
         let alerts = try environment.store.publicAlerts(at: now)
         let withdrawn = try environment.store.withdrawnItems(limit: settings.site.archiveItems, unreviewed: settings.curation.publishUnreviewed)
         let report = try publisher.publish(items: items, observatories: observatories, scheduledObservatoryReports: pendingYears,
-                                           alerts: alerts, withdrawn: withdrawn, to: settings.outputDirectory, now: now)
+                                           alerts: alerts, withdrawn: withdrawn, to: settings.outputDirectory, now: now,
+                                           full: full)
         // Selected items that are now on the site have been published (the workflow's last step).
         try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
         summary.pagesWritten = report.pagesWritten
         summary.pagesReused = report.pagesReused
+        summary.siteFilesRepaired = report.filesRepaired
+        if report.filesRepaired > 0 {
+            environment.logger.warning("site files repaired", metadata: [
+                "count": "\(report.filesRepaired)", "output": "\(report.outputDirectory)"])
+        }
         summary.outputDirectory = report.outputDirectory
     }
 
@@ -45,11 +53,13 @@ struct PublishStep {
         let facts = try environment.store.incidentFacts()
         let years = Set(facts.map { ObservatoryStatistics.year(of: $0.declaredAt) })
         let statistics = ObservatoryStatistics(k: settings.observatoryK)
+        var froze = false
         for year in years.sorted() where reports[year] == nil && schedule.isPublishable(year: year, now: now) {
-            let report = statistics.observatory(facts, year: year)
-            try environment.store.freezeObservatoryReport(report, at: now)
-            reports[year] = report
+            try environment.store.freezeObservatoryReport(statistics.observatory(facts, year: year), at: now)
+            froze = true
         }
+        // Read back what is kept: another run may have fixed a year first, and its report is the one.
+        if froze { reports = try environment.store.frozenObservatoryReports() }
         let pending = years.union([ObservatoryStatistics.year(of: now)]).filter { reports[$0] == nil }.sorted()
             .map { ScheduledObservatoryReport(year: $0, publishedFrom: schedule.publicationDate(ofYear: $0)) }
         return (reports.keys.sorted().map { reports[$0]! }, pending)

@@ -36,6 +36,8 @@ public struct RunSummary: Sendable, Equatable {
     public var pagesWritten = 0
     /// Pages whose inputs had not changed, taken as published (incremental publication).
     public var pagesReused = 0
+    /// Files of the site found damaged or planted, and rewritten or removed.
+    public var siteFilesRepaired = 0
     public var failures: [FeedFailure] = []
     public var polls: [Poll] = []
     /// Critical sources (national CERTs) that have not succeeded for too long.
@@ -49,7 +51,7 @@ public struct RunSummary: Sendable, Equatable {
         let object: [String: Int] = [
             "feeds_ok": feedsOK, "feeds_failed": feedsFailed, "items_new": itemsNew,
             "items_updated": itemsUpdated, "pages_written": pagesWritten, "critical_silent": criticalSilent.count,
-            "items_grouped": itemsGrouped, "items_purged": itemsPurged, "pages_reused": pagesReused,
+            "items_grouped": itemsGrouped, "items_purged": itemsPurged, "pages_reused": pagesReused, "site_files_repaired": siteFilesRepaired,
             "alerts_changed": alertsChanged,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
@@ -63,7 +65,8 @@ public struct RunSummary: Sendable, Equatable {
                         + (itemsGrouped > 0 ? ", \(itemsGrouped) joined a story" : "")
                         + (itemsPurged > 0 ? ", \(itemsPurged) purged" : "")]
         if let outputDirectory {
-            lines.append("pages: \(pagesWritten) written to \(outputDirectory)" + (pagesReused > 0 ? ", \(pagesReused) unchanged" : ""))
+            lines.append("pages: \(pagesWritten) written to \(outputDirectory)" + (pagesReused > 0 ? ", \(pagesReused) unchanged" : "")
+                + (siteFilesRepaired > 0 ? "; \(siteFilesRepaired) files found changed, missing or not ours in the folder updated, repaired" : ""))
         }
         for failure in failures { lines.append("  failed \(failure.sourceID): \(failure.message)") }
         for silent in criticalSilent {

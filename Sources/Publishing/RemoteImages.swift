@@ -14,22 +14,36 @@ enum RemoteImages {
         guard policy != .load, html.contains("<img") else { return html }
         var output = ""
         var rest = Substring(html)
-        while let start = rest.range(of: "<img") {
-            output += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: ">") else {
-                rest = rest[rest.endIndex...]
+        // Inside a link an image becomes its label alone: a link inside a link is not HTML.
+        var openLinks = 0
+        while let start = rest.firstIndex(of: "<") {
+            output += rest[..<start]
+            guard let end = rest[start...].firstIndex(of: ">") else {
+                rest = rest[start...]
                 break
             }
-            let tag = rest[start.lowerBound...end]
+            let tag = rest[start...end]
             rest = rest[rest.index(after: end)...]
-            let source = attribute("src", in: tag)
-            if let source, let siteHost, URLComponents(string: Self.unescaped(source))?.host?.lowercased() == siteHost {
-                output += tag  // the site's own image
-            } else if policy == .link, let source {
-                let alt = attribute("alt", in: tag).flatMap { $0.isEmpty ? nil : $0 }
-                output += "<a href=\"\(source)\" class=\"remote-image\" rel=\"noopener noreferrer\">["
-                    + (alt.map { labelBeforeAlt + $0 } ?? label) + "]</a>"
+            if tag.hasPrefix("<a ") || tag == "<a>" {
+                openLinks += 1
+            } else if tag == "</a>" {
+                openLinks = max(0, openLinks - 1)
+            } else if tag.hasPrefix("<img") {
+                let source = attribute("src", in: tag)
+                if let source, let siteHost, URLComponents(string: Self.unescaped(source))?.host?.lowercased() == siteHost {
+                    output += tag  // the site's own image
+                } else if policy == .link {
+                    let alt = attribute("alt", in: tag).flatMap { $0.isEmpty ? nil : $0 }
+                    let text = "[" + (alt.map { labelBeforeAlt + $0 } ?? label) + "]"
+                    if openLinks > 0 || source == nil {
+                        output += text
+                    } else {
+                        output += "<a href=\"\(source!)\" class=\"remote-image\" rel=\"noopener noreferrer\">\(text)</a>"
+                    }
+                }
+                continue
             }
+            output += tag
         }
         return output + rest
     }

@@ -13,6 +13,9 @@ public struct SitePublisher: Sendable {
         /// Pages whose inputs had not changed, taken as they were published.
         public var pagesReused: Int = 0
         public var outputDirectory: String
+        /// Files found changed or missing in the folder updated, or not written by the publisher
+        /// (removed); the changed and missing ones were written again.
+        public var filesRepaired: Int = 0
     }
 
     let templates: TemplateSet
@@ -116,7 +119,7 @@ public struct SitePublisher: Sendable {
     /// editors withdrew after publication, whose pages stay at their address and say so.
     public func publish(items: [PublishedItem], observatories: [Observatory] = [],
                         scheduledObservatoryReports: [ScheduledObservatoryReport] = [], alerts: [SectorAlert] = [],
-                        withdrawn: [PublishedItem] = [], to outputDirectory: String, now: Date = Date()) throws -> Report {
+                        withdrawn: [PublishedItem] = [], to outputDirectory: String, now: Date = Date(), full: Bool = false) throws -> Report {
         // A published alert not yet closed is on every page: opening or closing one changes them all.
         let banners = alerts.filter { $0.status == .published || $0.status == .updated }.map(alertBanner)
         var run = self
@@ -126,14 +129,14 @@ public struct SitePublisher: Sendable {
         run.siteFingerprint = hasher.hex
         return try run.publishPages(items: items, observatories: observatories, scheduled: scheduledObservatoryReports,
                                     alerts: alerts, banners: banners,
-                                    withdrawn: withdrawn, to: outputDirectory, now: now)
+                                    withdrawn: withdrawn, to: outputDirectory, now: now, full: full)
     }
 
     private func publishPages(items: [PublishedItem], observatories: [Observatory], scheduled: [ScheduledObservatoryReport],
                               alerts: [SectorAlert], banners: [AlertBannerView],
-                              withdrawn: [PublishedItem], to outputDirectory: String, now: Date) throws -> Report {
+                              withdrawn: [PublishedItem], to outputDirectory: String, now: Date, full: Bool) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
-        let staging = try StagingDirectory(for: output)
+        let staging = try StagingDirectory(for: output, full: full)
         let writer = SiteWriter(staging: staging, baseURL: site.baseURL)
         do {  // a failure leaves the served site as it is; the folder being written is rebuilt next time
             let siteView = makeSiteView(items: items, banners: banners, now: now)
@@ -154,7 +157,7 @@ public struct SitePublisher: Sendable {
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
             try staging.commit(manifest: writer.manifest, order: writer.files)
         }
-        return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path)
+        return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path, filesRepaired: staging.repaired)
     }
 
     /// Puts back the site as it was before the last publication (`publish --rollback`).
@@ -406,8 +409,8 @@ public struct SitePublisher: Sendable {
 final class SiteWriter {
     let staging: StagingDirectory
     let baseURL: String
-    /// Every file of the new site, with its fingerprint.
-    private(set) var manifest: [String: String] = [:]
+    /// Every file of the new site, with its fingerprint and stamp.
+    private(set) var manifest: [String: StagingDirectory.ManifestEntry] = [:]
     /// The files in the order they were claimed (the same on every run for the same site).
     private(set) var files: [String] = []
     private(set) var pages = 0
@@ -417,10 +420,11 @@ final class SiteWriter {
     init(staging: StagingDirectory, baseURL: String) {
         self.staging = staging
         self.baseURL = baseURL
-        // Sized for the site published before, which the new one will most likely match.
-        manifest.reserveCapacity(staging.known.count + 64)
-        files.reserveCapacity(staging.known.count + 64)
-        htmlPaths.reserveCapacity(staging.known.count + 64)
+        // Sized for the site published before, which the new one will most likely match (counted
+        // from its manifest: its inspection is still running).
+        manifest.reserveCapacity(staging.expectedFileCount + 64)
+        files.reserveCapacity(staging.expectedFileCount + 64)
+        htmlPaths.reserveCapacity(staging.expectedFileCount + 64)
     }
 
     /// `path` is a folder ("tags/x/", written as index.html) or a file ("atom.xml"). Pages
@@ -431,7 +435,7 @@ final class SiteWriter {
 
     func write(at path: String, fingerprint: String, render: () throws -> String) throws {
         guard let file = try claim(path, fingerprint: fingerprint) else { return }
-        try staging.write(try render(), to: file)
+        manifest[file]?.stamp = try staging.write(try render(), to: file)
         pages += 1
     }
 
@@ -449,7 +453,7 @@ final class SiteWriter {
             var hasher = StableHash.Hasher()
             hasher.combine(bytes: bytes)
             guard let file = try claim("assets/" + relative, fingerprint: "bytes:" + hasher.hex, page: false) else { continue }
-            try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
+            manifest[file]?.stamp = try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
         }
     }
 
@@ -472,8 +476,8 @@ final class SiteWriter {
             let written = chunk.concurrentMap { page in
                 Result { try render(page.index).withUnsafeBufferPointer { try staging.writePrepared(bytes: $0, to: page.file) } }
             }
-            for result in written {
-                try result.get()
+            for (page, result) in zip(chunk, written) {
+                manifest[page.file]?.stamp = try result.get()
                 self.pages += 1
             }
             folders = next
@@ -483,10 +487,13 @@ final class SiteWriter {
     /// Records the page; returns the file to write, or nil when the staging folder holds it already.
     private func claim(_ path: String, fingerprint: String, page: Bool = true) throws -> String? {
         let file = path.isEmpty || path.hasSuffix("/") ? path + "index.html" : path
-        guard manifest.updateValue(fingerprint, forKey: file) == nil else { throw PublishError("\(file): two pages of the site at one path") }
+        let known = staging.known[file]
+        // A file reused as it is keeps its stamp; one to write gets its stamp once written.
+        let entry = known?.fingerprint == fingerprint ? known! : .init(fingerprint: fingerprint, stamp: .init(size: -1, modified: 0))
+        guard manifest.updateValue(entry, forKey: file) == nil else { throw PublishError("\(file): two pages of the site at one path") }
         files.append(file)
         if page, path.isEmpty || path.hasSuffix("/") { htmlPaths.append(path) }
-        if staging.known[file] == fingerprint {
+        if known?.fingerprint == fingerprint {
             if page { reused += 1 }
             return nil
         }

@@ -23,6 +23,12 @@ import Glibc
 /// own, one per tree, while pages are rendered, since two threads making folders in one parent
 /// only wait on each other's lock.
 ///
+/// Nothing on disk is taken on trust: before a folder is updated, every file in it is checked
+/// against its manifest line (a regular file, of the size and modification time written down
+/// when it was written); a file that differs (truncated, replaced, deleted) is written again,
+/// and whatever the publisher did not write (a planted file, a symbolic link, a device) is
+/// removed. `full` rebuilds both folders from nothing.
+///
 /// Sendable for `writePrepared` only, which touches no state: `prepare` and every other method
 /// change the folder's state and are called from one thread.
 final class StagingDirectory: @unchecked Sendable {
@@ -35,11 +41,44 @@ final class StagingDirectory: @unchecked Sendable {
     /// the folder beside holds a site that was never published, and rollback refuses it.
     static let unpublishedMarker = ".cyberveille-unpublished"
 
+    /// A file as the manifest knows it: what it was made from, and how it was left on disk.
+    struct ManifestEntry: Sendable, Equatable {
+        var fingerprint: String
+        var stamp: FileStamp
+    }
+
+    /// Size and modification time (nanoseconds) of a file as written: a cheap check that it is
+    /// still the file written.
+    struct FileStamp: Sendable, Equatable {
+        var size: Int64
+        var modified: Int64
+    }
+
     let output: URL
     /// The folder being written: the previous publication, becoming the new one.
     let url: URL
-    /// What the folder holds, by path: each file's fingerprint. Empty: a new folder.
-    let known: [String: String]
+    /// What the folder holds intact, by path. Empty: a new folder.
+    var known: [String: ManifestEntry] {
+        settle()
+        return knownFiles
+    }
+    /// Files found changed or missing, and things found that the publisher did not write.
+    var repaired: Int {
+        settle()
+        return repairedCount
+    }
+    private var knownFiles: [String: ManifestEntry] = [:]
+    /// Its folders found intact, with their modification times.
+    private var knownFolders: [String: Int64] = [:]
+    /// Folders whose content changes in this update: stamped again at the commit.
+    private var touchedFolders = Set<String>()
+    private var repairedCount = 0
+    /// The inspection of the folder runs beside the first steps of the publication (reading
+    /// items, fingerprinting pages) and is waited for before anything reads or changes the folder.
+    private let inspection: PendingInspection?
+    private var settled = false
+    /// Lines of the manifest read (files and folders of the site before), for sizing.
+    let expectedFileCount: Int
     private var changing = false
     private var existingDirectories = Set<String>([""])
     /// Makes the folder's new folders, in order, off the writers' threads.
@@ -47,7 +86,7 @@ final class StagingDirectory: @unchecked Sendable {
     /// The first publication's twin (nil otherwise), whose folders are made on a queue of their own.
     private let twin: Twin?
 
-    init(for output: URL) throws {
+    init(for output: URL, full: Bool = false) throws {
         self.output = output
         let parent = output.deletingLastPathComponent()
         url = Self.previousSite(of: output)
@@ -60,13 +99,20 @@ final class StagingDirectory: @unchecked Sendable {
         Self.removeLeftovers(of: output, in: parent)
         // Left only by a run stopped between the swap and its last step: the site was published.
         unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
-        twin = FileManager.default.fileExists(atPath: output.path)
+        // A full rebuild writes the folder from nothing and, once it is published, replaces the
+        // other folder with a twin of it, as a first publication does.
+        twin = FileManager.default.fileExists(atPath: output.path) && !full
             ? nil : Twin(url: parent.appendingPathComponent(".\(output.lastPathComponent).twin-\(Self.uniqueSuffix)"))
-        if let manifest = Self.readManifest(in: url) {
-            known = manifest
+        if !full, FileManager.default.fileExists(atPath: url.appendingPathComponent(Self.marker).path),
+           let data = FileManager.default.contents(atPath: url.appendingPathComponent(Self.manifestName).path) {
+            inspection = PendingInspection(of: url, manifest: data)
+            expectedFileCount = data.count / 60
         } else {
+            inspection = nil
+            expectedFileCount = 0
+        }
+        if inspection == nil {
             // Missing, or left half-updated by an interrupted run: rebuilt whole.
-            known = [:]
             if FileManager.default.fileExists(atPath: url.path) {
                 do {
                     try FileManager.default.removeItem(at: url)
@@ -84,14 +130,16 @@ final class StagingDirectory: @unchecked Sendable {
     }
 
     /// Writes a file (a new inode: the folder may share files with the served site through hard links).
-    func write(_ text: String, to relativePath: String) throws {
+    @discardableResult
+    func write(_ text: String, to relativePath: String) throws -> FileStamp {
         var text = text
-        try text.withUTF8 { try write(bytes: $0, to: relativePath) }
+        return try text.withUTF8 { try write(bytes: $0, to: relativePath) }
     }
 
-    func write(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
+    @discardableResult
+    func write(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws -> FileStamp {
         try makeFolders(prepare([relativePath])).wait()
-        try writePrepared(bytes: bytes, to: relativePath)
+        return try writePrepared(bytes: bytes, to: relativePath)
     }
 
     /// What writing files changes besides the files (the manifest goes, their folders are
@@ -100,7 +148,12 @@ final class StagingDirectory: @unchecked Sendable {
     func prepare(_ relativePaths: [String]) throws -> [String] {
         try beginChanges()
         var folders: [String] = []
-        for path in relativePaths { Self.appendNewFolders(of: path, to: &folders, known: &existingDirectories) }
+        for path in relativePaths {
+            Self.appendNewFolders(of: path, to: &folders, known: &existingDirectories)
+            touchedFolders.insert(SiteInspection.parent(of: path))
+        }
+        for folder in folders { touchedFolders.insert(folder) }  // made, or made again: its parent changes too
+        for folder in folders { touchedFolders.insert(SiteInspection.parent(of: folder)) }
         return folders
     }
 
@@ -132,8 +185,8 @@ final class StagingDirectory: @unchecked Sendable {
     }
 
     /// Writes a file whose `prepare` was done and whose folders are made; safe from several
-    /// threads at once.
-    func writePrepared(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws {
+    /// threads at once. Returns the file's stamp, for the manifest.
+    func writePrepared(bytes: UnsafeBufferPointer<UInt8>, to relativePath: String) throws -> FileStamp {
         let path = url.path + "/" + relativePath
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -148,22 +201,24 @@ final class StagingDirectory: @unchecked Sendable {
             }
             offset += written
         }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw PublishError("\(path): cannot read back (\(String(cString: strerror(errno))))") }
+        return Self.stamp(status)
+    }
+
+    static func stamp(_ status: stat) -> FileStamp {
+        FileStamp(size: Int64(status.st_size), modified: Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec))
     }
 
     /// Puts the new site in place of the served one; `manifest`: every file of the new site
     /// with its fingerprint, listed in `order`. Files of the previous publication that the new
     /// one lacks go first.
-    func commit(manifest: [String: String], order: [String]) throws {
+    func commit(manifest: [String: ManifestEntry], order: [String]) throws {
         for file in known.keys where manifest[file] == nil { try remove(file) }
         try beginChanges()
-        var lines = ""
-        lines.reserveCapacity(order.count * 80)
-        for file in order {
-            lines += manifest[file]!
-            lines += "\t"
-            lines += file
-            lines += "\n"
-        }
+        let folderOrder = SiteManifest.folders(of: order)
+        let folders = try Self.stampFolders(folderOrder, in: url) { touchedFolders.contains($0) ? nil : knownFolders[$0] }
+        let lines = SiteManifest.text(files: manifest, order: order, folders: folders, folderOrder: folderOrder)
         try write(lines, to: Self.manifestName)
         try write("", to: Self.unpublishedMarker)
         unlink(url.appendingPathComponent(Self.cloneMarker).path)
@@ -174,12 +229,20 @@ final class StagingDirectory: @unchecked Sendable {
                 throw PublishError("\(output.path): cannot publish the new site (\(String(cString: strerror(errno))))")
             }
             unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
-            if let twin, twin.finish(linking: order, from: output) { rename(twin.url.path, url.path) }
+            if let twin, twin.finish(linking: order, from: output, manifest: manifest) { rename(twin.url.path, url.path) }
             return
         }
-        twin?.discard()
         try Self.exchange(url, output)
         unlink(output.appendingPathComponent(Self.unpublishedMarker).path)
+        // A full rebuild: the folder that was served (now beside) is replaced by a twin of the new site.
+        if let twin {
+            if twin.finish(linking: order, from: output, manifest: manifest) {
+                try? FileManager.default.removeItem(at: url)
+                rename(twin.url.path, url.path)
+            } else {
+                try? FileManager.default.removeItem(at: url)
+            }
+        }
     }
 
     /// Puts back the site as it was before the last publication, keeping the current one as the
@@ -196,9 +259,14 @@ final class StagingDirectory: @unchecked Sendable {
         guard !fileManager.fileExists(atPath: previous.appendingPathComponent(unpublishedMarker).path) else {
             throw PublishError("\(output.path): the site beside was built but never published (the swap failed); publish again")
         }
-        guard readManifest(in: previous) != nil else {
+        guard let manifest = readManifest(in: previous) else {
             throw PublishError("\(output.path): the previous site was being updated when a publication was interrupted; "
                                + "publish again to rebuild it")
+        }
+        let problems = SiteInspection.inspect(previous, against: manifest, ownFiles: ownFiles, repair: false).problems
+        guard problems.isEmpty else {
+            throw PublishError("\(output.path): the previous site was changed since it was published (\(problems.count) files, "
+                               + "first \(problems[0])): it is not rolled back to; publish --full rebuilds both")
         }
         try exchange(previous, output)
     }
@@ -210,8 +278,45 @@ final class StagingDirectory: @unchecked Sendable {
 
     // MARK: - Files
 
+    /// Waits for the inspection, once, and takes its findings.
+    private func settle() {
+        guard !settled else { return }
+        settled = true
+        guard let inspection else { return }
+        inspection.group.wait()
+        guard let result = inspection.result else {
+            // Not a manifest of this format: the folder is rebuilt whole, as a missing one is.
+            try? FileManager.default.removeItem(at: url)
+            try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try? Self.writeMarker(in: url)
+            return
+        }
+        knownFiles = result.files
+        knownFolders = result.folders
+        touchedFolders.formUnion(result.touched)
+        repairedCount = result.problems.count
+    }
+
+    /// The folder's inspection, on a thread of its own.
+    private final class PendingInspection: @unchecked Sendable {
+        let group = DispatchGroup()
+        /// Written before `group` is left; nil when the manifest could not be read.
+        var result: SiteInspection.Result?
+
+        init(of folder: URL, manifest: Data) {
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                if let manifest = SiteManifest(manifest) {
+                    result = SiteInspection.inspect(folder, against: manifest, ownFiles: StagingDirectory.ownFiles, repair: true)
+                }
+                group.leave()
+            }
+        }
+    }
+
     /// Before the first change the manifest goes: from then on the folder is not a known site.
     private func beginChanges() throws {
+        settle()
         guard !changing else { return }
         changing = true
         let manifest = url.appendingPathComponent(Self.manifestName).path
@@ -225,9 +330,11 @@ final class StagingDirectory: @unchecked Sendable {
         unlink(url.path + "/" + relativePath)
         // Folders left empty (an item's folder) go too; rmdir fails on the others.
         var folder = (relativePath as NSString).deletingLastPathComponent
+        touchedFolders.insert(folder)
         while !folder.isEmpty, rmdir(url.path + "/" + folder) == 0 {
             existingDirectories.remove(folder)
             folder = (folder as NSString).deletingLastPathComponent
+            touchedFolders.insert(folder)
         }
     }
 
@@ -257,28 +364,36 @@ final class StagingDirectory: @unchecked Sendable {
             .write(to: folder.appendingPathComponent(marker))
     }
 
-    /// nil when the folder is not a complete site written by cyberveille.
-    private static func readManifest(in folder: URL) -> [String: String]? {
+    /// nil when the folder is not a complete site written by cyberveille (or its manifest is of
+    /// an older format, without stamps: then the folder is rebuilt once).
+    private static func readManifest(in folder: URL) -> SiteManifest? {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path),
               let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else { return nil }
-        // Read as bytes: the manifest of a large site has a hundred thousand lines, read every run.
-        var manifest: [String: String] = [:]
-        let parsed = data.withUnsafeBytes { raw -> Bool in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            manifest.reserveCapacity(bytes.count / 60)
-            var start = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                if end > start {
-                    guard let tab = bytes[start..<end].firstIndex(of: 0x09) else { return false }
-                    manifest[String(decoding: bytes[(tab + 1)..<end], as: UTF8.self)] = String(decoding: bytes[start..<tab], as: UTF8.self)
-                }
-                start = end + 1
+        return SiteManifest(data)
+    }
+
+    /// The publisher's own files at the top of a folder.
+    static let ownFiles: Set<String> = [marker, manifestName, cloneMarker, unpublishedMarker]
+
+    /// The modification time of each folder: `known`'s when it has one, else read now.
+    static func stampFolders(_ folders: [String], in site: URL, known: (String) -> Int64?) throws -> [String: Int64] {
+        let root = open(site.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { throw PublishError("\(site.path): cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(root) }
+        var stamps: [String: Int64] = [:]
+        stamps.reserveCapacity(folders.count)
+        for folder in folders {
+            if let time = known(folder) {
+                stamps[folder] = time
+                continue
             }
-            return true
+            var status = stat()
+            guard fstatat(root, folder, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw PublishError("\(site.path)/\(folder): cannot read (\(String(cString: strerror(errno))))")
+            }
+            stamps[folder] = stamp(status).modified
         }
-        return parsed ? manifest : nil
+        return stamps
     }
 
     /// The first publication's copy, to become the previous folder: its folders are made while
@@ -310,8 +425,9 @@ final class StagingDirectory: @unchecked Sendable {
             enqueue(folders)
         }
 
-        /// Links the published site's files in; false (and the twin removed) when it could not.
-        func finish(linking files: [String], from site: URL) -> Bool {
+        /// Links the published site's files in, and writes the twin's own manifest (the same files,
+        /// its own folders' times); false (and the twin removed) when it could not.
+        func finish(linking files: [String], from site: URL, manifest: [String: ManifestEntry]) -> Bool {
             var folders: [String] = []
             for file in files { StagingDirectory.appendNewFolders(of: file, to: &folders, known: &made) }
             enqueue(folders)
@@ -323,7 +439,10 @@ final class StagingDirectory: @unchecked Sendable {
             let (from, to) = (site.path, url.path)
             let linked = files.concurrentMap { link(from + "/" + $0, to + "/" + $0) == 0 }
             guard !linked.contains(false),
-                  link(from + "/" + StagingDirectory.manifestName, to + "/" + StagingDirectory.manifestName) == 0 else {
+                  case let folderOrder = SiteManifest.folders(of: files),
+                  let folders = try? StagingDirectory.stampFolders(folderOrder, in: url, known: { _ in nil }),
+                  (try? Data(SiteManifest.text(files: manifest, order: files, folders: folders, folderOrder: folderOrder).utf8)
+                    .write(to: url.appendingPathComponent(StagingDirectory.manifestName))) != nil else {
                 discard()
                 return false
             }
@@ -401,5 +520,21 @@ final class StagingDirectory: @unchecked Sendable {
 
     private static var uniqueSuffix: String {
         "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
+extension Int64 {
+    /// A non-negative decimal number written in ASCII digits, nil for anything else.
+    init?(decimal bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) = times10.addingReportingOverflow(Int64(byte - 0x30))
+            guard !overflow, !overflowSum else { return nil }
+            value = sum
+        }
+        self = value
     }
 }

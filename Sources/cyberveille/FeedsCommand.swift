@@ -131,24 +131,22 @@ struct FeedsImport: ParsableCommand {
         try reportingFailure {
             let path = try options.settings().sourcesPath
             let seconds = try pollInterval(interval)
-            let outlines: [OPMLOutline]
+            let list: (outlines: [OPMLOutline], skipped: [OPMLSkippedOutline])
             do {
-                outlines = try OPMLReader.outlines(try Data(contentsOf: URL(fileURLWithPath: file)))
+                list = try OPMLReader.read(try Data(contentsOf: URL(fileURLWithPath: file)))
             } catch let error as FeedParseError {
                 throw ValidationError("\(file): \(error)")
             }
-            let existing = try SourcesFile.load(path: path)
-            var taken = Set(existing.map(\.id))
-            let known = Set(existing.map(\.url))
-            var added: [Source] = []
-            for outline in outlines where !known.contains(outline.feedURL) && !added.contains(where: { $0.url == outline.feedURL }) {
-                let id = SourcesFileEditing.identifier(for: outline.title, taken: taken)
-                taken.insert(id)
-                added.append(Source(id: id, title: outline.title, url: outline.feedURL, language: outline.language,
-                                    interval: seconds, homepage: outline.siteURL))
+            for outline in list.skipped {
+                FileHandle.standardError.write(Data("warning: \(file): outline « \(LogText.escaped(outline.title)) » (\(LogText.escaped(outline.feedURL))) skipped: \(outline.reason)\n".utf8))
             }
+            let outlines = list.outlines
+            let added = SourcesFileEditing.newSources(
+                outlines.map { (title: $0.title, url: $0.feedURL, language: $0.language, homepage: $0.siteURL) },
+                existing: try SourcesFile.load(path: path), interval: seconds)
             if !added.isEmpty { try SourcesFileEditing.append(added, to: path) }
-            print("\(added.count) sources added to \(path), \(outlines.count - added.count) already there")
+            print("\(added.count) sources added to \(path), \(outlines.count - added.count) already there"
+                  + (list.skipped.isEmpty ? "" : ", \(list.skipped.count) outlines skipped (see the warnings)"))
         }
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 import Pipeline
 
 /// Runs some stages of the publication and prints the summary.
-private func runStages(_ stages: PublicationRun.Stages, options: CommonOptions, force: Bool, json: Bool) throws {
+private func runStages(_ stages: PublicationRun.Stages, options: CommonOptions, force: Bool, json: Bool, full: Bool = false) throws {
     let summary = try reportingFailure {
-        try PublicationRun(environment: try options.environment(), force: force).execute(stages)
+        try PublicationRun(environment: try options.environment(), force: force, fullSiteRebuild: full).execute(stages)
     }
     print(summary.text)
     if json { print(summary.json) }
@@ -42,9 +42,14 @@ struct PublishCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
     @Flag(help: "Print the summary as one JSON object on the last line.") var json = false
     @Flag(help: "Put back the site as it was before the last publication (again: undo the rollback).") var rollback = false
+    @Flag(help: "Rebuild the site and the previous folder beside it from nothing, whatever is on disk.") var full = false
+
+    func validate() throws {
+        if rollback && full { throw ValidationError("--rollback and --full do not go together") }
+    }
 
     func run() throws {
-        guard rollback else { return try runStages(.publishOnly, options: options, force: false, json: json) }
+        guard rollback else { return try runStages(.publishOnly, options: options, force: false, json: json, full: full) }
         try reportingFailure {
             let environment = try options.environment()
             try PublicationRun(environment: environment).rollbackSite()

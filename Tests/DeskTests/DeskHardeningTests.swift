@@ -63,6 +63,15 @@ import TestSupport
         #expect(signIn(forged, "bob", "bob's long password!").status == 303, "the cookie proves alice only, bob is not under attack")
     }
 
+    @Test func aChainOfTrustedProxiesIsWalkedFromTheRight() async throws {
+        let (base, _, stop) = try await startDesk { $0.trustedProxies = ["127.0.0.1", "10.0.0.2"] }
+        defer { stop() }
+        for _ in 0..<5 { #expect(signIn(client(base, "6.6.6.6, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 401) }
+        #expect(signIn(client(base, "7.7.7.7, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 429,
+                "the client is the first untrusted hop from the right, whatever it prepends")
+        #expect(signIn(client(base, "198.51.100.7, 10.0.0.2"), "alice", "alice's long password").status == 303)
+    }
+
     @Test func anUntrustedPeersForwardedForIsIgnored() async throws {
         let (base, _, stop) = try await startDesk()
         defer { stop() }
@@ -169,6 +178,15 @@ import TestSupport
         gate.signal()
         #expect(try await running.value == true)
         #expect(try await checks.run({ true }) == true, "free again")
+    }
+}
+
+@Suite struct ClientAddressTests {
+    @Test func normalizesAndGroups() {
+        #expect(ClientAddress.normalized("::FFFF:192.0.2.1") == "192.0.2.1")
+        #expect(ClientAddress.network("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
+        #expect(ClientAddress.network("2001:db8:1:2::9") == ClientAddress.network("2001:db8:1:2:ffff::1"))
+        #expect(ClientAddress.network("192.0.2.1") == "192.0.2.1")
     }
 }
 

@@ -263,6 +263,21 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(outlines[0].siteURL == "https://www.cert.ssi.gouv.fr/")
         #expect(throws: FeedParseError.self) { try OPMLReader.outlines(Data("<rss/>".utf8)) }
     }
+
+    /// Before: one `mailto:` outline stopped the whole import with a misleading message.
+    @Test func anOutlineThatCannotBeASourceIsSkippedAndNamed() throws {
+        let opml = """
+            <opml version="2.0"><body>
+              <outline text="Écrire au CERT" xmlUrl="mailto:cert@example.org"/>
+              <outline text="CERT-FR" xmlUrl="https://www.cert.ssi.gouv.fr/avis/feed/"/>
+              <outline text="Relatif" xmlUrl="/feed.xml"/>
+            </body></opml>
+            """
+        let list = try OPMLReader.read(Data(opml.utf8))
+        #expect(list.outlines.map(\.title) == ["CERT-FR"])
+        #expect(list.skipped.map(\.title) == ["Écrire au CERT", "Relatif"])
+        #expect(list.skipped.first?.feedURL == "mailto:cert@example.org")
+    }
 }
 
 @Suite struct UTF16Tests {

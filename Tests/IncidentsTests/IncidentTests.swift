@@ -30,6 +30,19 @@ private func store() throws -> Store {
         #expect(stored.revisions[0].changed.contains("unavailability_hours"))
     }
 
+    /// Before: a NUL inside a field silently cut the field short.
+    @Test func controlCharactersInAFieldAreRefusedWithTheirPlace() throws {
+        var lines = DeclarationFixture.csv().split(separator: "\n").prefix(4).map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: "Récit confidentiel", with: "Récit\u{0}caché")
+        lines[3] = lines[3].replacingOccurrences(of: "Centre hospitalier", with: "Centre\u{1B}[2J hospitalier")
+        let error = #expect(throws: DeclarationErrors.self) { try DeclarationFile.read(Data(lines.joined(separator: "\n").utf8), name: "nul.csv") }
+        let found = error?.errors.map { "\($0.file):\($0.line):\($0.field ?? "")" } ?? []
+        #expect(found == ["nul.csv:3:description", "nul.csv:4:structure_name"], "\(found)")
+        #expect(error?.description.contains("U+0000") == true)
+        let json = #"{"id": "J-1", "declared_at": "2026-02-01", "structure_type": "CHU", "region": "11", "nature": "malveillant", "category": "DDoS", "care_disrupted": false, "health_data_affected": false, "support_requested": true, "description": "a\u0007b"}"#
+        #expect(throws: DeclarationErrors.self) { try DeclarationFile.read(Data(json.utf8), name: "bell.jsonl") }
+    }
+
     @Test func aMalformedFileIsRefusedWholeWithEveryLineAndField() throws {
         var lines = DeclarationFixture.csv().split(separator: "\n").prefix(6).map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: ",11,", with: ",99,").replacingOccurrences(of: ",84,", with: ",99,")

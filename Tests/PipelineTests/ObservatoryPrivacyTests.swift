@@ -74,6 +74,8 @@ import TestSupport
             var files: [String: Data] = [:]
             let enumerator = try #require(FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil))
             for case let file as URL in enumerator where !file.hasDirectoryPath {
+                // The publisher's own files (its manifest records when each file was written) are not the site.
+                guard !file.lastPathComponent.hasPrefix(".cyberveille") else { continue }
                 files[file.path.replacingOccurrences(of: output.path, with: "")] = try Data(contentsOf: file)
             }
             return files
