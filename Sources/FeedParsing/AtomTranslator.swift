@@ -108,7 +108,7 @@ struct AtomTranslator {
         }
     }
 
-    private func textConstructAsText(_ node: XMLElementNode?) -> String? {
+    func textConstructAsText(_ node: XMLElementNode?) -> String? {
         guard let node else { return nil }
         if kind(of: node) == .text {
             let text = isBase64(node) ? String(decoding: Data(base64Encoded: node.text.filter { !$0.isWhitespace }) ?? Data(), as: UTF8.self)
@@ -118,7 +118,7 @@ struct AtomTranslator {
         return HTMLSanitizer.plainText(markup(node))
     }
 
-    private func textConstructAsHTML(_ node: XMLElementNode?) -> String? {
+    func textConstructAsHTML(_ node: XMLElementNode?) -> String? {
         guard let node else { return nil }
         if node.attribute("src") != nil, node.elements.isEmpty, node.text.isEmpty { return nil }  // out-of-line content
         // The usual cases read as bytes; base64 and text go through `markup`.

@@ -141,20 +141,19 @@ enum ByteText {
         switch byte {
         case 0xC2 where remaining >= 2:
             return (0x80...0x9F).contains(bytes[index + 1]) && bytes[index + 1] != 0x85 ? 2 : 0  // C1 controls
-        case 0xD8 where remaining >= 2:
-            return bytes[index + 1] == 0x9C ? 2 : 0  // U+061C
         case 0xE1 where remaining >= 3:
             return bytes[index + 1] == 0xA0 && bytes[index + 2] == 0x8E ? 3 : 0  // U+180E
         case 0xE2 where remaining >= 3:
             let second = bytes[index + 1], third = bytes[index + 2]
-            if second == 0x80 { return third == 0x8B || third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third) ? 3 : 0 }
+            if second == 0x80 { return third == 0x8B || (0xAA...0xAE).contains(third) ? 3 : 0 }
             if second == 0x81 { return (0xA0...0xA4).contains(third) || (0xA6...0xA9).contains(third) ? 3 : 0 }
             return 0
         case 0xEF where remaining >= 3:
             let second = bytes[index + 1], third = bytes[index + 2]
             return (second == 0xBB && third == 0xBF) || (second == 0xBF && (0xB9...0xBB).contains(third)) ? 3 : 0
         case 0xF3 where remaining >= 4:
-            return bytes[index + 1] == 0xA0 && (bytes[index + 2] == 0x80 || bytes[index + 2] == 0x81) ? 4 : 0  // tags
+            // Tags U+E0000–E007F (F3 A0 80–81 xx), variation selectors U+E0100–E01EF (F3 A0 84–87 xx).
+            return bytes[index + 1] == 0xA0 && ((0x80...0x81).contains(bytes[index + 2]) || (0x84...0x87).contains(bytes[index + 2])) ? 4 : 0
         default:
             return 0
         }

@@ -81,6 +81,13 @@ final class ElementTreeBuilder {
         rootClosed = true
     }
 
+    /// The document ended with its root's end tag, but mismatched end tags inside (broken inline
+    /// XHTML, say) left elements open that libxml2's recovery never closed: they are closed here,
+    /// innermost first, so that the records among them are delivered.
+    func closeEverythingOpen() throws {
+        while !stack.isEmpty { try end() }
+    }
+
     private func close(_ node: XMLElementNode, isRoot: Bool) throws {
         if isRoot {
             rootClosed = true

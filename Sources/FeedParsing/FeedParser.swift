@@ -60,6 +60,15 @@ public struct FeedParser: Sendable {
             return LinkPolicy.restrict(try trimmed.withUnsafeBytes {
                 try parseXML($0, url: url, encoding: encoding, deadline: deadline, ledger: ledger, onItem: onItem)
             })
+        } catch let error as FeedParseError where error.message.contains("invalid Char value") || error.message.contains("xmlParseCharRef: invalid") {
+            // Control characters XML forbids in text (a feed written by string concatenation):
+            // they carry nothing a reader needs, and are dropped instead of refusing the feed.
+            guard let cleaned = XMLCharacterRepair.removingForbiddenControls(trimmed) else { throw error }
+            var feed = try cleaned.withUnsafeBytes {
+                try parseXML($0, url: url, encoding: encoding, deadline: deadline, ledger: ledger, onItem: onItem)
+            }
+            feed.recovered = true
+            return LinkPolicy.restrict(feed)
         } catch let error as FeedParseError where error.message.contains("not proper UTF-8") || error.message.contains("encoding error") {
             // Latin-1 or windows-1252 text served without a declaration, or declared UTF-8 by mistake:
             // windows-1252 is the superset browsers read such documents as.

@@ -17,8 +17,10 @@ struct JSONFeedTranslator {
     }
 
     func translate(_ root: [String: Any], limits: FeedParserLimits) throws -> ParsedFeed {
+        // The specification's version is a URL; feeds in the wild also write "1", "1.0" or "1.1".
         guard let version = root["version"] as? String,
               version.hasPrefix("https://jsonfeed.org/version/") || version.hasPrefix("http://jsonfeed.org/version/")
+                || ["1", "1.0", "1.1"].contains(version.trimmingCharacters(in: .whitespaces))
         else {
             throw FeedParseError(.notAFeed, "a JSON document that is neither a JSON Feed (no \"version\"), a CSAF 2.0 or CERT-FR advisory, nor a KEV catalog")
         }

@@ -27,9 +27,14 @@ struct RSSTranslator {
         element.all(name, where: isOwn)
     }
 
+    /// Atom elements inside RSS (atom:title, atom:id, atom:summary, atom:content,
+    /// atom:published), read as Atom reads them, where the RSS element is missing.
+    private static let atom = AtomTranslator(format: .atom10, namespace: NS.atom10)
+
     func item(_ node: XMLElementNode) -> ParsedItem {
         var item = ParsedItem()
         item.title = FieldReading.plainText(own(node, "title") ?? node.first("title", NS.dc))
+            ?? Self.atom.textConstructAsText(node.first("title", NS.atom10))
 
         let guid = own(node, "guid")
         let guidText = FieldReading.trimmed(guid)
@@ -41,7 +46,8 @@ struct RSSTranslator {
             alternate.flatMap { $0.attribute("href") }.flatMap { URLResolver.resolve($0, against: alternate?.base) },
             guidIsPermalink ? guidText.flatMap { URLResolver.hasScheme($0) ? $0 : nil } : nil,
             node.attribute("about", namespace: NS.rdf).flatMap { URLResolver.resolve($0, against: node.base) })
-        item.id = FieldReading.firstNonNil(guidText, node.attribute("about", namespace: NS.rdf), item.link)
+        item.id = FieldReading.firstNonNil(guidText, node.attribute("about", namespace: NS.rdf), FieldReading.trimmed(node.first("id", NS.atom10)),
+                                           item.link)
 
         let description = own(node, "description") ?? node.first("description", NS.dc)
             ?? node.first("abstract", NS.dcterms)
@@ -61,10 +67,13 @@ struct RSSTranslator {
         } else {
             item.summary = FieldReading.html(description)
         }
+        if item.summary == nil { item.summary = Self.atom.textConstructAsHTML(node.first("summary", NS.atom10)) }
+        if item.content == nil { item.content = Self.atom.textConstructAsHTML(node.first("content", NS.atom10)) }
 
         item.published = FieldReading.firstNonNil(
             FieldReading.date(own(node, "pubDate")), FieldReading.date(node.first("date", NS.dc)),
-            FieldReading.date(node.first("issued", NS.dcterms)), FieldReading.date(node.first("created", NS.dcterms)))
+            FieldReading.date(node.first("issued", NS.dcterms)), FieldReading.date(node.first("created", NS.dcterms)),
+            FieldReading.date(node.first("published", NS.atom10)))
         item.updated = FieldReading.firstNonNil(
             FieldReading.date(node.first("modified", NS.dcterms)), FieldReading.date(node.first("updated", NS.atom10)))
 

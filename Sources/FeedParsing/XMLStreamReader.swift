@@ -48,6 +48,9 @@ struct XMLStreamReader {
         do {
             return try pass(bytes, recover: false, onRoot: onRoot, onRecord: onRecord)
         } catch let error as FeedParseError where error.kind == .malformedXML {
+            // A character XML forbids stops libxml2 even when recovering: the caller takes such
+            // characters out and reads again (FeedParser, XMLCharacterRepair).
+            if error.message.contains("invalid Char value") { throw error }
             // Second chance for the ill-formed feeds of the wild; the result says so.
             do {
                 var outcome = try pass(bytes, recover: true, onRoot: onRoot, onRecord: onRecord)
@@ -98,6 +101,12 @@ struct XMLStreamReader {
                 if !builder.rootClosed && recover && builder.stack.count == 1 && Self.endsWithUnfinishedEndTag(bytes, name: root.name) {
                     builder.acceptUnfinishedRootEndTag()
                 }
+                // Only for end tags that did not match (broken inline XHTML): anything else that
+                // went wrong first (an encoding, a truncation) is not papered over.
+                if !builder.rootClosed && recover && errors.first?.message.hasPrefix("Opening and ending tag mismatch") == true
+                    && Self.endsWithEndTag(bytes, name: root.name) {
+                    try builder.closeEverythingOpen()
+                }
                 if !builder.rootClosed {
                     throw FeedParseError(.malformedXML, "the document is truncated: it ends before </\(root.name)> closes",
                                          line: lastLine > 0 ? lastLine : nil)
@@ -105,6 +114,16 @@ struct XMLStreamReader {
                 return Outcome(root: root, recovered: recover || repair?.repairedErrors == true)
             }
         }
+    }
+
+    /// Whether the document's last tag is `</name>` (white space after it allowed): it is whole,
+    /// whatever went wrong inside.
+    static func endsWithEndTag(_ bytes: UnsafeRawBufferPointer, name: String) -> Bool {
+        var end = bytes.count
+        while end > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[end - 1]) { end -= 1 }
+        let tag = Array("</\(name)>".utf8)
+        guard end >= tag.count else { return false }
+        return zip(bytes[(end - tag.count)..<end], tag).allSatisfy { $0 == $1 }
     }
 
     /// Whether the prolog holds a `<!DOCTYPE`: what comes before the first element, skipping

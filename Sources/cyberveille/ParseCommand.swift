@@ -34,7 +34,7 @@ struct ParseCommand: ParsableCommand {
         }
     }
 
-    private func load() throws -> (Data, String, String?) {
+    private func load() throws -> (Data, String?, String?) {
         let lower = location.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             let configuration = FetcherConfiguration(
@@ -51,7 +51,9 @@ struct ParseCommand: ParsableCommand {
         }
         guard !isDirectory.boolValue else { throw fail("\(location): is a directory, not a feed file") }
         do {
-            return (try Data(contentsOf: fileURL), fileURL.absoluteString, nil)
+            // No base: a relative link resolves against the document's own xml:base, or stays as
+            // written; never against this machine's path (a file: URL nobody else can open).
+            return (try Data(contentsOf: fileURL), nil, nil)
         } catch {
             throw fail("\(location): cannot read the file (\(error.localizedDescription))")
         }

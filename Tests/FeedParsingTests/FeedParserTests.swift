@@ -339,9 +339,71 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
 
     @Test func aFailedDocumentStopsDelivering() throws {
         let collector = Collector()
-        #expect(throws: FeedParseError.self) { try parser.parse(feed(items: 300, brokenAt: 200), onItem: collector.add) }
+        // Cut short inside item 200 (a wrong end tag is recovered; a truncated document is not).
+        let whole = feed(items: 300)
+        let cut = whole.prefix(upTo: whole.range(of: Data("<guid>200</guid>".utf8))!.upperBound)
+        #expect(throws: FeedParseError.self) { try parser.parse(Data(cut), onItem: collector.add) }
         let ids = collector.all
         #expect(ids.count == Set(ids).count, "no item delivered twice")
         #expect(ids == Array((0..<200).map(String.init).prefix(ids.count)), "in order, and only items before the error")
+    }
+}
+
+/// Feeds of the wild, by the formats' specifications and what real feeds do.
+@Suite struct WildFeedTests {
+    @Test(arguments: ["1", "1.0", "1.1", "https://jsonfeed.org/version/1.1"])
+    func jsonFeedVersionsAsWrittenInTheWild(version: String) throws {
+        let json = #"{"version": "\#(version)", "title": "J", "items": [{"id": "1", "title": "x", "author": {"name": "A"}, "authors": [{"name": "B"}]}]}"#
+        let feed = try FeedParser().parse(Data(json.utf8))
+        #expect(feed.format == .jsonFeed)
+        #expect(Set(feed.items[0].authors) == ["A", "B"], "1.1 authors and 1.0 author both count")
+    }
+
+    @Test func brokenInlineXHTMLIsRecoveredNotRefused() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><id>1</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Un <b>titre</div></title></entry>
+            </feed>
+            """
+        let feed = try FeedParser().parse(Data(atom.utf8))
+        #expect(feed.recovered)
+        #expect(feed.items.first?.title?.hasPrefix("Un") == true)
+    }
+
+    @Test func charactersXMLForbidsAreDropped() throws {
+        let rss = "<rss version=\"2.0\"><channel><title>Ti\u{01}tre</title><item><title>A\u{02}B</title></item></channel></rss>"
+        let feed = try FeedParser().parse(Data(rss.utf8))
+        #expect(feed.recovered)
+        #expect(feed.title == "Titre" && feed.items.first?.title == "AB")
+    }
+
+    @Test func atomElementsInsideRSSStandInForMissingOnes() throws {
+        let rss = """
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>
+            <item><atom:title>Titre atom</atom:title><atom:id>urn:x</atom:id><atom:link rel="alternate" href="https://example.org/a"/>
+            <atom:content type="html">&lt;p&gt;corps&lt;/p&gt;</atom:content><atom:summary>résumé</atom:summary>
+            <atom:published>2026-12-01T10:00:00Z</atom:published><atom:updated>2026-12-02T10:00:00Z</atom:updated></item>
+            <item><title>RSS d'abord</title><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate><atom:title>non</atom:title>
+            <atom:published>2026-12-01T10:00:00Z</atom:published></item>
+            </channel></rss>
+            """
+        let items = try FeedParser().parse(Data(rss.utf8), url: "https://example.org/feed").items
+        #expect(items[0].title == "Titre atom" && items[0].id == "urn:x" && items[0].link == "https://example.org/a")
+        #expect(items[0].content == "<p>corps</p>" && items[0].summary == "résumé")
+        #expect(items[0].published.map(ISO8601UTC.string) == "2026-12-01T10:00:00Z")
+        #expect(items[0].updated.map(ISO8601UTC.string) == "2026-12-02T10:00:00Z")
+        #expect(items[1].title == "RSS d'abord" && items[1].published.map(ISO8601UTC.string) == "2026-11-30T08:00:00Z", "the RSS element wins")
+    }
+
+    @Test func relativeLinksWithoutABaseStayAsWritten() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>t</title><link>/home</link>
+            <item><title>r</title><link>articles/1</link></item>
+            <item xml:base="https://example.org/blog/"><title>b</title><link>articles/2</link></item></channel></rss>
+            """
+        let feed = try FeedParser().parse(Data(rss.utf8), url: nil)
+        #expect(feed.link == "/home")
+        #expect(feed.items[0].link == "articles/1", "never resolved against a local path")
+        #expect(feed.items[1].link == "https://example.org/blog/articles/2", "the document's own base")
     }
 }
