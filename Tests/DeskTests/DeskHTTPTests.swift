@@ -38,11 +38,13 @@ final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         var body: String
     }
 
-    func get(_ path: String) -> Page { send(path, method: "GET", form: nil) }
+    // Async, never a blocking wait: a test blocking a thread of the cooperative pool (two on two
+    // cores) while the desk's handlers need one starves the server when suites run in parallel.
+    func get(_ path: String) async -> Page { await send(path, method: "GET", form: nil) }
 
-    func post(_ path: String, _ form: [String: String]) -> Page { send(path, method: "POST", form: form) }
+    func post(_ path: String, _ form: [String: String]) async -> Page { await send(path, method: "POST", form: form) }
 
-    private func send(_ path: String, method: String, form: [String: String]?) -> Page {
+    private func send(_ path: String, method: String, form: [String: String]?) async -> Page {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -54,16 +56,15 @@ final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
                 .joined(separator: "&").utf8)
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var page = Page(status: 0, headers: [:], body: "")
-        session.dataTask(with: request) { data, response, _ in
-            let http = response as? HTTPURLResponse
-            var headers: [String: String] = [:]
-            for (key, value) in http?.allHeaderFields ?? [:] { headers[String(describing: key).lowercased()] = String(describing: value) }
-            page = Page(status: http?.statusCode ?? 0, headers: headers, body: String(decoding: data ?? Data(), as: UTF8.self))
-            done.signal()
-        }.resume()
-        done.wait()
+        let page = await withCheckedContinuation { (continuation: CheckedContinuation<Page, Never>) in
+            session.dataTask(with: request) { data, response, _ in
+                let http = response as? HTTPURLResponse
+                var headers: [String: String] = [:]
+                for (key, value) in http?.allHeaderFields ?? [:] { headers[String(describing: key).lowercased()] = String(describing: value) }
+                continuation.resume(returning: Page(status: http?.statusCode ?? 0, headers: headers,
+                                                    body: String(decoding: data ?? Data(), as: UTF8.self)))
+            }.resume()
+        }
         for cookie in (page.headers["set-cookie"] ?? "").components(separatedBy: ", cv_") {
             let pair = cookie.split(separator: ";").first.map(String.init) ?? ""
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -113,9 +114,9 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
     return ("http://127.0.0.1:\(port)", store, { task.cancel() })
 }
 
-func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.Page {
-    let form = browser.get("/login")
-    return browser.post("/login", ["username": name, "password": password, "csrf": Browser.csrf(form.body) ?? ""])
+func signIn(_ browser: Browser, _ name: String, _ password: String) async -> Browser.Page {
+    let form = await browser.get("/login")
+    return await browser.post("/login", ["username": name, "password": password, "csrf": Browser.csrf(form.body) ?? ""])
 }
 
 @Suite(.serialized) struct DeskHTTPTests {
@@ -123,56 +124,56 @@ func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.P
         let (base, store, stop) = try await startDesk()
         defer { stop() }
         let browser = Browser(base: base)
-        #expect(browser.get("/health").status == 200)
-        #expect(browser.get("/queue").status == 303, "no session: sent to the sign-in page")
+        #expect(await browser.get("/health").status == 200)
+        #expect(await browser.get("/queue").status == 303, "no session: sent to the sign-in page")
 
-        let wrong = signIn(browser, "alice", "not her password")
+        let wrong = await signIn(browser, "alice", "not her password")
         #expect(wrong.status == 401)
         #expect(wrong.body.contains("Nom ou mot de passe incorrect"))
 
-        let good = signIn(browser, "alice", "alice's long password")
+        let good = await signIn(browser, "alice", "alice's long password")
         #expect(good.status == 303)
         #expect(good.headers["location"] == "/queue")
         let setCookie = good.headers["set-cookie"] ?? ""
         #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Secure"))
 
-        let queue = browser.get("/queue")
+        let queue = await browser.get("/queue")
         #expect(queue.status == 200)
         #expect(queue.headers["content-security-policy"]?.contains("script-src 'self'") == true)
         #expect(queue.body.contains("Fuite de données dans une clinique"))
         // The script in a title is text, never markup.
         #expect(queue.body.contains("&lt;script&gt;alert(&#39;desk&#39;)&lt;/script&gt;") || queue.body.contains("&lt;script&gt;alert("))
         #expect(!queue.body.contains("<script>alert"))
-        let item = browser.get("/items/1")
+        let item = await browser.get("/items/1")
         #expect(!item.body.contains("<script>alert") && !item.body.contains("onerror"))
 
         // CSRF: a post without the session's token changes nothing.
-        let forged = browser.post("/items/2/select", ["csrf": "0000", "version": "1"])
+        let forged = await browser.post("/items/2/select", ["csrf": "0000", "version": "1"])
         #expect(forged.status == 403)
         #expect(try store.curation(itemID: 2).status == .queued)
 
         let csrf = try #require(Browser.csrf(queue.body))
-        #expect(browser.post("/items/2/select", ["csrf": csrf, "version": "1", "return": "/queue"]).status == 303)
+        #expect(await browser.post("/items/2/select", ["csrf": csrf, "version": "1", "return": "/queue"]).status == 303)
         #expect(try store.curation(itemID: 2).status == .selected)
-        #expect(browser.post("/items/1/reject", ["csrf": csrf, "version": "1"]).status == 303)
+        #expect(await browser.post("/items/1/reject", ["csrf": csrf, "version": "1"]).status == 303)
         #expect(try store.curation(itemID: 1).status == .rejected)
         #expect(try store.auditLog(itemID: 2).first?.actor == "alice")
-        #expect(browser.get("/preview").body.contains("Fuite de données dans une clinique"))
-        #expect(!browser.get("/preview").body.contains("Rançongiciel au CHU"))
+        #expect(await browser.get("/preview").body.contains("Fuite de données dans une clinique"))
+        #expect(await !browser.get("/preview").body.contains("Rançongiciel au CHU"))
     }
 
     @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
         let (base, store, stop) = try await startDesk()
         defer { stop() }
         let alice = Browser(base: base), bob = Browser(base: base)
-        _ = signIn(alice, "alice", "alice's long password")
-        _ = signIn(bob, "bob", "bob's long password!")
+        _ = await signIn(alice, "alice", "alice's long password")
+        _ = await signIn(bob, "bob", "bob's long password!")
         // Both open item 2 at version 1.
-        let alicePage = alice.get("/items/2"), bobPage = bob.get("/items/2")
+        let alicePage = await alice.get("/items/2"), bobPage = await bob.get("/items/2")
         #expect(alicePage.body.contains("version 1") && bobPage.body.contains("version 1"))
         let aliceCSRF = try #require(Browser.csrf(alicePage.body)), bobCSRF = try #require(Browser.csrf(bobPage.body))
-        #expect(alice.post("/items/2/edit", ["csrf": aliceCSRF, "version": "1", "title": "Titre d'Alice", "note": ""]).status == 303)
-        let conflict = bob.post("/items/2/edit", ["csrf": bobCSRF, "version": "1", "title": "Titre de Bob", "note": ""])
+        #expect(await alice.post("/items/2/edit", ["csrf": aliceCSRF, "version": "1", "title": "Titre d'Alice", "note": ""]).status == 303)
+        let conflict = await bob.post("/items/2/edit", ["csrf": bobCSRF, "version": "1", "title": "Titre de Bob", "note": ""])
         #expect(conflict.status == 409)
         #expect(conflict.body.contains("Titre de Bob"), "the second editor's version is shown")
         #expect(conflict.body.contains("Titre d&#39;Alice") || conflict.body.contains("Titre d'Alice"), "and the stored one")
@@ -183,18 +184,18 @@ func signIn(_ browser: Browser, _ name: String, _ password: String) -> Browser.P
         let (base, _, stop) = try await startDesk { $0.failedLoginsPerUserAndClient = 3 }
         defer { stop() }
         let browser = Browser(base: base)
-        for _ in 0..<3 { #expect(signIn(browser, "alice", "wrong password").status == 401) }
-        let limited = signIn(browser, "alice", "alice's long password")
+        for _ in 0..<3 { #expect(await signIn(browser, "alice", "wrong password").status == 401) }
+        let limited = await signIn(browser, "alice", "alice's long password")
         #expect(limited.status == 429, "even the right password waits, from the client that has been failing")
         #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 > 0)
-        #expect(signIn(browser, "bob", "bob's long password!").status == 303, "other editors are not locked out")
+        #expect(await signIn(browser, "bob", "bob's long password!").status == 303, "other editors are not locked out")
     }
 
     @Test func aLoginWithoutItsFormTokenIsRefused() async throws {
         let (base, _, stop) = try await startDesk()
         defer { stop() }
         let browser = Browser(base: base)
-        let page = browser.post("/login", ["username": "alice", "password": "alice's long password", "csrf": "forged"])
+        let page = await browser.post("/login", ["username": "alice", "password": "alice's long password", "csrf": "forged"])
         #expect(page.status == 403)
         #expect(browser.cookies["cv_session"] == nil)
     }

@@ -23,10 +23,10 @@ import TestSupport
         let (base, _, stop) = try await startDesk { $0.trustedProxies = ["127.0.0.1"] }
         defer { stop() }
         let attacker = client(base, "203.0.113.9")
-        for _ in 0..<5 { #expect(signIn(attacker, "alice", "a guess at her password").status == 401) }
-        #expect(signIn(attacker, "alice", "another guess").status == 429, "the guessing client waits")
+        for _ in 0..<5 { #expect(await signIn(attacker, "alice", "a guess at her password").status == 401) }
+        #expect(await signIn(attacker, "alice", "another guess").status == 429, "the guessing client waits")
         // Before: alice's right password got 429 for 15 minutes, from anywhere.
-        #expect(signIn(client(base, "198.51.100.7"), "alice", "alice's long password").status == 303)
+        #expect(await signIn(client(base, "198.51.100.7"), "alice", "alice's long password").status == 303)
     }
 
     @Test func fiftyMadeUpNamesDoNotLockTheDeskOut() async throws {
@@ -34,13 +34,13 @@ import TestSupport
         defer { stop() }
         var statuses: [Int] = []
         for index in 0..<50 {
-            statuses.append(signIn(client(base, "203.0.113.\(index % 2 + 10)"), "nobody\(index)", "whatever password").status)
+            statuses.append(await signIn(client(base, "203.0.113.\(index % 2 + 10)"), "nobody\(index)", "whatever password").status)
         }
         #expect(statuses.prefix(40).allSatisfy { $0 == 401 })
         #expect(statuses.suffix(10).allSatisfy { $0 == 429 }, "each client waits after 20 failures: \(statuses)")
         // Before: a global counter of 50 locked every editor out.
-        #expect(signIn(client(base, "198.51.100.7"), "bob", "bob's long password!").status == 303)
-        #expect(signIn(client(base, "198.51.100.8"), "alice", "alice's long password").status == 303)
+        #expect(await signIn(client(base, "198.51.100.7"), "bob", "bob's long password!").status == 303)
+        #expect(await signIn(client(base, "198.51.100.8"), "alice", "alice's long password").status == 303)
     }
 
     /// An attacker with many addresses guesses alice's password: the name's own limit applies to
@@ -50,33 +50,33 @@ import TestSupport
         let (base, _, stop) = try await startDesk { $0.trustedProxies = ["127.0.0.1"] }
         defer { stop() }
         let laptop = client(base, "198.51.100.7")
-        #expect(signIn(laptop, "alice", "alice's long password").status == 303)
+        #expect(await signIn(laptop, "alice", "alice's long password").status == 303)
         #expect(laptop.cookies["cv_device"] != nil)
-        for index in 0..<12 { #expect(signIn(client(base, "203.0.113.\(index)"), "alice", "a guess").status == 401) }
+        for index in 0..<12 { #expect(await signIn(client(base, "203.0.113.\(index)"), "alice", "a guess").status == 401) }
         let newBrowser = client(base, "198.51.100.8")
-        #expect(signIn(newBrowser, "alice", "a typo").status == 401)
-        #expect(signIn(newBrowser, "alice", "alice's long password").status == 429, "a failing client, a name under attack")
+        #expect(await signIn(newBrowser, "alice", "a typo").status == 401)
+        #expect(await signIn(newBrowser, "alice", "alice's long password").status == 429, "a failing client, a name under attack")
         laptop.headers["X-Forwarded-For"] = "198.51.100.8"  // her laptop, now on that network
-        #expect(signIn(laptop, "alice", "alice's long password").status == 303)
+        #expect(await signIn(laptop, "alice", "alice's long password").status == 303)
         let forged = client(base, "198.51.100.8")
         forged.cookies["cv_device"] = laptop.cookies["cv_device"]
-        #expect(signIn(forged, "bob", "bob's long password!").status == 303, "the cookie proves alice only, bob is not under attack")
+        #expect(await signIn(forged, "bob", "bob's long password!").status == 303, "the cookie proves alice only, bob is not under attack")
     }
 
     @Test func aChainOfTrustedProxiesIsWalkedFromTheRight() async throws {
         let (base, _, stop) = try await startDesk { $0.trustedProxies = ["127.0.0.1", "10.0.0.2"] }
         defer { stop() }
-        for _ in 0..<5 { #expect(signIn(client(base, "6.6.6.6, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 401) }
-        #expect(signIn(client(base, "7.7.7.7, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 429,
+        for _ in 0..<5 { #expect(await signIn(client(base, "6.6.6.6, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 401) }
+        #expect(await signIn(client(base, "7.7.7.7, 203.0.113.9, 10.0.0.2"), "alice", "a guess").status == 429,
                 "the client is the first untrusted hop from the right, whatever it prepends")
-        #expect(signIn(client(base, "198.51.100.7, 10.0.0.2"), "alice", "alice's long password").status == 303)
+        #expect(await signIn(client(base, "198.51.100.7, 10.0.0.2"), "alice", "alice's long password").status == 303)
     }
 
     @Test func anUntrustedPeersForwardedForIsIgnored() async throws {
         let (base, _, stop) = try await startDesk()
         defer { stop() }
-        for index in 0..<5 { #expect(signIn(client(base, "203.0.113.\(index)"), "alice", "wrong").status == 401) }
-        #expect(signIn(client(base, "203.0.113.99"), "alice", "wrong").status == 429,
+        for index in 0..<5 { #expect(await signIn(client(base, "203.0.113.\(index)"), "alice", "wrong").status == 401) }
+        #expect(await signIn(client(base, "203.0.113.99"), "alice", "wrong").status == 429,
                 "without a trusted proxy, the header does not make new clients")
     }
 
@@ -84,13 +84,13 @@ import TestSupport
         let (base, _, stop) = try await startDesk()
         defer { stop() }
         let browser = Browser(base: base)
-        #expect(signIn(browser, "alice", "alice's long password").status == 303)
+        #expect(await signIn(browser, "alice", "alice's long password").status == 303)
         let cookie = try #require(browser.cookies["cv_session"])
-        #expect(browser.post("/logout", ["csrf": "stale"]).status == 303)
+        #expect(await browser.post("/logout", ["csrf": "stale"]).status == 303)
         // Before: the cookie was cleared, the session lived on for 8 hours.
         let replay = Browser(base: base)
         replay.cookies["cv_session"] = cookie
-        #expect(replay.get("/queue").status == 303, "the old cookie no longer opens the queue")
+        #expect(await replay.get("/queue").status == 303, "the old cookie no longer opens the queue")
     }
 
     @Test func theDeskLinksOnlyWebAddresses() async throws {
@@ -101,9 +101,9 @@ import TestSupport
             ParsedItem(id: "data", title: "Lien data", link: "data:text/html,<script>alert(1)</script>"),
         ])
         let browser = Browser(base: base)
-        #expect(signIn(browser, "alice", "alice's long password").status == 303)
+        #expect(await signIn(browser, "alice", "alice's long password").status == 303)
         for id in [3, 4] {
-            let page = browser.get("/items/\(id)")
+            let page = await browser.get("/items/\(id)")
             #expect(page.status == 200)
             let lower = page.body.lowercased()
             #expect(!lower.contains("href=\" javascript") && !lower.contains("href=\"javascript") && !lower.contains("href=\"data:"),
@@ -115,7 +115,7 @@ import TestSupport
         let lines = LogLines()
         let (base, _, stop) = try await startDesk(logger: Logger(label: "desk-test", factory: { _ in lines }))
         defer { stop() }
-        _ = signIn(Browser(base: base), "eve\nFORGED user=admin\u{1B}[2J\u{202E}x", "wrong")
+        _ = await signIn(Browser(base: base), "eve\nFORGED user=admin\u{1B}[2J\u{202E}x", "wrong")
         let logged = lines.all.joined(separator: "\n")
         #expect(logged.contains("desk sign-in refused"))
         #expect(!logged.contains("\nFORGED") && !logged.contains("\u{1B}") && !logged.contains("\u{202E}"), "\(logged)")
@@ -126,16 +126,16 @@ import TestSupport
         let (base, _, stop) = try await startDesk()
         defer { stop() }
         let port = try #require(URLComponents(string: base)?.port)
-        let rebound = RawHTTPClient.exchange(port: port, "GET /health HTTP/1.1\r\nHost: attacker.example:\(port)\r\nConnection: close\r\n\r\n")
+        let rebound = await RawHTTPClient.exchangeOffPool(port: port, "GET /health HTTP/1.1\r\nHost: attacker.example:\(port)\r\nConnection: close\r\n\r\n")
         #expect(RawHTTPClient.status(rebound) == 421, "DNS rebinding: a foreign name is refused")
         for host in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"] {
-            let own = RawHTTPClient.exchange(port: port, "GET /health HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            let own = await RawHTTPClient.exchangeOffPool(port: port, "GET /health HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
             #expect(RawHTTPClient.status(own) == 200, "\(host)")
         }
         let (configuredBase, _, stopConfigured) = try await startDesk { $0.allowedHosts = ["desk.example.org"] }
         defer { stopConfigured() }
         let configuredPort = try #require(URLComponents(string: configuredBase)?.port)
-        let named = RawHTTPClient.exchange(port: configuredPort, "GET /health HTTP/1.1\r\nHost: desk.example.org\r\nConnection: close\r\n\r\n")
+        let named = await RawHTTPClient.exchangeOffPool(port: configuredPort, "GET /health HTTP/1.1\r\nHost: desk.example.org\r\nConnection: close\r\n\r\n")
         #expect(RawHTTPClient.status(named) == 200)
     }
 
@@ -148,7 +148,7 @@ import TestSupport
         defer { close(fd) }
         RawHTTPClient.send(fd, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         let started = Date()
-        let answer = RawHTTPClient.readAll(fd)
+        let answer = await RawHTTPClient.readAllOffPool(fd)
         #expect(answer.isEmpty, "closed without an answer")
         #expect(Date().timeIntervalSince(started) < 5, "closed by the idle timeout, not by the client's 10 s")
     }
@@ -164,7 +164,7 @@ import TestSupport
         defer { for fd in idle where fd >= 0 { close(fd) } }
         #expect(idle.filter { $0 >= 0 }.count == 1100)
         let started = Date()
-        #expect(signIn(Browser(base: base), "alice", "alice's long password").status == 303)
+        #expect(await signIn(Browser(base: base), "alice", "alice's long password").status == 303)
         #expect(Date().timeIntervalSince(started) < 5, "at once, not after the idle connections time out")
     }
 

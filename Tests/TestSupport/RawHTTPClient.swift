@@ -65,6 +65,21 @@ public enum RawHTTPClient {
         return limit.rlim_cur >= rlim_t(count)
     }
 
+    /// `exchange` on a thread of its own: an async test must not block a thread of the
+    /// cooperative pool (two on two cores) that the server under test needs.
+    public static func exchangeOffPool(port: Int, _ request: String) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: exchange(port: port, request)) }
+        }
+    }
+
+    /// `readAll` on a thread of its own (see `exchangeOffPool`).
+    public static func readAllOffPool(_ fd: Int32) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: readAll(fd)) }
+        }
+    }
+
     /// The status code of a response's first line, 0 when there is none.
     public static func status(_ response: String) -> Int {
         let parts = response.prefix { $0 != "\r" }.split(separator: " ")
