@@ -61,11 +61,7 @@ final class SignInLimiter: Sendable {
     /// The attempt taken at `now` was the right password: it does not count.
     func succeeded(user: String, client: String, at now: Date) {
         let keys = Self.keys(user: user, client: client)
-        failures.withLock { table in
-            for key in [keys.client, keys.userAndClient, keys.user] {
-                if let index = table.times[key]?.lastIndex(of: now) { table.times[key]?.remove(at: index) }
-            }
-        }
+        forget([keys.client, keys.userAndClient, keys.user], at: now)
     }
 
     /// The attempt taken at `now` never reached the password check (too busy): it counts against
@@ -73,8 +69,12 @@ final class SignInLimiter: Sendable {
     /// the one turned away.
     func abandoned(user: String, client: String, at now: Date) {
         let keys = Self.keys(user: user, client: client)
+        forget([keys.userAndClient, keys.user], at: now)
+    }
+
+    private func forget(_ keys: [String], at now: Date) {
         failures.withLock { table in
-            for key in [keys.userAndClient, keys.user] {
+            for key in keys {
                 if let index = table.times[key]?.lastIndex(of: now) { table.times[key]?.remove(at: index) }
             }
         }

@@ -22,22 +22,4 @@ public enum InvisibleCharacters {
     public static func isControlOrFormat(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isRemoved(scalar)
     }
-
-    /// `text` without the removed characters nor controls other than white space.
-    public static func removing(from text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isRemoved($0) || isStrayControl($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: text.unicodeScalars.lazy.filter { !isRemoved($0) && !isStrayControl($0) })
-        return String(out)
-    }
-
-    /// Controls that are not white space: XML 1.0 forbids them, JSON Feed and HTML references let
-    /// them through.
-    static func isStrayControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: return false
-        case 0x00...0x1F, 0x7F, 0x80...0x9F: return scalar.value != 0x85
-        default: return false
-        }
-    }
 }

@@ -14,9 +14,7 @@ import TestSupport
     /// The whole demo site with one year of declarations: the observatory shows 319, 41 and
     /// 47 %, and no structure name nor description is anywhere in Output/.
     @Test func theSiteShowsTheFiguresAndNothingPrivate() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-observatory-\(UUID().uuidString)")
-        let settings = try demoSettings(in: directory)
-        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (environment, directory) = try demoEnvironment("observatory")
         let declarations = try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv")
         _ = try environment.store.importIncidents(declarations, actor: "test")
         _ = try PublicationRun(environment: environment).execute(.all)
@@ -59,11 +57,8 @@ import TestSupport
     /// exactly one declaration, in every table. Now one declaration imported into the closed year
     /// or into the current one changes no published byte.
     @Test func oneMoreDeclarationChangesNothingPublished() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-differencing-\(UUID().uuidString)")
-        var settings = try demoSettings(in: directory)
-        settings.alerts.autoPublishFrom = .moderate  // derived alerts reach the site without an editor
-        let environment = try RunEnvironment(settings: settings,
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // Derived alerts reach the site without an editor.
+        let (environment, directory) = try demoEnvironment("differencing") { $0.alerts.autoPublishFrom = .moderate }
         _ = try environment.store.importIncidents(try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv"), actor: "t")
         let output = directory.appendingPathComponent("Output")
         let day = ISO8601DateFormatter().date(from: "2026-03-02T08:00:00Z")!
@@ -103,9 +98,7 @@ import TestSupport
     }
 
     @Test func aYearIsPublishedOnlyOnceClosedAndItsLateDeclarationsIn() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-schedule-\(UUID().uuidString)")
-        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let (environment, directory) = try demoEnvironment("schedule")
         _ = try environment.store.importIncidents(try DeclarationFile.read(Data(DeclarationFixture.csv().utf8), name: "fixture.csv"), actor: "t")
         let report = directory.appendingPathComponent("Output/observatoire/rapport-2025/index.html").path
         for (date, published) in [("2025-12-31T12:00:00Z", false), ("2026-01-10T12:00:00Z", false), ("2026-01-16T12:00:00Z", true)] {

@@ -8,10 +8,8 @@ import Testing
 /// browser cannot compute (scripts/check-site drives the search box itself in Chromium).
 @Suite struct SiteSearchIndexTests {
     @Test func theIndexGivesTheStemsOfItsWordsAndTheSynonymGroups() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-search-\(UUID().uuidString)")
+        let (environment, directory) = try demoEnvironment("search")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try PublicationRun(environment: environment).execute(.all)
         let output = directory.appendingPathComponent("Output")
 

@@ -12,10 +12,8 @@ import Testing
 /// editors' queue, published by the default policy even without a health word.
 @Suite struct UrgentItemsTests {
     @Test func theDemoExploitedVPNItemsArePublishedAndFirstInTheQueue() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-urgent-\(UUID().uuidString)")
+        let (environment, directory) = try demoEnvironment("urgent")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try PublicationRun(environment: environment).execute(.all)
         let store = environment.store
 
@@ -66,11 +64,8 @@ import Testing
     }
 
     @Test func anItemRejectedByPolicyIsQueuedAgainWhenItBecomesUrgent() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-urgent-\(UUID().uuidString)")
+        let (environment, directory) = try demoEnvironment("urgent") { $0.kevCatalog = nil }  // the catalog arrives later
         defer { try? FileManager.default.removeItem(at: directory) }
-        var settings = try demoSettings(in: directory)
-        settings.kevCatalog = nil  // the catalog arrives later
-        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try PublicationRun(environment: environment).execute(.all)
         let store = environment.store
         // A Windows item whose text says nothing of exploitation: routine, and rejected by policy.

@@ -11,10 +11,8 @@ import Testing
 /// address and says it was withdrawn, and when; it leaves editions, listings and feeds.
 @Suite struct WithdrawnItemTests {
     @Test func aWithdrawnItemKeepsItsPageWhichSaysSo() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-withdrawn-\(UUID().uuidString)")
+        let (environment, directory) = try demoEnvironment("withdrawn")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try PublicationRun(environment: environment).execute(.all)
         let store = environment.store
         let item = try #require(try store.publishableItems(limit: 500).first { $0.title.contains("Visionis PACS") })
@@ -39,10 +37,8 @@ import Testing
     }
 
     @Test func anItemRejectedByPolicyHasNoPage() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-withdrawn-\(UUID().uuidString)")
+        let (environment, directory) = try demoEnvironment("withdrawn")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let environment = try RunEnvironment(settings: try demoSettings(in: directory),
-                                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         _ = try PublicationRun(environment: environment).execute(.all)
         #expect(try environment.store.withdrawnItems(limit: 500).isEmpty, "never on the site, nothing to withdraw")
     }
