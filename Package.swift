@@ -85,6 +85,8 @@ let package = Package(
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
         .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model", "TestSupport"]),
         .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "StressTests", dependencies: [
+            "Pipeline", "Desk", "Curation", "Storage", "Config", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTests", dependencies: [
             "Pipeline", "Fetching", "FeedParsing", "Storage", "Config", "Model", "TestSupport", "Incidents"]),
     ],
@@ -94,7 +96,16 @@ let package = Package(
 // libFuzzer targets, only when scripts/fuzz builds them: compiled here with -sanitize=fuzzer,
 // linked by the script (SwiftPM's executables bring their own entry point; libFuzzer brings main).
 if ProcessInfo.processInfo.environment["CYBERVEILLE_FUZZ"] == "1" {
-    for name in ["FuzzFeedParser", "FuzzDateParser", "FuzzSanitizer"] {
-        package.targets.append(.target(name: name, dependencies: ["FeedParsing", "Model"], path: "Fuzz/\(name)"))
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzFeedParser", ["FeedParsing", "Model"]), ("FuzzDateParser", ["FeedParsing", "Model"]),
+        ("FuzzSanitizer", ["FeedParsing", "Model"]), ("FuzzCSAF", ["FeedParsing", "Model"]),
+        ("FuzzCERTFR", ["FeedParsing", "Model"]), ("FuzzKEV", ["FeedParsing", "Model"]), ("FuzzOPML", ["FeedParsing", "Model"]),
+        ("FuzzIncidentsCSV", ["Incidents", "Model"]), ("FuzzIncidentsJSONLines", ["Incidents", "Model"]),
+        ("FuzzSourcesTOML", ["Config", "Model"]), ("FuzzConfigTOML", ["Config", "Model"]),
+        // The desk's form decoder alone (a link to its file), without the HTTP server.
+        ("FuzzDeskForm", []),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(.target(name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)"))
     }
 }

@@ -177,6 +177,12 @@ extension Settings {
         } else {
             config = nil
         }
+        return try resolve(overrides, environment: environment, config: config, configPath: configPath)
+    }
+
+    /// The settings from a configuration file already read (or none), named `configPath` in errors.
+    static func resolve(_ overrides: SettingsOverrides, environment: [String: String], config: TOMLFile?,
+                        configPath: String) throws -> Settings {
         try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory", "alerts"])
         let paths = try config?.table("paths")
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules"])

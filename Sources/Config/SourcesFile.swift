@@ -6,7 +6,12 @@ public enum SourcesFile {
     static let keys: Set<String> = ["id", "title", "url", "kind", "language", "interval", "critical", "homepage", "local", "enabled", "tlp", "signing_key"]
 
     public static func load(path: String) throws -> [Source] {
-        let file = try TOMLFile(path: path)
+        try sources(in: try TOMLFile(path: path))
+    }
+
+    /// The sources of a file already read; relative paths are taken from the file's folder.
+    static func sources(in file: TOMLFile) throws -> [Source] {
+        let path = file.path
         try file.rootEntry.checkKeys(["source", "defaults"])
         let defaults = try file.table("defaults")
         try defaults.checkKeys(["interval", "language"])

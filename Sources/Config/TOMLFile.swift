@@ -7,7 +7,8 @@ import TOMLKit
 ///
 /// The document is copied out of TOMLKit into plain Swift values as soon as it is parsed, one
 /// parse at a time: TOMLKit's C++ nodes are not safe to use from several threads at once (tests
-/// and the daemon read configuration concurrently, and parallel parses corrupted the heap).
+/// and the daemon read configuration concurrently, and parallel parses corrupted the heap), and
+/// each distinct text is parsed once per process (TOMLKit keeps every document it parses).
 public struct TOMLFile: Sendable {
     public let path: String
     private let root: TOMLNode.Table
@@ -28,16 +29,26 @@ public struct TOMLFile: Sendable {
         self.path = path
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         self.arrayHeaderLines = Self.arrayHeaders(lines)
-        root = try Self.parserLock.withLock { _ in
+        try TOMLTextCheck.check(text, path: path)
+        root = try Self.parsed.withLock { parsed in
+            if let known = parsed[text] { return known }
+            let table: TOMLNode.Table
             do {
-                return TOMLNode.table(from: try TOMLTable(string: text))
+                table = TOMLNode.table(from: try TOMLTable(string: text))
             } catch let error as TOMLParseError {
                 throw ConfigurationError(file: path, line: error.source.begin.line, error.description)
             }
+            if parsed.count >= Self.parsedTextsKept { parsed.removeAll() }
+            parsed[text] = table
+            return table
         }
     }
 
-    private static let parserLock = Mutex(())
+    /// Documents already parsed, by their text. TOMLKit 0.6.0 never frees a parsed document (its
+    /// table has no deinit and its C API no delete; found by scripts/fuzz config-toml), so the
+    /// daemon, which reads the same rules and sources every round, parses each text once.
+    private static let parsed = Mutex<[String: TOMLNode.Table]>([:])
+    private static let parsedTextsKept = 64
 
     /// Line of the `index`-th `[[name]]` header, for error messages about array-of-tables entries.
     public func lineOfArrayEntry(_ name: String, index: Int) -> Int? {

@@ -390,16 +390,6 @@ public struct DeskServer: Sendable {
             defer { group.cancelAll() }
             return try await group.next()!
         }
-        let body = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            guard let key = parts.first else { continue }
-            fields[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
+        return FormBody(buffer.readableBytesView).fields
     }
 }

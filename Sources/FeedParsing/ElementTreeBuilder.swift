@@ -66,6 +66,18 @@ final class ElementTreeBuilder {
         try close(node, isRoot: stack.isEmpty)
     }
 
+    /// An end tag that is not the innermost element's (broken inline XHTML): it ends the element
+    /// it names and every element opened inside it, as HTML parsers and feedparser do; an end tag
+    /// that names no open element is ignored.
+    func end(matching localName: String) throws {
+        guard let index = stack.lastIndex(where: { Self.localName($0.name) == localName }) else { return }
+        while stack.count > index { try end() }
+    }
+
+    private static func localName(_ name: String) -> Substring {
+        name.lastIndex(of: ":").map { name[name.index(after: $0)...] } ?? name[...]
+    }
+
     /// Text of the innermost open element (text outside the root is dropped).
     func text(_ text: String) {
         stack.last?.children.append(.text(text))

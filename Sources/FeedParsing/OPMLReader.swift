@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import Model
 
@@ -32,6 +33,8 @@ public enum OPMLReader {
         guard data.count <= limits.maxDocumentBytes else {
             throw FeedParseError(.tooLarge(limit: limits.maxDocumentBytes), "the OPML file is over the \(limits.maxDocumentBytes)-byte limit")
         }
+        LibXML2.initialize()
+        cv_silence_generic_errors()  // errors come back structured; libxml2 would also print some
         var outlines: [OPMLOutline] = []
         var skipped: [OPMLSkippedOutline] = []
         let reader = XMLStreamReader(documentURL: nil, limits: limits,

@@ -7,7 +7,9 @@ import Dispatch
 /// text reader.
 ///
 /// Reading stops at the first fatal error, as the text reader's does, even in recovery mode (where
-/// libxml2 still repairs what it can before that point, and keeps reading after namespace errors).
+/// libxml2 still repairs what it can before that point, and keeps reading after namespace errors)
+/// — but for end tags that do not match (broken inline XHTML): recovering, an end tag closes the
+/// element it names and those opened inside it, as HTML parsers do, and reading goes on.
 ///
 /// The handler has no entity callbacks: entity declarations are ignored and every reference but
 /// XML's five predefined ones is an error, so nothing is ever expanded or fetched. Documents with
@@ -24,6 +26,9 @@ final class XMLSAXPass {
     private var attributeValue: [UInt8] = []
     private var failure: (any Error)?
     private var parser: xmlParserCtxtPtr?
+    /// The local name an end tag gave when it did not match the open element. libxml2 reports the
+    /// mismatch, then ends the open element whatever the tag said; the builder ends the named one.
+    private var mismatchedEndTag: String?
 
     /// Bytes handed to libxml2 at a time; the time limit is also checked between chunks.
     static let chunkBytes = 64 << 10
@@ -186,7 +191,12 @@ final class XMLSAXPass {
         guard failure == nil else { return }
         flushText()
         do {
-            try builder.end()
+            if let name = mismatchedEndTag {
+                mismatchedEndTag = nil
+                try builder.end(matching: name)
+            } else {
+                try builder.end()
+            }
         } catch {
             fail(error)
         }
@@ -227,6 +237,10 @@ final class XMLSAXPass {
         sax.serror = { context, error in
             guard let error, let pass = XMLSAXPass.pass(context) else { return }
             pass.errors.record(error.pointee)
+            if pass.recover, error.pointee.code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), let name = error.pointee.str2 {
+                pass.mismatchedEndTag = String(cString: name)  // libxml2 ends an element next, which this names
+                return
+            }
             // Reading stops at the first fatal error, recovering or not, as the text reader
             // does: what was read before it stands (and a document cut short is called truncated).
             if error.pointee.level == XML_ERR_FATAL, let parser = pass.parser { xmlStopParser(parser) }

@@ -26,6 +26,14 @@ public enum DeclarationFile {
     public static let maxBytes = 64 << 20
 
     public static func read(_ data: Data, name: String) throws -> [IncidentDeclaration] {
+        try read(data, name: name, format: nil)
+    }
+
+    /// The two ways a file can be written. JSON Lines when the first record opens with `{`.
+    enum Format { case csv, jsonLines }
+
+    /// Reads `data` in `format`, or in the format its first character says when `nil`.
+    static func read(_ data: Data, name: String, format: Format?) throws -> [IncidentDeclaration] {
         guard data.count <= maxBytes else {
             throw DeclarationErrors([DeclarationError(file: name, line: 1, field: nil, message: "the file is over \(maxBytes >> 20) MiB")])
         }
@@ -34,7 +42,7 @@ public enum DeclarationFile {
         }
         let trimmed = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
         let records: [(line: Int, fields: [String: String])]
-        if trimmed.hasPrefix("{") {
+        if format == .jsonLines || (format == nil && trimmed.hasPrefix("{")) {
             records = try jsonLines(text, name: name)
         } else {
             records = try csv(text, name: name)

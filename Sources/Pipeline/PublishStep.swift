@@ -20,11 +20,11 @@ struct PublishStep {
         // The sources file says which sources are TLP-marked: read it now, so that marking a
         // source takes effect at this publication, not only after the next fetch.
         try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))
-        let items = try environment.store.publishableItems(limit: settings.site.archiveItems,
-                                                          unreviewed: settings.curation.publishUnreviewed)
+        // Both lists from one snapshot: an editor deciding meanwhile changes the next publication.
+        let (items, withdrawn) = try environment.store.publicationItems(limit: settings.site.archiveItems,
+                                                                        unreviewed: settings.curation.publishUnreviewed)
         let (observatories, pendingYears) = try observatoryReports(now: now)
         let alerts = try environment.store.publicAlerts(at: now)
-        let withdrawn = try environment.store.withdrawnItems(limit: settings.site.archiveItems, unreviewed: settings.curation.publishUnreviewed)
         let report = try publisher.publish(items: items, observatories: observatories, scheduledObservatoryReports: pendingYears,
                                            alerts: alerts, withdrawn: withdrawn, to: settings.outputDirectory, now: now,
                                            full: full)

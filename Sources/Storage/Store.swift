@@ -392,13 +392,28 @@ public final class Store: Sendable {
     /// Items an editor withdrew after they were on the site (rejected after publication, or,
     /// with `unreviewed`, while published unreviewed), newest first: their pages stay, saying so.
     public func withdrawnItems(limit: Int, unreviewed: Bool = true) throws -> [PublishedItem] {
-        try items(where: """
+        try pool.read { db in try Self.withdrawnItems(db, limit: limit, unreviewed: unreviewed) }
+    }
+
+    private static func withdrawnItems(_ db: Database, limit: Int, unreviewed: Bool) throws -> [PublishedItem] {
+        try items(db, where: """
             c.state = 'rejected' AND c.updated_by != 'policy'
             AND (EXISTS (SELECT 1 FROM audit_log WHERE audit_log.item_id = item.id AND audit_log.action = 'published')
                  \(unreviewed ? "OR item.health = 1 OR item.urgency = 2" : ""))
             AND coalesce(lower(source.tlp), 'clear') IN ('clear', 'white')
             AND coalesce(lower(item.tlp), 'clear') IN ('clear', 'white')
             """, arguments: [], limit: limit)
+    }
+
+    /// The items a publication shows and those it shows as withdrawn, read in one transaction:
+    /// read apart, an editor's rejection between the two reads put an item in both lists (two
+    /// pages at one path; found by the one-process stress test).
+    public func publicationItems(limit: Int, unreviewed: Bool = true) throws -> (published: [PublishedItem], withdrawn: [PublishedItem]) {
+        try pool.read { db in
+            let condition = Self.publishable(unreviewed: unreviewed)
+            return (try Self.items(db, where: condition, arguments: [], limit: limit, publicCondition: condition),
+                    try Self.withdrawnItems(db, limit: limit, unreviewed: unreviewed))
+        }
     }
 
     /// What may be shown on the public site, as SQL over `item` joined to `source`: selected or
@@ -434,71 +449,74 @@ public final class Store: Sendable {
 
     /// `publicCondition`: the other sources of each item's story are only those that may be published.
     private func items(where condition: String, arguments: StatementArguments, limit: Int, publicCondition: String? = nil) throws -> [PublishedItem] {
-        try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT item.*, source.title AS source_title,
-                    coalesce(item.language, source.language, item.detected_language) AS item_language,
-                    c.state AS curation_state, coalesce(c.pinned, 0) AS pinned, coalesce(c.handled, 0) AS handled, c.updated_at AS decided_at, c.title_override, c.note_html
-                FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
-                WHERE \(condition)
-                ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
-                """, arguments: arguments + [limit])
-            let ids = rows.map { $0["id"] as Int64 }
-            var tags: [Int64: [TagEvidence]] = [:]
-            var cves: [Int64: [CVEDetail]] = [:]
-            if !ids.isEmpty {
-                let placeholders = databaseQuestionMarks(count: ids.count)
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(placeholders)) ORDER BY rowid",
-                                            arguments: StatementArguments(ids)) {
-                    tags[row["item_id"], default: []].append(TagEvidence(
-                        tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
-                }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT item_cve.item_id, item_cve.cve, cve_info.* FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve
-                    WHERE item_cve.item_id IN (\(placeholders)) ORDER BY item_cve.cve
-                    """, arguments: StatementArguments(ids)) {
-                    cves[row["item_id"], default: []].append(CVEDetail(
-                        cve: row[1], knownExploitedSince: row["kev_added"], remediationDue: row["kev_due"],
-                        knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
-                }
+        try pool.read { db in try Self.items(db, where: condition, arguments: arguments, limit: limit, publicCondition: publicCondition) }
+    }
+
+    private static func items(_ db: Database, where condition: String, arguments: StatementArguments, limit: Int,
+                              publicCondition: String? = nil) throws -> [PublishedItem] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT item.*, source.title AS source_title,
+                coalesce(item.language, source.language, item.detected_language) AS item_language,
+                c.state AS curation_state, coalesce(c.pinned, 0) AS pinned, coalesce(c.handled, 0) AS handled, c.updated_at AS decided_at, c.title_override, c.note_html
+            FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
+            WHERE \(condition)
+            ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
+            """, arguments: arguments + [limit])
+        let ids = rows.map { $0["id"] as Int64 }
+        var tags: [Int64: [TagEvidence]] = [:]
+        var cves: [Int64: [CVEDetail]] = [:]
+        if !ids.isEmpty {
+            let placeholders = databaseQuestionMarks(count: ids.count)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(placeholders)) ORDER BY rowid",
+                                        arguments: StatementArguments(ids)) {
+                tags[row["item_id"], default: []].append(TagEvidence(
+                    tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
             }
-            let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicCondition: publicCondition)
-            let advisories = try Self.advisoryFacts(db, itemIDs: ids)
-            var manual: [Int64: [(tag: String, added: Bool)]] = [:]
-            for chunk in Self.lookupChunks(ids) {
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT item_id, tag_id, added FROM item_manual_tag WHERE item_id IN (\(databaseQuestionMarks(count: chunk.count)))
-                    ORDER BY tag_id
-                    """, arguments: StatementArguments(chunk)) {
-                    manual[row["item_id"], default: []].append((row["tag_id"], row["added"]))
-                }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item_cve.item_id, item_cve.cve, cve_info.* FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve
+                WHERE item_cve.item_id IN (\(placeholders)) ORDER BY item_cve.cve
+                """, arguments: StatementArguments(ids)) {
+                cves[row["item_id"], default: []].append(CVEDetail(
+                    cve: row[1], knownExploitedSince: row["kev_added"], remediationDue: row["kev_due"],
+                    knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
             }
-            return rows.map { row in
-                let id: Int64 = row["id"]
-                var item = PublishedItem(
-                    id: id, stableKey: ContentHash.of([row["source_id"], row["identity"]]), sourceID: row["source_id"], sourceTitle: row["source_title"], title: row["title"] ?? "",
-                    link: row["link"], summary: row["summary"], content: row["content"],
-                    authors: Self.decode(row["authors"]) ?? [], published: Self.date(row["published_at"]),
-                    updated: Self.date(row["updated_at"]) ?? Self.date(row["changed_at"]),
-                    firstSeen: Self.date(row["first_seen_at"]) ?? Date(timeIntervalSince1970: 0),
-                    listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
-                    language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
-                    tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
-                item.advisory = advisories[id]
-                item.urgency = UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal
-                item.urgencyReasons = Self.decodeReasons(row["urgency_reasons"])
-                item.pinned = row["pinned"]
-                item.handled = row["handled"]
-                item.decidedAt = Self.date(row["decided_at"])
-                item.editorNoteHTML = row["note_html"]
-                if let override = row["title_override"] as String? { item.title = override }
-                item.curationStatus = (row["curation_state"] as String?).flatMap(CurationStatus.init(rawValue:))
-                item.tags = Self.applyManualTags(item.tags, manual[id] ?? [])
-                if let story = row["story_id"] as Int64? {
-                    item.alsoReportedBy = (mentions[story] ?? []).filter { $0.id != id }.map(\.mention)
-                }
-                return item
+        }
+        let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicCondition: publicCondition)
+        let advisories = try Self.advisoryFacts(db, itemIDs: ids)
+        var manual: [Int64: [(tag: String, added: Bool)]] = [:]
+        for chunk in Self.lookupChunks(ids) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item_id, tag_id, added FROM item_manual_tag WHERE item_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                ORDER BY tag_id
+                """, arguments: StatementArguments(chunk)) {
+                manual[row["item_id"], default: []].append((row["tag_id"], row["added"]))
             }
+        }
+        return rows.map { row in
+            let id: Int64 = row["id"]
+            var item = PublishedItem(
+                id: id, stableKey: ContentHash.of([row["source_id"], row["identity"]]), sourceID: row["source_id"], sourceTitle: row["source_title"], title: row["title"] ?? "",
+                link: row["link"], summary: row["summary"], content: row["content"],
+                authors: Self.decode(row["authors"]) ?? [], published: Self.date(row["published_at"]),
+                updated: Self.date(row["updated_at"]) ?? Self.date(row["changed_at"]),
+                firstSeen: Self.date(row["first_seen_at"]) ?? Date(timeIntervalSince1970: 0),
+                listedAt: Self.date(row["sort_at"]) ?? Date(timeIntervalSince1970: 0),
+                language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
+                tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
+            item.advisory = advisories[id]
+            item.urgency = UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal
+            item.urgencyReasons = Self.decodeReasons(row["urgency_reasons"])
+            item.pinned = row["pinned"]
+            item.handled = row["handled"]
+            item.decidedAt = Self.date(row["decided_at"])
+            item.editorNoteHTML = row["note_html"]
+            if let override = row["title_override"] as String? { item.title = override }
+            item.curationStatus = (row["curation_state"] as String?).flatMap(CurationStatus.init(rawValue:))
+            item.tags = Self.applyManualTags(item.tags, manual[id] ?? [])
+            if let story = row["story_id"] as Int64? {
+                item.alsoReportedBy = (mentions[story] ?? []).filter { $0.id != id }.map(\.mention)
+            }
+            return item
         }
     }
 

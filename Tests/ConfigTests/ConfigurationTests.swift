@@ -51,6 +51,12 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         ("[[source]]\nid = \"a\"\nurll = \"https://x\"\n", 1, "unknown key `urll`"),
         ("[[source]]\nid = \"Bad Id\"\nurl = \"https://x\"\n", 1, "must use only"),
         ("[[source]\nid = 1\n", 1, "sources.toml:1: "),
+        // toml++ aborted the process on this one (scripts/fuzz sources-toml).
+        ("[[source]]\nid = \"a\"\n[\u{10}[source]]\nid = \"b\"\n", 3, "column 2: control character U+0010"),
+        ("# commentaire \u{7F}\n[[source]]\n", 1, "control character U+007F"),
+        // And on a table name that is neither bare nor quoted; a "[" inside a multi-line string is no header.
+        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\ntitle = \"\"\"\n[Ã©]\"\"\"\n[[é]]\n", 6, "a table name starts with"),
+        ("[alerts]\n[\n[source]]\n", 2, "a table name starts with"),
     ])
     func namesFileAndLineOfEachMistake(text: String, line: Int, fragment: String) throws {
         let path = try temporaryFile("sources.toml", text)

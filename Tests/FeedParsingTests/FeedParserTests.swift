@@ -370,6 +370,25 @@ private func parse(_ xml: String, url: String? = "https://example.org/feed.xml")
         #expect(feed.items.first?.title?.hasPrefix("Un") == true)
     }
 
+    /// The entries after a broken one were lost: libxml2's recovery ends the innermost element
+    /// at any end tag, so each later end tag closed one level too few and the next entries
+    /// nested inside the broken one. An end tag now ends the element it names.
+    @Test func entriesAfterABrokenOneAreKeptWithTheirText() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><id>1</id><title>Un</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Gras <b>texte</p> suite</i></div></content></entry>
+            <entry><id>2</id><title>Deux</title><summary>second</summary></entry>
+            <entry><id>3</id><title>Trois</title></entry>
+            </feed>
+            """
+        let feed = try FeedParser().parse(Data(atom.utf8))
+        #expect(feed.recovered)
+        #expect(feed.items.map(\.id) == ["1", "2", "3"])
+        #expect(feed.items.map(\.title) == ["Un", "Deux", "Trois"])
+        #expect(feed.items[0].content == "<p>Gras <b>texte</b></p> suite", "the element a stray end tag names is ended; one it names not is ignored")
+        #expect(feed.items[1].summary == "second")
+    }
+
     @Test func charactersXMLForbidsAreDropped() throws {
         let rss = "<rss version=\"2.0\"><channel><title>Ti\u{01}tre</title><item><title>A\u{02}B</title></item></channel></rss>"
         let feed = try FeedParser().parse(Data(rss.utf8))
