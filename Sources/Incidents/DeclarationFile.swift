@@ -271,15 +271,25 @@ enum IncidentDate {
         if parts.count == 2 {
             var time = String(parts[1])
             if time.hasSuffix("Z") { time.removeLast() } else if let sign = time.lastIndex(where: { $0 == "+" || $0 == "-" }) {
-                let zone = time[time.index(after: sign)...].split(separator: ":").compactMap { Int($0) }
-                guard zone.count >= 1, zone[0] <= 14 else { return nil }
-                offset = (zone[0] * 3600 + (zone.count > 1 ? zone[1] * 60 : 0)) * (time[sign] == "-" ? -1 : 1)
+                let zone = time[time.index(after: sign)...].split(separator: ":", omittingEmptySubsequences: false)
+                guard (1...2).contains(zone.count), let hours = Int(zone[0]), (0...14).contains(hours),
+                      let minutes = zone.count > 1 ? Int(zone[1]) : 0, (0..<60).contains(minutes) else { return nil }
+                offset = (hours * 3600 + minutes * 60) * (time[sign] == "-" ? -1 : 1)
                 time = String(time[..<sign])
             }
-            let clock = time.split(separator: ":").map { Double($0) }
-            guard clock.count >= 2, clock.allSatisfy({ $0 != nil }), let hour = clock[0], let minute = clock[1],
+            // Whole hours and minutes, seconds with an optional fraction: never a number such as
+            // 1e300 (a fuzzed file's seconds trapped the conversion to Int: scripts/fuzz incidents-jsonl).
+            let clock = time.split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(clock.count), let hour = Int(clock[0]), let minute = Int(clock[1]),
                   (0..<24).contains(hour), (0..<60).contains(minute) else { return nil }
-            seconds = Int(hour) * 3600 + Int(minute) * 60 + Int(clock.count > 2 ? clock[2]! : 0)
+            var second = 0
+            if clock.count == 3 {
+                let whole = clock[2].prefix { $0 != "." }
+                guard whole.count == 2, let value = Int(whole), (0...60).contains(value),
+                      clock[2].dropFirst(2).dropFirst().allSatisfy(\.isASCIIDigitCharacter) else { return nil }
+                second = value
+            }
+            seconds = hour * 3600 + minute * 60 + second
         }
         var components = DateComponents()
         components.year = year
@@ -290,4 +300,8 @@ enum IncidentDate {
         guard let date = calendar.date(from: components), calendar.component(.day, from: date) == dayOfMonth else { return nil }
         return date.addingTimeInterval(TimeInterval(seconds - offset))
     }
+}
+
+private extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }

@@ -52,8 +52,14 @@ public struct PublicationRun: Sendable {
                 try FetchStep(environment: environment, sources: sources, force: force, shouldStop: shouldStop)
                     .run(into: &summary, now: now)
             }
+            let states = try environment.store.sourceStates()
+            for source in sources where source.critical {
+                guard let state = states[source.id], let attempt = state.lastAttemptAt, attempt >= now else { continue }
+                summary.criticalPolled.append(source.id)
+                if (state.lastSuccessAt ?? .distantPast) < now { summary.criticalFailed.append(source.id) }
+            }
             summary.criticalSilent = FeedHealth.report(
-                sources: sources, states: try environment.store.sourceStates(),
+                sources: sources, states: states,
                 criticalSilence: TimeInterval(settings.fetch.criticalSilenceSeconds), now: now).filter(\.criticalSilent)
             for silent in summary.criticalSilent {
                 environment.logger.error("critical source silent", metadata: [

@@ -43,8 +43,28 @@ public struct RunSummary: Sendable, Equatable {
     /// Critical sources (national CERTs) that have not succeeded for too long.
     public var criticalSilent: [FeedHealth] = []
     public var outputDirectory: String?
+    /// Critical sources polled in this run, and those of them that failed.
+    public var criticalPolled: [String] = []
+    public var criticalFailed: [String] = []
 
     public init() {}
+
+    /// Why the feeds of this run as a whole went wrong, if they did: every source polled failed
+    /// (no network, no DNS), or every critical one did. `run` and `fetch` say so on stderr and
+    /// exit with `RunSummary.feedsDownStatus`, after publishing.
+    public var feedsDown: String? {
+        if feedsOK == 0 && feedsFailed > 0 {
+            return "every source polled failed (\(feedsFailed)): is the network, DNS or the proxy down? First error: "
+                + (failures.first.map { "\($0.sourceID): \($0.message)" } ?? "none")
+        }
+        if !criticalPolled.isEmpty && criticalFailed.count == criticalPolled.count {
+            return "every critical source polled failed: " + criticalFailed.sorted().joined(separator: ", ")
+        }
+        return nil
+    }
+
+    /// The exit status of `run` and `fetch` when `feedsDown` (documented in docs/operations.md).
+    public static let feedsDownStatus: Int32 = 3
 
     /// `{"feeds_ok": n, "feeds_failed": n, "items_new": n, "items_updated": n, "pages_written": n}`
     public var json: String {

@@ -6,6 +6,7 @@ import Model
 public final class Store: Sendable {
     let pool: DatabasePool
     let writerLock: WriterLock
+    let openLock: OpenLock
     public let path: String
 
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
@@ -16,6 +17,7 @@ public final class Store: Sendable {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         writerLock = try WriterLock(databasePath: path)
+        openLock = try OpenLock(databasePath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
@@ -36,6 +38,10 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            if try pool.read(Migrations.migrator.hasBeenSuperseded) {
+                throw StoreError("\(path): written by a newer cyberveille (its schema has changes this version does not know); "
+                                 + "run that version, or restore the backup taken before the upgrade (docs/operations.md)")
+            }
             try Migrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw StoreError("\(path): cannot open the database: \(error.message ?? error.description)")
@@ -634,19 +640,6 @@ public final class Store: Sendable {
             // The matches read cover ids oldest…last: the share of the archive they stand for.
             let covered = Double(last - oldest + 1) / Double(last - first + 1)
             return min(Double(last - first + 1), Double(matches) / max(covered, 1e-9))
-        }
-    }
-
-    /// A consistent copy of the live database (VACUUM INTO: online, compact, no lock held for
-    /// long), refused if `destination` exists.
-    public func backup(to destination: String) throws {
-        guard !FileManager.default.fileExists(atPath: destination) else {
-            throw StoreError("\(destination): already exists; choose a new file")
-        }
-        let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try writeOutsideTransaction { db in
-            try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
         }
     }
 

@@ -40,14 +40,30 @@ struct CommonOptions: ParsableArguments {
         try Settings.resolve(overrides, environment: ProcessInfo.processInfo.environment)
     }
 
-    func environment(verboseByDefault: Bool = false) throws -> RunEnvironment {
+    /// The settings, the logger and the opened database. Only the commands that fill a database
+    /// (`run`, `fetch`, `publish`, `daemon`, `users`, `incidents import`) pass `createsDatabase`:
+    /// any other, run from the wrong folder, says there is no database rather than create an
+    /// empty one and report on it.
+    func environment(verboseByDefault: Bool = false, createsDatabase: Bool = false) throws -> RunEnvironment {
         let level: Logger.Level = verbose || verboseByDefault ? .info : .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        return try RunEnvironment(settings: try settings(), logger: Logger(label: "cyberveille"))
+        let settings = try settings()
+        if !createsDatabase && !FileManager.default.fileExists(atPath: settings.databasePath) {
+            throw MissingDatabase(path: settings.databasePath)
+        }
+        return try RunEnvironment(settings: settings, logger: Logger(label: "cyberveille"))
+    }
+}
+
+/// A command that reads the database was pointed at a path that holds none.
+struct MissingDatabase: Error, CustomStringConvertible {
+    var path: String
+    var description: String {
+        "\(path): no database here (run from the site's folder, name it with --db or CYBERVEILLE_DB, or create it with `cyberveille run`)"
     }
 }
 

@@ -210,7 +210,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     static func editors(_ options: CommonOptions) throws -> Editors {
-        let environment = try options.environment()
+        let environment = try options.environment(createsDatabase: true)
         return Editors(store: environment.store, cost: environment.settings.passwordCost)
     }
 

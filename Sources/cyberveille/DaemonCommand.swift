@@ -22,7 +22,7 @@ struct DaemonCommand: ParsableCommand {
     func run() throws {
         let daemon: Daemon
         do {
-            let environment = try options.environment(verboseByDefault: true)
+            let environment = try options.environment(verboseByDefault: true, createsDatabase: true)
             let overrides = options.overrides
             let logger = environment.logger
             daemon = Daemon(environment: environment, maxSleep: maxSleep, reload: {

@@ -2,23 +2,68 @@ import ArgumentParser
 import Foundation
 import Model
 import Pipeline
+import Storage
 
-/// `cyberveille db backup|check`: what an operator does to the database.
+/// `cyberveille db backup|restore|check|purge`: what an operator does to the database.
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "db", abstract: "Back up, check or purge the database.", subcommands: [DatabaseBackup.self, DatabaseCheck.self, DatabasePurge.self])
+        commandName: "db", abstract: "Back up, restore, check or purge the database.", subcommands: [DatabaseBackup.self, DatabaseRestore.self, DatabaseCheck.self, DatabasePurge.self])
 }
 
 struct DatabaseBackup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "backup", abstract: "Write a consistent copy of the live database to PATH (safe while runs go on).")
+        commandName: "backup", abstract: "Write a consistent copy of the live database (safe while runs go on).",
+        discussion: """
+            PATH is a new file; with --force, a file replaced at once (written beside it, checked, renamed). A folder \
+            (existing, or written with a trailing /) receives a dated copy, cyberveille-YYYYMMDD-HHMMSSZ.sqlite (UTC), and \
+            with --keep N only the newest N such copies stay: the nightly cron line of docs/operations.md.
+            """)
     @OptionGroup var options: CommonOptions
-    @Argument(help: "The new file.") var path: String
+    @Argument(help: "The new file, or a folder of dated copies.") var path: String
+    @Option(help: "In a folder: keep only the newest N dated copies.") var keep: Int?
+    @Flag(help: "Replace PATH if it exists.") var force = false
+
+    var isFolder: Bool {
+        var directory: ObjCBool = false
+        return path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue)
+    }
+
+    func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("--keep is at least 1") }
+        if keep != nil && !isFolder { throw ValidationError("--keep applies to a folder of dated copies (\(path) is not a folder; end it with / to create one)") }
+        if force && isFolder { throw ValidationError("--force replaces a file; \(path) is a folder") }
+    }
 
     func run() throws {
         try reportingFailure {
-            try options.environment().store.backup(to: path)
-            print("\(path): backup written")
+            let store = try options.environment().store
+            if isFolder {
+                let (copy, removed) = try store.backup(intoFolder: path, keep: keep)
+                print("\(copy): backup written" + (removed.isEmpty ? "" : "; \(removed.count) older removed, the newest \(keep ?? 0) kept"))
+            } else {
+                try force ? store.backup(replacing: path) : store.backup(to: path)
+                print("\(path): backup written")
+            }
+        }
+    }
+}
+
+struct DatabaseRestore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Put a backup in the place of the database, keeping the one replaced.",
+        discussion: """
+            The copy is checked first (integrity, foreign keys, a cyberveille database this version can open). Refused \
+            while the daemon, the desk or a run has the database open: stop them first. The database replaced stays \
+            beside it as DATABASE.replaced-YYYYMMDD-HHMMSSZ (with its -wal).
+            """)
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "The backup to restore.") var file: String
+
+    func run() throws {
+        try reportingFailure {
+            let settings = try options.settings()  // the database itself is not opened: that would hold it
+            let replaced = try Store.restore(from: file, to: settings.databasePath)
+            print("\(settings.databasePath): restored from \(file)" + (replaced.map { "; the database replaced is kept as \($0)" } ?? ""))
         }
     }
 }

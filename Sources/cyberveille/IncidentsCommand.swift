@@ -29,7 +29,7 @@ struct IncidentsCommand: ParsableCommand {
                 throw fail("\(file): \(errors.errors.count) mistake(s); nothing imported")
             }
             try reportingFailure {
-                let result = try options.environment().store.importIncidents(declarations, actor: who.actor)
+                let result = try options.environment(createsDatabase: true).store.importIncidents(declarations, actor: who.actor)
                 print("\(file): \(declarations.count) declarations: \(result.new) new, \(result.updated) changed (history kept), \(result.unchanged) unchanged")
             }
         }

@@ -4,18 +4,28 @@ import Pipeline
 
 /// Runs some stages of the publication and prints the summary.
 private func runStages(_ stages: PublicationRun.Stages, options: CommonOptions, force: Bool, json: Bool, full: Bool = false) throws {
-    let summary = try reportingFailure {
-        try PublicationRun(environment: try options.environment(), force: force, fullSiteRebuild: full).execute(stages)
+    let (summary, sourcesPath) = try reportingFailure {
+        let environment = try options.environment(createsDatabase: true)
+        return (try PublicationRun(environment: environment, force: force, fullSiteRebuild: full).execute(stages),
+                environment.settings.sourcesPath)
     }
     print(summary.text)
     if json { print(summary.json) }
+    if let down = summary.feedsDown {
+        FileHandle.standardError.write(Data("cyberveille: \(sourcesPath): \(down)\n".utf8))
+        throw ExitCode(RunSummary.feedsDownStatus)
+    }
 }
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "The daily publication: fetch due feeds, parse, store, tag, and render the site.",
-        discussion: "Exits non-zero only when the site could not be published; failing feeds are reported and retried later.")
+        discussion: """
+            Exits with status 1 when the site could not be published, and with status 3 after publishing when every \
+            source polled failed, or every critical one (the reason on stderr). Failing feeds are otherwise reported \
+            and retried later.
+            """)
 
     @OptionGroup var options: CommonOptions
     @Flag(help: "Poll every enabled source, due or not.") var all = false

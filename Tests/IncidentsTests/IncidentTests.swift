@@ -43,6 +43,17 @@ private func store() throws -> Store {
         #expect(throws: DeclarationErrors.self) { try DeclarationFile.read(Data(json.utf8), name: "bell.jsonl") }
     }
 
+    /// A fuzzed file's seconds, 1e300, trapped the conversion to Int and ended the process.
+    @Test(arguments: ["2026-02-01T10:30:1e300", "2026-02-01T10:30:inf", "2026-02-01T10:30+01:99999999999999999",
+                      "2026-02-01T10:30:00+01:0000000000000000000060", "2026-02-01T1e3:30", "2026-02-01T10:30:5"])
+    func timesOutOfTheirFormAreRefusedNotTrapped(declaredAt: String) throws {
+        let json = #"{"id": "J-1", "declared_at": "\#(declaredAt)", "structure_type": "CHU", "region": "11", "nature": "malveillant", "category": "DDoS", "care_disrupted": false, "health_data_affected": false, "support_requested": true}"#
+        let error = #expect(throws: DeclarationErrors.self) { try DeclarationFile.read(Data(json.utf8), name: "time.jsonl") }
+        #expect(error?.errors.map { "\($0.line):\($0.field ?? "")" } == ["1:declared_at"])
+        let good = json.replacingOccurrences(of: declaredAt, with: "2026-02-01T10:30:05.250+01:00")
+        #expect(try DeclarationFile.read(Data(good.utf8), name: "time.jsonl").first.map { ISO8601UTC.string(from: $0.declaredAt) } == "2026-02-01T09:30:05Z")
+    }
+
     @Test func aMalformedFileIsRefusedWholeWithEveryLineAndField() throws {
         var lines = DeclarationFixture.csv().split(separator: "\n").prefix(6).map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: ",11,", with: ",99,").replacingOccurrences(of: ",84,", with: ",99,")
