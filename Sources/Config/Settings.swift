@@ -37,6 +37,9 @@ public struct Settings: Sendable, Equatable {
     public var observatoryDelayDays = 15
     /// Alert rules' thresholds and publication (`[alerts]`, docs/incidents.md).
     public var alerts = AlertSettings()
+    /// Things the configuration lets run but that are surely not meant (the example's base URL):
+    /// commands print them on stderr each time.
+    public var warnings: [String] = []
 
     public init(
         databasePath: String, outputDirectory: String, sourcesPath: String, templatesDirectory: String,
@@ -145,9 +148,15 @@ public struct SettingsOverrides: Sendable {
     /// Use the bundled demo sources (Feeds/demo) and a database of their own.
     public var demo: Bool
     public var allowPrivateNetworks: Bool
+    /// Where an installation keeps its default templates, rules and demo feeds
+    /// (`PREFIX/share/cyberveille`): a default path missing from the working folder is taken
+    /// from there. The environment's `CYBERVEILLE_SHARE` comes first.
+    public var shareDirectory: String?
 
     public init(configPath: String? = nil, databasePath: String? = nil, outputDirectory: String? = nil,
-                sourcesPath: String? = nil, baseURL: String? = nil, demo: Bool = false, allowPrivateNetworks: Bool = false) {
+                sourcesPath: String? = nil, baseURL: String? = nil, demo: Bool = false, allowPrivateNetworks: Bool = false,
+                shareDirectory: String? = nil) {
+        self.shareDirectory = shareDirectory
         self.configPath = configPath
         self.databasePath = databasePath
         self.outputDirectory = outputDirectory
@@ -160,6 +169,8 @@ public struct SettingsOverrides: Sendable {
 
 extension Settings {
     public static let defaultConfigFile = "cyberveille.toml"
+    /// The base URL of cyberveille.example.toml, which no real site has.
+    public static let exampleBaseURL = "https://veille.example.org/"
     public static let defaultDatabase = "var/cyberveille.sqlite"
     public static let demoDatabase = "var/demo.sqlite"
     public static let demoSources = "Feeds/demo/sources.toml"
@@ -193,10 +204,18 @@ extension Settings {
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
 
+        // A default that is not in the working folder (the repository's layout) is taken from
+        // the installation's share folder when it is there: an installed binary runs anywhere.
+        let share = environment["CYBERVEILLE_SHARE"].flatMap { $0.isEmpty ? nil : $0 } ?? overrides.shareDirectory
+        func installed(_ relative: String) -> String {
+            guard let share, !FileManager.default.fileExists(atPath: relative) else { return relative }
+            let candidate = URL(fileURLWithPath: share).appendingPathComponent(relative).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : relative
+        }
         func pick(_ flag: String?, _ variable: String, _ configured: String?, _ fallback: String) -> String {
             if let flag, !flag.isEmpty { return flag }
             if let value = environment[variable], !value.isEmpty { return value }
-            return configured ?? fallback
+            return configured ?? installed(fallback)
         }
         let demo = overrides.demo
         let database = pick(overrides.databasePath, "CYBERVEILLE_DB",
@@ -211,6 +230,11 @@ extension Settings {
                                      "base URL \"\(baseURL)\" must be an absolute http(s) URL")
         }
         if !baseURL.hasSuffix("/") { baseURL += "/" }
+        var warnings: [String] = []
+        if overrides.baseURL == nil, environment["CYBERVEILLE_BASE_URL"] == nil, try site?.string("base_url") == exampleBaseURL {
+            warnings.append("\(configPath): [site] base_url is still the example's, \(exampleBaseURL): every link of the site's feeds "
+                            + "points there; set it to the address the site is served from")
+        }
 
         func seconds(_ entry: TOMLEntry?, _ key: String, _ fallback: Int) throws -> Int {
             guard let text = try entry?.string(key) else { return fallback }
@@ -243,8 +267,8 @@ extension Settings {
             databasePath: database,
             outputDirectory: output,
             sourcesPath: sources,
-            templatesDirectory: try paths?.string("templates") ?? "Templates",
-            rulesPath: try paths?.string("rules") ?? "Feeds/tagging.toml",
+            templatesDirectory: try paths?.string("templates") ?? installed("Templates"),
+            rulesPath: try paths?.string("rules") ?? installed("Feeds/tagging.toml"),
             site: SiteSettings(
                 title: try site?.string("title") ?? "Cyberveille santé",
                 description: try site?.string("description")
@@ -255,6 +279,7 @@ extension Settings {
                 timeZone: try site?.string("time_zone") ?? "Europe/Paris"),
             fetch: fetchSettings)
         settings.purgeAfterSeconds = purgeAfter
+        settings.warnings = warnings
         settings.configuredUrgencyRulesPath = try paths?.string("urgency_rules")
         settings.site.archiveItems = try positive(site, "archive_items", 5000)
         settings.site.publishFromDaemon = try site?.bool("publish_from_daemon") ?? true
@@ -267,9 +292,9 @@ extension Settings {
         }
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])
-        settings.kevCatalog = try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
-            ?? (demo ? demoKEVCatalog : nil)
-        settings.epssScores = try enrichment?.string("epss").flatMap { $0.isEmpty ? nil : $0 }
+        // The demo needs no network, whatever the configuration says: its own fictitious catalog.
+        settings.kevCatalog = demo ? installed(demoKEVCatalog) : try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
+        settings.epssScores = demo ? nil : try enrichment?.string("epss").flatMap { $0.isEmpty ? nil : $0 }
         let curation = try config?.table("curation")
         try curation?.checkKeys(["queue_threshold", "auto_select_threshold", "auto_select_known_exploited", "floor", "publish_unreviewed"])
         func fraction(_ key: String, _ fallback: Double) throws -> Double {

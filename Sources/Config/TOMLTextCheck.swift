@@ -43,7 +43,11 @@ enum TOMLTextCheck {
             } else {
                 let trimmed = rest.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
                 if trimmed.first == UInt8(ascii: "[") {
-                    let name = trimmed.dropFirst().drop { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    // `[` or `[[` (toml++ allows blanks after each), then the name.
+                    var name = trimmed.dropFirst().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    if name.first == UInt8(ascii: "[") {
+                        name = name.dropFirst().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    }
                     let first = name.first ?? UInt8(ascii: "\n")
                     if !isBareKeyByte(first), first != UInt8(ascii: "\""), first != UInt8(ascii: "'"), first != UInt8(ascii: "]") {
                         throw ConfigurationError(file: path, line: index + 1, "a table name starts with a letter, a digit, _, - or a quote")

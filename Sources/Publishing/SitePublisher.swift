@@ -154,7 +154,9 @@ public struct SitePublisher: Sendable {
             try writeAlerts(alerts, items: items, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
-            try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"))
+            try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")
+            // Files for the site's root as they are (Output/README.md, which git keeps: the folder is generated and public).
+            try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("root"), into: "")
             try staging.commit(manifest: writer.manifest, order: writer.files)
         }
         return Report(pagesWritten: writer.pages, pagesReused: writer.reused, outputDirectory: output.path, filesRepaired: staging.repaired)
@@ -439,8 +441,8 @@ final class SiteWriter {
         pages += 1
     }
 
-    /// The templates' assets (style sheet, script), each file fingerprinted by its bytes.
-    func writeAssets(from folder: URL) throws {
+    /// The templates' assets (style sheet, script) under `prefix`, each file fingerprinted by its bytes.
+    func writeAssets(from folder: URL, into prefix: String) throws {
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: folder.path) else { return }
         for relative in (fileManager.subpaths(atPath: folder.path) ?? []).sorted() {
@@ -452,7 +454,7 @@ final class SiteWriter {
             }
             var hasher = StableHash.Hasher()
             hasher.combine(bytes: bytes)
-            guard let file = try claim("assets/" + relative, fingerprint: "bytes:" + hasher.hex, page: false) else { continue }
+            guard let file = try claim(prefix + relative, fingerprint: "bytes:" + hasher.hex, page: false) else { continue }
             manifest[file]?.stamp = try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
         }
     }

@@ -494,8 +494,9 @@ final class StagingDirectory: @unchecked Sendable {
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: output.path, isDirectory: &isDirectory) else { return }
         let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
-        // A site from before the marker existed holds only what we write.
-        let ours: Set<String> = ["index.html", "atom.xml", "assets"]
+        // A site from before the marker existed holds only what we write; a fresh clone holds
+        // Output/README.md alone (kept in git; the publication writes it again).
+        let ours: Set<String> = ["index.html", "atom.xml", "assets", "README.md"]
         guard isDirectory.boolValue, contents.isEmpty || contents.contains(marker) || Set(contents).isSubset(of: ours) else {
             throw PublishError("\(output.path): not replaced: it was not written by cyberveille (no \(marker) in it); "
                                + "empty it or choose another --output")

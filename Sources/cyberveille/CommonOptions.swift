@@ -33,7 +33,8 @@ struct CommonOptions: ParsableArguments {
 
     var overrides: SettingsOverrides {
         SettingsOverrides(configPath: configPath, databasePath: databasePath, outputDirectory: outputDirectory,
-                          sourcesPath: sourcesPath, baseURL: baseURL, demo: demo, allowPrivateNetworks: allowPrivateNetworks)
+                          sourcesPath: sourcesPath, baseURL: baseURL, demo: demo, allowPrivateNetworks: allowPrivateNetworks,
+                          shareDirectory: Installation.shareDirectory)
     }
 
     func settings() throws -> Settings {
@@ -52,6 +53,7 @@ struct CommonOptions: ParsableArguments {
             return handler
         }
         let settings = try settings()
+        for warning in settings.warnings { FileHandle.standardError.write(Data("cyberveille: warning: \(warning)\n".utf8)) }
         if !createsDatabase && !FileManager.default.fileExists(atPath: settings.databasePath) {
             throw MissingDatabase(path: settings.databasePath)
         }

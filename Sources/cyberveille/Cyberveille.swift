@@ -7,7 +7,7 @@ struct Cyberveille: ParsableCommand {
         commandName: "cyberveille",
         abstract: "Threat watch for the health sector: fetch feeds, tag what concerns health, publish the portal.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, FetchCommand.self, PublishCommand.self, DaemonCommand.self, ParseCommand.self, FeedsCommand.self,
+        subcommands: [InitCommand.self, RunCommand.self, FetchCommand.self, PublishCommand.self, DaemonCommand.self, ParseCommand.self, FeedsCommand.self,
                       ItemsCommand.self, TagsCommand.self, ClassifyCommand.self, StatsCommand.self, DatabaseCommand.self, AdvisoriesCommand.self,
                       UsersCommand.self, ServeCommand.self, IncidentsCommand.self, AlertsCommand.self,
                       BenchCommand.self])

@@ -13,7 +13,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "Port to listen on.") var port = 8417
     @Option(help: "Address to listen on. Anything but loopback exposes the desk: put it behind TLS.") var host = "127.0.0.1"
-    @Option(help: "Folder of the desk's templates.") var templates = "Templates/desk"
+    @Option(help: "Folder of the desk's templates (default: desk/ in the site's templates folder).") var templates: String?
     @Flag(name: .customLong("insecure-cookies"), help: "Session cookies without Secure (only for a browser that refuses them on http://127.0.0.1).")
     var insecureCookies = false
 
@@ -26,7 +26,8 @@ struct ServeCommand: ParsableCommand {
                 passwordCost: environment.settings.passwordCost,
                 publishUnreviewed: environment.settings.curation.publishUnreviewed,
                 configuration: DeskConfiguration(
-                    host: host, port: port, secureCookies: !insecureCookies, templatesDirectory: templates,
+                    host: host, port: port, secureCookies: !insecureCookies,
+                    templatesDirectory: templates ?? URL(fileURLWithPath: environment.settings.templatesDirectory).appendingPathComponent("desk").path,
                     allowedHosts: environment.settings.desk.allowedHosts.map(Set.init),
                     trustedProxies: Set(environment.settings.desk.trustedProxies), maxConnections: environment.settings.desk.maxConnections,
                     idleTimeout: TimeInterval(environment.settings.desk.idleTimeoutSeconds),

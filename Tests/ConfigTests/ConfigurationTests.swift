@@ -57,6 +57,7 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         // And on a table name that is neither bare nor quoted; a "[" inside a multi-line string is no header.
         ("[[source]]\nid = \"a\"\nurl = \"https://x\"\ntitle = \"\"\"\n[Ã©]\"\"\"\n[[é]]\n", 6, "a table name starts with"),
         ("[alerts]\n[\n[source]]\n", 2, "a table name starts with"),
+        ("[[source]]\nid = \"a\"\n[[[so'rce]]\n", 3, "a table name starts with"),
     ])
     func namesFileAndLineOfEachMistake(text: String, line: Int, fragment: String) throws {
         let path = try temporaryFile("sources.toml", text)

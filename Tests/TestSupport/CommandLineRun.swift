@@ -21,8 +21,13 @@ public enum CommandLineRun {
     /// Runs `cyberveille ARGUMENTS` in `directory` to its end, without any CYBERVEILLE_* variable
     /// of the caller's environment (`environment` adds some).
     public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        try run(program: try executable(), arguments, in: directory, environment: environment)
+    }
+
+    /// Any program (a script of the repository, dpkg-deb) run the same way.
+    public static func run(program: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CYBERVEILLE_") }
