@@ -70,6 +70,8 @@ let package = Package(
             "Pipeline", "Model", "Config", "FeedParsing", "Fetching", "Storage", "Advisories", "Curation", "Desk", "Incidents",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            // The desk's bind errors, told apart by errno.
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
         // Test helpers (a loopback HTTP server); never linked into the product.

@@ -36,7 +36,8 @@ public struct TOMLFile: Sendable {
             do {
                 table = TOMLNode.table(from: try TOMLTable(string: text))
             } catch let error as TOMLParseError {
-                throw ConfigurationError(file: path, line: error.source.begin.line, error.description)
+                throw ConfigurationError(file: path, line: error.source.begin.line,
+                                         "column \(error.source.begin.column): " + TOMLSyntaxMessage.plain(error.description))
             }
             if parsed.count >= Self.parsedTextsKept { parsed.removeAll() }
             parsed[text] = table

@@ -3,6 +3,7 @@ import Desk
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
 import Pipeline
 import Tagging
 
@@ -42,8 +43,14 @@ struct ServeCommand: ParsableCommand {
                 try await server.application { port in
                     logger.notice("desk listening", metadata: ["url": "http://\(host):\(port)/queue"])
                 }.runService()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                failure.set("\(host):\(port): the port is in use by another process (another desk?); stop it or choose another with --port")
+            } catch let error as IOError where error.errnoCode == EACCES {
+                failure.set("\(host):\(port): this user may not listen on this port (below 1024); choose another with --port, behind a proxy")
+            } catch let error as IOError where error.errnoCode == EADDRNOTAVAIL {
+                failure.set("\(host):\(port): no interface of this machine has this address; see --host")
             } catch {
-                failure.set("\(error)")
+                failure.set("\(host):\(port): \(error)")
             }
             done.signal()
         }

@@ -84,6 +84,45 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
     }
 }
 
+/// Syntax errors as someone editing the file can act on them: file, line, column, what to write.
+@Suite struct TOMLSyntaxMessageTests {
+    @Test(arguments: [
+        ("[site]\ntitle = \"Veille santé\n", 2, "column 22: a string is not closed: \" missing before the end of the line"),
+        ("title = 'Veille\n", 1, "a string is not closed: ' missing"),
+        ("[site]\ntitle =\n", 2, "a key without a value: write `key = value`"),
+        ("[site\ntitle = \"x\"\n", 1, "a table header is not closed: ] missing"),
+        ("[site]\ntitle = \"a\"\ntitle = \"b\"\n", 3, "`title` is given twice: keep one"),
+        ("[desk]\nallowed_hosts = [\"a\", \"b\"\n", 2, "the file ends inside a list [ … ]"),
+        ("[site]\npublish_from_daemon = True\n", 2, "true or false expected (lower case, no quotes)"),
+        ("[site]\ntitle \"x\"\n", 2, "`=` expected after the key"),
+    ])
+    func eachMistakeIsNamedInPlainWords(text: String, line: Int, fragment: String) throws {
+        let path = try temporaryFile("cyberveille.toml", text)
+        let error = #expect(throws: ConfigurationError.self) { try Settings.resolve(SettingsOverrides(configPath: path), environment: [:]) }
+        #expect(error?.description.hasPrefix("\(path):\(line): column ") == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains(fragment) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func theExamplesBaseURLIsPointedOutUnlessAFlagOrTheEnvironmentGivesOne() throws {
+        let path = try temporaryFile("cyberveille.toml", "[site]\nbase_url = \"https://veille.example.org/\"\n")
+        #expect(try Settings.resolve(SettingsOverrides(configPath: path), environment: [:]).warnings.first?.contains("base_url is still the example's") == true)
+        #expect(try Settings.resolve(SettingsOverrides(configPath: path, baseURL: "https://veille.sante.example/"), environment: [:]).warnings.isEmpty)
+        #expect(try Settings.resolve(SettingsOverrides(configPath: path), environment: ["CYBERVEILLE_BASE_URL": "https://a.example/"]).warnings.isEmpty)
+    }
+
+    @Test func defaultsMissingHereAreTakenFromTheInstallation() throws {
+        let share = FileManager.default.temporaryDirectory.appendingPathComponent("cv-share-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: share.appendingPathComponent("Templates"), withIntermediateDirectories: true)
+        let cwd = FileManager.default.currentDirectoryPath
+        let hasOwn = FileManager.default.fileExists(atPath: cwd + "/Templates")
+        let settings = try Settings.resolve(SettingsOverrides(shareDirectory: share.path), environment: [:])
+        // The repository's own folder comes first when the command runs in it.
+        #expect(settings.templatesDirectory == (hasOwn ? "Templates" : share.appendingPathComponent("Templates").path))
+        let configured = try temporaryFile("cyberveille.toml", "[paths]\ntemplates = \"mine\"\n")
+        #expect(try Settings.resolve(SettingsOverrides(configPath: configured, shareDirectory: share.path), environment: [:]).templatesDirectory == "mine")
+    }
+}
+
 @Suite struct SettingsTests {
     @Test func flagBeatsEnvironmentWhichBeatsTheConfigFile() throws {
         let config = try temporaryFile("cyberveille.toml", """

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Storage
 import Testing
 import TestSupport
@@ -50,6 +53,27 @@ private func emptyFolder(_ name: String) throws -> URL {
         #expect(result.stderr.contains("cyberveille: sources.toml: every source polled failed (2)"), "\(result.stderr)")
         #expect(result.stdout.contains("\"feeds_failed\":2"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("Output/index.html").path), "the site is published first")
+    }
+
+    @Test func aPortInUseIsNamedWithWhatToDo() throws {
+        let folder = try emptyFolder("port")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Store(path: folder.appendingPathComponent("var/cyberveille.sqlite").path)
+        // Hold a port of the loopback, as another desk would.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(listen(listener, 1) == 0)
+        var bound = sockaddr_in(), length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: bound.sin_port))
+        // The repository stands in for an installation's share folder (templates, rules).
+        let result = try CommandLineRun.run(["serve", "--port", "\(port)"], in: folder, environment: ["CYBERVEILLE_SHARE": root.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cyberveille: 127.0.0.1:\(port): the port is in use by another process"), "\(result.stderr)")
     }
 
     @Test func restoreRefusesWhileTheDatabaseIsOpenElsewhere() throws {
