@@ -14,8 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
@@ -32,9 +30,8 @@ let package = Package(
         .target(name: "Model"),
         // Snowball stems shared by the database's and the site's search indexes.
         .target(name: "Stemming", dependencies: ["CStemmer"]),
-        .target(name: "Config", dependencies: [
-            "Model", .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        // TOML read by a parser of its own (TOMLParser.swift), no dependency.
+        .target(name: "Config", dependencies: ["Model"]),
         .target(name: "Fetching", dependencies: [
             "Model", "CCurl", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -46,7 +43,7 @@ let package = Package(
             "Model", "Stemming", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Tagging", dependencies: ["Model", "Config"]),
-        .target(name: "Advisories", dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Advisories", dependencies: ["Model"]),
         .target(name: "Publishing", dependencies: [
             "Model", "Config", "Stemming",
         ]),
@@ -58,7 +55,6 @@ let package = Package(
         .target(name: "Desk", dependencies: [
             "Model", "Storage", "Curation", "Config", "Publishing", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Model
 
 /// A failed check of a document; names the check ("sha512", "sha256", "signature").
 public struct VerificationFailure: Error, CustomStringConvertible, Sendable, Equatable {
@@ -24,8 +24,8 @@ public enum HashFile {
 
         func digest(_ data: Data) -> String {
             switch self {
-            case .sha512: return SHA512.hash(data: data).map { String(format: "%02x", $0) }.joined()
-            case .sha256: return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            case .sha512: return SHA2.hex(SHA2.sha512(data))
+            case .sha256: return SHA2.hex(SHA2.sha256(data))
             }
         }
     }

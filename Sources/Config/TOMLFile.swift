@@ -1,14 +1,7 @@
 import Foundation
-import Synchronization
-import TOMLKit
 
 /// A TOML file read for configuration, with typed accessors whose errors name the file and the
 /// line of the table being read. Shared by every file format of cyberveille written in TOML.
-///
-/// The document is copied out of TOMLKit into plain Swift values as soon as it is parsed, one
-/// parse at a time: TOMLKit's C++ nodes are not safe to use from several threads at once (tests
-/// and the daemon read configuration concurrently, and parallel parses corrupted the heap), and
-/// each distinct text is parsed once per process (TOMLKit keeps every document it parses).
 public struct TOMLFile: Sendable {
     public let path: String
     private let root: TOMLNode.Table
@@ -29,27 +22,13 @@ public struct TOMLFile: Sendable {
         self.path = path
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         self.arrayHeaderLines = Self.arrayHeaders(lines)
-        try TOMLTextCheck.check(text, path: path)
-        root = try Self.parsed.withLock { parsed in
-            if let known = parsed[text] { return known }
-            let table: TOMLNode.Table
-            do {
-                table = TOMLNode.table(from: try TOMLTable(string: text))
-            } catch let error as TOMLParseError {
-                throw ConfigurationError(file: path, line: error.source.begin.line,
-                                         "column \(error.source.begin.column): " + TOMLSyntaxMessage.plain(error.description))
-            }
-            if parsed.count >= Self.parsedTextsKept { parsed.removeAll() }
-            parsed[text] = table
-            return table
+        try TOMLTextCheck.checkCharacters(text, path: path)
+        do {
+            root = try TOMLParser.parse(text)
+        } catch let error as TOMLParser.SyntaxError {
+            throw ConfigurationError(file: path, line: error.line, "column \(error.column): \(error.message)")
         }
     }
-
-    /// Documents already parsed, by their text. TOMLKit 0.6.0 never frees a parsed document (its
-    /// table has no deinit and its C API no delete; found by scripts/fuzz config-toml), so the
-    /// daemon, which reads the same rules and sources every round, parses each text once.
-    private static let parsed = Mutex<[String: TOMLNode.Table]>([:])
-    private static let parsedTextsKept = 64
 
     /// Line of the `index`-th `[[name]]` header, for error messages about array-of-tables entries.
     public func lineOfArrayEntry(_ name: String, index: Int) -> Int? {
@@ -170,7 +149,7 @@ public struct TOMLEntry: Sendable {
 }
 
 /// A TOML value as plain Swift data.
-indirect enum TOMLNode: Sendable {
+indirect enum TOMLNode: Sendable, Equatable {
     typealias Table = [String: TOMLNode]
 
     case string(String)
@@ -182,21 +161,4 @@ indirect enum TOMLNode: Sendable {
     case array([TOMLNode])
     case table(Table)
 
-    static func table(from table: TOMLTable) -> Table {
-        var values: Table = [:]
-        for (key, value) in table { values[key] = node(from: value) }
-        return values
-    }
-
-    static func node(from value: TOMLValueConvertible) -> TOMLNode {
-        switch value.type {
-        case .string: return .string(value.string ?? "")
-        case .int: return .int(value.int ?? 0)
-        case .double: return .double(value.double ?? 0)
-        case .bool: return .bool(value.bool ?? false)
-        case .array: return .array((value.array ?? []).map { node(from: $0) })
-        case .table: return .table(value.table.map { table(from: $0) } ?? [:])
-        default: return .other(value.debugDescription)
-        }
-    }
 }

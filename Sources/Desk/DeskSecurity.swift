@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Model
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -14,7 +14,7 @@ enum Tokens {
 
     /// Sessions are stored by this hash, so that reading the database gives no usable token.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA2.hex(SHA2.sha256(Array(token.utf8)))
     }
 
     /// Compares without stopping at the first difference.

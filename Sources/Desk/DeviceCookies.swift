@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Model
 
 /// Device cookies (OWASP's answer to lockout attacks): a browser that signs in as a user gets a
 /// cookie that proves it, an HMAC of the user name under a key of this desk. On that browser,
@@ -12,7 +12,7 @@ struct DeviceCookies: Sendable {
     static let name = "cv_device"
     static let lifetime = 90 * 86_400
 
-    /// 32 random bytes (kept as bytes: Crypto's key type is not Sendable).
+    /// 32 random bytes.
     private let keyBytes: [UInt8] = {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -20,8 +20,7 @@ struct DeviceCookies: Sendable {
 
     /// The cookie's value for `user`.
     func value(for user: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(("device\u{0}" + user.lowercased()).utf8), using: SymmetricKey(data: keyBytes)))
-            .map { String(format: "%02x", $0) }.joined()
+        SHA2.hex(SHA2.hmacSHA256(key: keyBytes, message: Array(("device\u{0}" + user.lowercased()).utf8)))
     }
 
     /// Whether `cookie` was given to a browser that signed in as `user`.

@@ -51,13 +51,13 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         ("[[source]]\nid = \"a\"\nurll = \"https://x\"\n", 1, "unknown key `urll`"),
         ("[[source]]\nid = \"Bad Id\"\nurl = \"https://x\"\n", 1, "must use only"),
         ("[[source]\nid = 1\n", 1, "sources.toml:1: "),
-        // toml++ aborted the process on this one (scripts/fuzz sources-toml).
+        // toml++ (TOMLKit) aborted the process on these (scripts/fuzz sources-toml).
         ("[[source]]\nid = \"a\"\n[\u{10}[source]]\nid = \"b\"\n", 3, "column 2: control character U+0010"),
         ("# commentaire \u{7F}\n[[source]]\n", 1, "control character U+007F"),
-        // And on a table name that is neither bare nor quoted; a "[" inside a multi-line string is no header.
-        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\ntitle = \"\"\"\n[Ã©]\"\"\"\n[[é]]\n", 6, "a table name starts with"),
-        ("[alerts]\n[\n[source]]\n", 2, "a table name starts with"),
-        ("[[source]]\nid = \"a\"\n[[[so'rce]]\n", 3, "a table name starts with"),
+        // And on table names neither bare nor quoted; a "[" inside a multi-line string is no header.
+        ("[[source]]\nid = \"a\"\nurl = \"https://x\"\ntitle = \"\"\"\n[Ã©]\"\"\"\n[[é]]\n", 6, "a key is letters, digits, _ and -"),
+        ("[alerts]\n[\n[source]]\n", 2, "a key is letters, digits, _ and -"),
+        ("[[source]]\nid = \"a\"\n[[[so'rce]]\n", 3, "a key is letters, digits, _ and -"),
     ])
     func namesFileAndLineOfEachMistake(text: String, line: Int, fragment: String) throws {
         let path = try temporaryFile("sources.toml", text)
@@ -92,7 +92,12 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         ("[site]\ntitle =\n", 2, "a key without a value: write `key = value`"),
         ("[site\ntitle = \"x\"\n", 1, "a table header is not closed: ] missing"),
         ("[site]\ntitle = \"a\"\ntitle = \"b\"\n", 3, "`title` is given twice: keep one"),
-        ("[desk]\nallowed_hosts = [\"a\", \"b\"\n", 2, "the file ends inside a list [ … ]"),
+        ("[desk]\nallowed_hosts = [\"a\", \"b\"\n", 2, "column 17: the file ends inside a list [ … ] opened here"),
+        ("[desk]\nallowed_hosts = [\"a\", }}}\"b\"]\n", 2, "a value is missing: text in quotes"),
+        ("\u{FEFF}[+\n", 1, "a key is letters, digits, _ and -"),
+        ("[site]\ntitle = Veille\n", 2, "« Veille » is not a value: text goes in quotes"),
+        ("[site]\ntitle = \"a\" \"b\"\n", 2, "one `key = value` per line"),
+        ("[site]\n[site]\n", 2, "the table [site] is written twice"),
         ("[site]\npublish_from_daemon = True\n", 2, "true or false expected (lower case, no quotes)"),
         ("[site]\ntitle \"x\"\n", 2, "`=` expected after the key"),
     ])
