@@ -25,6 +25,8 @@ struct TOMLParser {
     private var definedTables = Set<[String]>()
     /// Tables and arrays closed to later additions: inline tables and arrays written as values.
     private var sealed = Set<[String]>()
+    /// How deep the values read here are nested: an inline table is read by a parser of its own.
+    private var depth = 0
 
     /// Nesting beyond this is refused: arrays and inline tables are read recursively.
     static let maxDepth = 64
@@ -131,7 +133,7 @@ struct TOMLParser {
         guard let first = peek(), !isLineEnd(first), first != UInt8(ascii: "#") else {
             throw error("a key without a value: write `key = value` (text in quotes)")
         }
-        let value = try self.value(depth: 0)
+        let value = try self.value(depth: depth)
         let tables = Array(keys.dropLast())
         // Dotted keys make (and define) the tables they go through.
         for depth in tables.indices {
@@ -285,7 +287,9 @@ struct TOMLParser {
 
     private mutating func inlineTable(depth: Int) throws -> TOMLNode {
         // Read as its own small document, so that its keys follow the same rules.
+        guard depth + 1 < Self.maxDepth else { throw error("lists and tables nested more than \(Self.maxDepth) deep") }
         var inner = TOMLParser(bytes: bytes)
+        inner.depth = depth + 1
         inner.index = index
         inner.line = line
         inner.lineStart = lineStart
@@ -301,8 +305,7 @@ struct TOMLParser {
                 index = inner.index
                 throw error("a table { … } is written on one line and closed with }")
             }
-            guard depth + 1 < Self.maxDepth else { throw error("lists and tables nested more than \(Self.maxDepth) deep") }
-            try inner.keyValueInline(depth: depth + 1)
+            try inner.keyValueInline()
             inner.skipBlanks()
             if inner.peek() == UInt8(ascii: ",") {
                 inner.advance()
@@ -325,7 +328,7 @@ struct TOMLParser {
         }
     }
 
-    private mutating func keyValueInline(depth: Int) throws {
+    private mutating func keyValueInline() throws {
         current = []
         try keyValue()
     }

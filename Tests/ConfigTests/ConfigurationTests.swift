@@ -98,6 +98,9 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         ("[site]\ntitle = Veille\n", 2, "« Veille » is not a value: text goes in quotes"),
         ("[site]\ntitle = \"a\" \"b\"\n", 2, "one `key = value` per line"),
         ("[site]\n[site]\n", 2, "the table [site] is written twice"),
+        // Read recursively: nesting is bounded, in lists and in tables { … } alike.
+        ("[site]\nx = " + String(repeating: "[", count: 100) + "\n", 2, "nested more than 64 deep"),
+        ("[site]\nx = " + String(repeating: "{a = ", count: 100) + "\n", 2, "nested more than 64 deep"),
         ("[site]\npublish_from_daemon = True\n", 2, "true or false expected (lower case, no quotes)"),
         ("[site]\ntitle \"x\"\n", 2, "`=` expected after the key"),
     ])
