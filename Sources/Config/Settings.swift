@@ -230,6 +230,8 @@ extension Settings {
                                      "base URL \"\(baseURL)\" must be an absolute http(s) URL")
         }
         if !baseURL.hasSuffix("/") { baseURL += "/" }
+        // The scheme as every link of the site writes it ("HTTPS://" is the same address).
+        baseURL = scheme + baseURL.drop { $0 != ":" }
         var warnings: [String] = []
         if overrides.baseURL == nil, environment["CYBERVEILLE_BASE_URL"] == nil, try site?.string("base_url") == exampleBaseURL {
             warnings.append("\(configPath): [site] base_url is still the example's, \(exampleBaseURL): every link of the site's feeds "

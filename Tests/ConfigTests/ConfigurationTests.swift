@@ -149,6 +149,12 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(settings.site.baseURL == "https://veille.example.org/")
     }
 
+    @Test func theBaseURLsSchemeIsWrittenInLowerCase() throws {
+        // Found by scripts/fuzz config-toml: links of the site began with "htTps://".
+        let settings = try Settings.resolve(SettingsOverrides(baseURL: "htTPS://veille.example.org/Sante"), environment: [:])
+        #expect(settings.site.baseURL == "https://veille.example.org/Sante/")
+    }
+
     @Test func demoUsesItsOwnSourcesAndDatabase() throws {
         let settings = try Settings.resolve(SettingsOverrides(configPath: nil, demo: true), environment: [:])
         #expect(settings.sourcesPath == Settings.demoSources)
