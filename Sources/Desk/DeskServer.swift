@@ -36,12 +36,16 @@ public struct DeskConfiguration: Sendable {
     /// Password checks running at once, and waiting beyond those, before sign-ins get 503.
     public var concurrentPasswordChecks: Int
     public var waitingPasswordChecks: Int
+    /// Dates are shown in this time zone (`[site] time_zone`).
+    public var timeZone: TimeZone
 
     public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
                 templatesDirectory: String, failedLoginsPerClient: Int = 20, failedLoginsPerUserAndClient: Int = 5,
                 failedLoginsPerUser: Int = 10, loginWindow: TimeInterval = 15 * 60, allowedHosts: Set<String>? = nil,
                 trustedProxies: Set<String> = [], maxConnections: Int = 4096, idleTimeout: TimeInterval = 15, bodyTimeout: TimeInterval = 10,
-                concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8) {
+                concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8,
+                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) {
+        self.timeZone = timeZone
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
@@ -79,6 +83,8 @@ public struct DeskServer: Sendable {
     let knownDeviceChecks: PasswordChecks
     let devices = DeviceCookies()
     let logger: Logger
+    /// Dates, numbers and the workflow's words in French, as on the site.
+    let french: FrenchFormat
 
     static let sessionCookie = "cv_session"
     static let loginCookie = "cv_login_csrf"
@@ -100,6 +106,7 @@ public struct DeskServer: Sendable {
         passwordChecks.calibrate { [editors] in editors.verifyDecoy() }
         self.knownDeviceChecks = PasswordChecks(concurrent: 1, waiting: 4)
         self.logger = logger
+        self.french = FrenchFormat(timeZone: configuration.timeZone)
     }
 
     /// The application; `onRunning` gets the port it listens on (useful with port 0).
@@ -284,14 +291,19 @@ public struct DeskServer: Sendable {
         let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? "")]
             .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let rows: [[String: Any]] = items.map { item in
-            ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": ISO8601UTC.day(from: item.listedAt),
-                    "score": String(format: "%.2f", item.healthScore), "state": item.status.rawValue, "pinned": item.pinned,
+            ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": french.day(item.listedAt),
+                    "dateISO": ISO8601UTC.day(from: item.listedAt),
+                    "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
                     "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
                     "csrf": session.csrf, "urgency": item.urgency.name,
                     "urgencyLabel": item.urgency == .normal ? "" : "urgence \(item.urgency.labelFR)"]
         }
-        let states = (["all"] + CurationStatus.allCases.map(\.rawValue)).map { ["name": $0, "current": $0 == stateName] as [String: Any] }
-        return try html("queue", frame(session, ["title": "File", "items": rows, "count": rows.count, "states": states,
+        // The URL keeps the states' stored names (links and scripts rely on them); people read French.
+        let states = ([("all", "tous")] + CurationStatus.allCases.map { ($0.rawValue, FrenchFormat.state($0)) }).map {
+            ["name": $0.0, "label": $0.1, "current": $0.0 == stateName] as [String: Any]
+        }
+        return try html("queue", frame(session, ["title": "File", "items": rows, "count": rows.count,
+                                                  "countText": FrenchFormat.count(rows.count, "élément", "éléments"), "states": states,
                                                   "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]))
     }
 
@@ -301,12 +313,14 @@ public struct DeskServer: Sendable {
         }
         let state = try store.curation(itemID: id)
         let history = try store.auditLog(itemID: id, limit: 50).map { entry -> [String: Any] in
-            ["at": ISO8601UTC.string(from: entry.at), "actor": entry.actor, "action": entry.action]
+            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": entry.actor,
+             "action": FrenchFormat.action(entry.action)]
         }
         let context: [String: Any] = [
             "title": item.title, "id": id, "source": item.sourceTitle, "link": WebLink.web(item.link) as Any,
-            "date": ISO8601UTC.string(from: item.displayDate), "summary": item.summary.map(PlainText.from(html:)) as Any,
-            "score": String(format: "%.2f", item.healthScore), "state": state.status.rawValue, "pinned": state.pinned,
+            "date": french.dateTime(item.displayDate), "dateISO": ISO8601UTC.string(from: item.displayDate),
+            "summary": item.summary.map(PlainText.from(html:)) as Any,
+            "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(state.status), "pinned": state.pinned,
             "handled": state.handled, "isUrgent": item.urgency == .urgent,
             "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
             "noteHTML": state.noteHTML as Any, "csrf": session.csrf,
@@ -323,8 +337,9 @@ public struct DeskServer: Sendable {
     func previewPage(session: DeskSession) throws -> Response {
         let items = try store.publishableItems(limit: 100, unreviewed: publishUnreviewed)
         let rows = items.map { ["id": $0.id, "title": $0.title, "source": $0.sourceTitle, "pinned": $0.pinned,
-                                "state": $0.curationStatus?.rawValue ?? "queued"] as [String: Any] }
-        return try html("preview", frame(session, ["title": "Prochaine édition", "items": rows, "count": rows.count]))
+                                "state": FrenchFormat.state($0.curationStatus ?? .queued)] as [String: Any] }
+        return try html("preview", frame(session, ["title": "Prochaine édition", "items": rows, "count": rows.count,
+                                                    "countText": FrenchFormat.count(rows.count, "élément", "éléments")]))
     }
 
     func auditPage(session: DeskSession) throws -> Response {
@@ -332,7 +347,8 @@ public struct DeskServer: Sendable {
             return try html(status: .forbidden, "message", frame(session, ["title": "Réservé", "message": "Le journal est réservé aux administrateurs."]))
         }
         let entries = try store.auditLog(limit: 500).map { entry -> [String: Any] in
-            ["at": ISO8601UTC.string(from: entry.at), "actor": entry.actor, "action": entry.action,
+            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": entry.actor,
+             "action": FrenchFormat.action(entry.action),
              "item": entry.itemID.map(String.init) ?? "", "before": entry.before ?? "", "after": entry.after ?? ""]
         }
         return try html("audit", frame(session, ["title": "Journal", "entries": entries]))
@@ -344,8 +360,8 @@ public struct DeskServer: Sendable {
             .sorted { $0.key < $1.key }.map { ["field": $0.key, "value": $0.value] }
         return try html(status: .conflict, "conflict", frame(session, [
             "title": "Conflit", "id": conflict.itemID, "action": action, "yours": yours, "seenVersion": conflict.expectedVersion,
-            "version": current.version, "state": current.status.rawValue, "pinned": current.pinned,
-            "by": current.updatedBy ?? "?", "at": current.updatedAt.map(ISO8601UTC.string) ?? "",
+            "version": current.version, "state": FrenchFormat.state(current.status), "pinned": current.pinned,
+            "by": current.updatedBy ?? "?", "at": current.updatedAt.map(french.dateTime) ?? "",
             "titleOverride": current.titleOverride ?? "", "note": current.note ?? "", "csrf": session.csrf,
             "retry": ["select", "reject", "queue", "pin", "unpin", "handled", "unhandled"].contains(action), "return": "/items/\(conflict.itemID)",
         ]))

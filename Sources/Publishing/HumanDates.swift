@@ -4,8 +4,6 @@ import Model
 /// Dates as readers of the site read them: in the site's language ("27 novembre 2026") and
 /// time zone (an item published at 00:30 in Paris belongs to that day, not the day before in UTC).
 struct HumanDates {
-    private static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                                       "septembre", "octobre", "novembre", "décembre"]
     private static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
                                         "September", "October", "November", "December"]
 
@@ -47,7 +45,7 @@ struct HumanDates {
     /// "novembre 2026" / "November 2026".
     func month(year: Int, month: Int) -> String {
         guard (1...12).contains(month) else { return "\(year)-\(month)" }
-        return "\((language.hasPrefix("en") ? Self.englishMonths : Self.frenchMonths)[month - 1]) \(year)"
+        return "\((language.hasPrefix("en") ? Self.englishMonths : FrenchFormat.months)[month - 1]) \(year)"
     }
 
     func day(_ date: Date) -> String {
@@ -59,7 +57,7 @@ struct HumanDates {
         let (year, month, day) = civil
         guard (1...12).contains(month) else { return nil }
         if language.hasPrefix("en") { return Self.englishMonths[month - 1] + " " + String(day) + ", " + String(year) }
-        return (day == 1 ? "1er" : String(day)) + " " + Self.frenchMonths[month - 1] + " " + String(year)
+        return FrenchFormat.day(year: year, month: month, day: day)
     }
 
     private static func padded(_ value: Int, _ width: Int) -> String {

@@ -32,7 +32,8 @@ struct ServeCommand: ParsableCommand {
                     allowedHosts: environment.settings.desk.allowedHosts.map(Set.init),
                     trustedProxies: Set(environment.settings.desk.trustedProxies), maxConnections: environment.settings.desk.maxConnections,
                     idleTimeout: TimeInterval(environment.settings.desk.idleTimeoutSeconds),
-                    bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds)),
+                    bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds),
+                    timeZone: TimeZone(identifier: environment.settings.site.timeZone) ?? TimeZone(identifier: "Europe/Paris")!),
                 logger: environment.logger)
         }
         let logger = environment.logger

@@ -89,6 +89,30 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         #expect(await !browser.get("/preview").body.contains("Rançongiciel au CHU"))
     }
 
+    @Test func statesDatesAndNumbersAreInFrench() async throws {
+        let (base, store, stop) = try await startDesk()
+        defer { stop() }
+        let browser = Browser(base: base)
+        _ = await signIn(browser, "alice", "alice's long password")
+        let queue = await browser.get("/queue?state=all")
+        // The URL keeps the stored names; what is read is French.
+        #expect(queue.body.contains("<option value=\"queued\">en file</option>") && queue.body.contains(">tous</option>"))
+        #expect(queue.body.contains("(2 éléments)") && queue.body.contains("score 0,70"))
+        let visible = queue.body.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+        for english in ["queued", "selected", "rejected", "published", " all "] {
+            #expect(!visible.contains(english), "« \(english) » shown in the queue")
+        }
+        #expect(queue.body.contains(#"<time datetime=""#))
+        let csrf = try #require(Browser.csrf(queue.body))
+        #expect(await browser.post("/items/2/reject", ["csrf": csrf, "version": "1"]).status == 303)
+        let item = await browser.get("/items/2")
+        #expect(item.body.contains("état <strong>rejeté</strong>"))
+        let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+        #expect(months.contains { item.body.contains(" \($0) 20") } && item.body.contains(" h "), "history dates in words: « 7 décembre 2026 à 14 h 10 »")
+        #expect(item.body.contains("alice : rejeté"))
+        withExtendedLifetime(store) {}
+    }
+
     @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
         let (base, store, stop) = try await startDesk()
         defer { stop() }

@@ -1,0 +1,82 @@
+import Foundation
+import Model
+
+/// French as a French public service writes it, for the site and the desk alike: dates
+/// (« 1er décembre 2026 », « 7 décembre 2026 à 14 h 10 »), numbers (« 0,84 », « 1 234 »),
+/// plurals (« 1 élément », « 2 éléments »), and the words of the editors' workflow.
+public struct FrenchFormat: Sendable {
+    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                         "septembre", "octobre", "novembre", "décembre"]
+
+    private let calendar: Calendar
+
+    /// Dates are read in `timeZone` (the site's, `[site] time_zone`).
+    public init(timeZone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    /// « 7 décembre 2026 », « 1er janvier 2027 ».
+    public func day(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return Self.day(year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1)
+    }
+
+    /// « 7 décembre 2026 à 14 h 10 », « 7 décembre 2026 à 9 h 05 ».
+    public func dateTime(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let minute = parts.minute ?? 0
+        return Self.day(year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1)
+            + " à \(parts.hour ?? 0) h " + (minute < 10 ? "0" : "") + String(minute)
+    }
+
+    static func day(year: Int, month: Int, day: Int) -> String {
+        guard (1...12).contains(month) else { return "\(year)-\(month)-\(day)" }
+        return (day == 1 ? "1er" : String(day)) + " " + months[month - 1] + " " + String(year)
+    }
+
+    /// A decimal with a comma: « 0,84 ».
+    public static func decimal(_ value: Double, digits: Int) -> String {
+        String(format: "%.\(digits)f", value).replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// A whole number with its thousands set apart by a narrow no-break space: « 12 345 ».
+    public static func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { grouped.append("\u{202F}") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "−" : "") + grouped
+    }
+
+    /// « 0 élément », « 1 élément », « 2 éléments » (in French, 0 and 1 take the singular).
+    public static func count(_ value: Int, _ singular: String, _ plural: String) -> String {
+        integer(value) + " " + (abs(value) < 2 ? singular : plural)
+    }
+
+    /// The states of an item in the editors' workflow.
+    public static func state(_ status: CurationStatus) -> String {
+        switch status {
+        case .new: "nouveau"
+        case .queued: "en file"
+        case .selected: "sélectionné"
+        case .rejected: "rejeté"
+        case .published: "publié"
+        }
+    }
+
+    /// What an entry of the audit log says was done (the stored action names stay as they are).
+    public static func action(_ action: String) -> String {
+        let words = [
+            "new": "nouveau", "queued": "remis en file", "selected": "sélectionné", "rejected": "rejeté", "published": "publié",
+            "select": "sélectionner", "reject": "rejeter", "queue": "remettre en file",
+            "pin": "épinglé", "unpin": "désépinglé", "handled": "marqué traité", "unhandled": "marqué non traité",
+            "edit": "titre ou note modifiés", "tag": "étiquettes modifiées", "merge": "histoires réunies", "split": "histoire séparée",
+            "policy": "politique de tri", "user-add": "éditeur ajouté", "user-remove": "éditeur retiré", "password": "mot de passe changé",
+        ]
+        return words[action] ?? action
+    }
+}
