@@ -285,13 +285,19 @@ public struct DeskServer: Sendable {
         let query = request.uri.queryParameters
         let stateName = query["state"].map(String.init) ?? "queued"
         let status = CurationStatus(rawValue: stateName)
-        let tag = query["tag"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let search = query["q"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, synonyms: synonyms, limit: 200)
-        let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? "")]
+        func parameter(_ name: Substring) -> String? { query[name].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let tag = parameter("tag"), search = parameter("q"), sourceID = parameter("source"), language = parameter("lang")
+        let urgency = parameter("urgency").flatMap(UrgencyLevel.init(name:))
+        let order = parameter("sort").flatMap(QueueOrder.init(rawValue:)) ?? .urgency
+        let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, synonyms: synonyms, limit: 200,
+                                           sourceID: sourceID, urgency: urgency, language: language, order: order)
+        // Every filter is in the URL: a view can be bookmarked, and each action comes back to it.
+        let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? ""), ("source", sourceID ?? ""),
+                                      ("urgency", urgency?.name ?? ""), ("lang", language ?? ""), ("sort", order.rawValue)]
             .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let rows: [[String: Any]] = items.map { item in
             ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": french.day(item.listedAt),
+                    "summary": item.summary ?? "",
                     "dateISO": ISO8601UTC.day(from: item.listedAt),
                     "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
                     "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
@@ -302,9 +308,18 @@ public struct DeskServer: Sendable {
         let states = ([("all", "tous")] + CurationStatus.allCases.map { ($0.rawValue, FrenchFormat.state($0)) }).map {
             ["name": $0.0, "label": $0.1, "current": $0.0 == stateName] as [String: Any]
         }
-        return try html("queue", frame(session, ["title": "File", "items": rows, "count": rows.count,
+        func options(_ pairs: [(String, String)], _ current: String?) -> [[String: Any]] {
+            pairs.map { ["name": $0.0, "label": $0.1, "current": $0.0 == (current ?? "")] as [String: Any] }
+        }
+        let filters: [String: Any] = [
+            "sources": options([("", "toutes")] + (try store.sourceTitles()).map { ($0.id, $0.title) }, sourceID),
+            "urgencies": options([("", "toutes"), ("urgent", "urgente"), ("high", "élevée"), ("normal", "courante")], urgency?.name),
+            "languages": options([("", "toutes"), ("fr", "français"), ("en", "anglais")], language),
+            "orders": options([("urgency", "urgence"), ("score", "pertinence santé"), ("date", "date")], order.rawValue),
+        ]
+        return try html("queue", frame(session, filters.merging(["title": "File", "items": rows, "count": rows.count,
                                                   "countText": FrenchFormat.count(rows.count, "élément", "éléments"), "states": states,
-                                                  "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]))
+                                                  "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]) { _, new in new }))
     }
 
     func itemPage(_ id: Int64?, session: DeskSession) throws -> Response {

@@ -23,7 +23,11 @@ public struct CurationError: Error, CustomStringConvertible, Sendable {
 public struct CuratedItemSummary: Sendable, Equatable {
     public var id: Int64
     public var title: String
+    public var sourceID: String = ""
     public var sourceTitle: String
+    /// The item's text as plain text, cut to about three lines.
+    public var summary: String?
+    public var language: String?
     public var listedAt: Date
     public var healthScore: Double
     public var status: CurationStatus
@@ -34,8 +38,33 @@ public struct CuratedItemSummary: Sendable, Equatable {
     public var version: Int
 }
 
+/// How the editors' queue is sorted; pinned items come first in the first two orders.
+public enum QueueOrder: String, Sendable, CaseIterable {
+    /// Urgent first, then newest.
+    case urgency
+    /// Highest health score first, then newest.
+    case score
+    /// Newest first.
+    case date
+
+    var sql: String {
+        switch self {
+        case .urgency: "coalesce(c.pinned, 0) DESC, item.urgency DESC, item.sort_at DESC, item.id DESC"
+        case .score: "coalesce(c.pinned, 0) DESC, coalesce(item.health_score, 0) DESC, item.sort_at DESC, item.id DESC"
+        case .date: "item.sort_at DESC, item.id DESC"
+        }
+    }
+}
+
 extension Store {
     // MARK: Reading
+
+    /// About three lines of text: cut at a word, with an ellipsis.
+    static func excerpt(_ text: String, characters: Int = 280) -> String {
+        guard text.count > characters else { return text }
+        let cut = text.prefix(characters)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + " …"
+    }
 
     public func curation(itemID: Int64) throws -> CurationState {
         try pool.read { db in try Self.curation(db, itemID: itemID) }
@@ -70,7 +99,9 @@ extension Store {
 
     /// Items for the queue and `items list`, newest first.
     public func curatedItems(status: CurationStatus? = nil, tag: String? = nil, since: Date? = nil, query: String? = nil,
-                             synonyms: SearchSynonyms = .none, limit: Int = 200) throws -> [CuratedItemSummary] {
+                             synonyms: SearchSynonyms = .none, limit: Int = 200, sourceID: String? = nil,
+                             urgency: UrgencyLevel? = nil, language: String? = nil,
+                             order: QueueOrder = .urgency) throws -> [CuratedItemSummary] {
         if query != nil { try indexForSearch() }
         return try pool.read { db in
             var conditions = ["1"]
@@ -92,6 +123,18 @@ extension Store {
                 conditions.append("item.sort_at >= ?")
                 _ = arguments.append(contentsOf: [since.timeIntervalSince1970])
             }
+            if let sourceID {
+                conditions.append("item.source_id = ?")
+                _ = arguments.append(contentsOf: [sourceID])
+            }
+            if let urgency {
+                conditions.append("coalesce(item.urgency, 0) = ?")
+                _ = arguments.append(contentsOf: [urgency.rawValue])
+            }
+            if let language {
+                conditions.append("coalesce(item.language, source.language, item.detected_language) LIKE ?")
+                _ = arguments.append(contentsOf: [language + "%"])
+            }
             if let query, let expression = SearchText.matchExpression(query, synonyms: synonyms) {
                 conditions.append("item.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?)")
                 _ = arguments.append(contentsOf: [expression])
@@ -99,16 +142,20 @@ extension Store {
             _ = arguments.append(contentsOf: [limit])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT item.id, coalesce(c.title_override, item.title) AS title, source.title AS source_title, item.sort_at,
+                    item.source_id, substr(item.summary, 1, 2000) AS summary,
+                    coalesce(item.language, source.language, item.detected_language) AS language,
                     coalesce(item.health_score, 0) AS score, item.urgency, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
                     coalesce(c.version, 0) AS version,
                     (SELECT group_concat(DISTINCT tag_id) FROM item_tag WHERE item_id = item.id) AS tags
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY coalesce(c.pinned, 0) DESC, item.urgency DESC, item.sort_at DESC, item.id DESC LIMIT ?
+                ORDER BY \(order.sql) LIMIT ?
                 """, arguments: arguments)
             return rows.map { row in
                 CuratedItemSummary(
-                    id: row["id"], title: row["title"] ?? "", sourceTitle: row["source_title"],
+                    id: row["id"], title: row["title"] ?? "", sourceID: row["source_id"], sourceTitle: row["source_title"],
+                    summary: (row["summary"] as String?).map { Self.excerpt(PlainText.from(html: $0)) },
+                    language: row["language"],
                     listedAt: Date(timeIntervalSince1970: row["sort_at"]), healthScore: row["score"],
                     status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
                     urgency: UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal,

@@ -71,6 +71,13 @@ public final class Store: Sendable {
         }
     }
 
+    /// Every source known to the database, by title: the desk's filter lists them.
+    public func sourceTitles() throws -> [(id: String, title: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, title FROM source ORDER BY title COLLATE NOCASE, id").map { ($0["id"], $0["title"]) }
+        }
+    }
+
     public func sourceStates() throws -> [String: SourceState] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM source")

@@ -113,6 +113,24 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         withExtendedLifetime(store) {}
     }
 
+    @Test func theQueueFiltersSortsAndShowsEachItemsText() async throws {
+        let (base, store, stop) = try await startDesk()
+        defer { stop() }
+        let browser = Browser(base: base)
+        _ = await signIn(browser, "alice", "alice's long password")
+        let all = await browser.get("/queue?state=all&sort=date&source=s&urgency=normal")
+        #expect(all.body.contains("(2 éléments)"), "both items of source s")
+        #expect(all.body.contains(#"<option value="date" selected>date</option>"#) && all.body.contains(#"<option value="s" selected>Source S</option>"#))
+        #expect(all.body.contains("sort%3Ddate") || all.body.contains("sort=date"), "actions come back to the same view")
+        // The item's text, as text: the summary's markup never reaches the page.
+        #expect(all.body.contains(#"<p class="summary">Un CHU"#) && all.body.contains("touché."))
+        #expect(!all.body.contains("onerror"))
+        #expect(await browser.get("/queue?state=all&source=elsewhere").body.contains("(0 élément)"))
+        #expect(await browser.get("/queue?state=all&urgency=urgent").body.contains("(0 élément)"))
+        #expect(await browser.get("/queue?state=all&lang=en").body.contains("(0 élément)"))
+        withExtendedLifetime(store) {}
+    }
+
     @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
         let (base, store, stop) = try await startDesk()
         defer { stop() }
