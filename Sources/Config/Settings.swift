@@ -24,6 +24,9 @@ public struct Settings: Sendable, Equatable {
     public var epssScores: String?
     /// Which items need an editor, and which are selected or rejected without one.
     public var curation = CurationPolicy()
+    /// The reasons an editor picks from when rejecting (`[curation] rejection_reasons`); they may
+    /// also write their own.
+    public var rejectionReasons = ["hors du périmètre santé", "doublon", "information ancienne", "source peu fiable", "promotionnel"]
     /// bcrypt cost of editors' passwords (the desk and `users`).
     public var passwordCost = 12
     /// The desk as a server (`[desk]`, docs/curation.md).
@@ -298,7 +301,14 @@ extension Settings {
         settings.kevCatalog = demo ? installed(demoKEVCatalog) : try enrichment?.string("kev").flatMap { $0.isEmpty ? nil : $0 }
         settings.epssScores = demo ? nil : try enrichment?.string("epss").flatMap { $0.isEmpty ? nil : $0 }
         let curation = try config?.table("curation")
-        try curation?.checkKeys(["queue_threshold", "auto_select_threshold", "auto_select_known_exploited", "floor", "publish_unreviewed"])
+        try curation?.checkKeys(["queue_threshold", "auto_select_threshold", "auto_select_known_exploited", "floor", "publish_unreviewed",
+                                 "rejection_reasons"])
+        if let reasons = try curation?.strings("rejection_reasons") {
+            guard reasons.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= 200 }) else {
+                throw curation!.error("`rejection_reasons` lists short texts (at most 200 characters), none empty")
+            }
+            settings.rejectionReasons = reasons
+        }
         func fraction(_ key: String, _ fallback: Double) throws -> Double {
             guard let value = try curation?.double(key) else { return fallback }
             guard (0...1).contains(value) else { throw curation!.error("`\(key)` must be between 0 and 1") }

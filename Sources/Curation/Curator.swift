@@ -18,8 +18,10 @@ public struct Curator: Sendable {
 
     /// select, reject, queue: the move must be one the workflow allows from the item's state.
     @discardableResult
-    public func decide(_ itemID: Int64, _ target: CurationStatus, actor: String, note: String? = nil,
+    /// `reason`: why a rejection (ignored for the other moves; cleared when the item leaves rejected).
+    public func decide(_ itemID: Int64, _ target: CurationStatus, actor: String, note: String? = nil, reason: String? = nil,
                        expectedVersion: Int? = nil) throws -> CurationState {
+        let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
         let html = try note.map(Self.renderNote)
         return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: target.rawValue) { state in
             guard state.status == target || state.status.editorTargets.contains(target) else {
@@ -27,6 +29,7 @@ public struct Curator: Sendable {
                     + state.status.editorTargets.map(\.rawValue).sorted().joined(separator: " or ") + ", not \(target.rawValue)")
             }
             state.status = target
+            state.rejectionReason = target == .rejected ? reason ?? state.rejectionReason : nil
             if let note, let html {
                 state.note = note
                 state.noteHTML = html

@@ -38,14 +38,17 @@ public struct DeskConfiguration: Sendable {
     public var waitingPasswordChecks: Int
     /// Dates are shown in this time zone (`[site] time_zone`).
     public var timeZone: TimeZone
+    /// The reasons offered when rejecting (`[curation] rejection_reasons`).
+    public var rejectionReasons: [String]
 
     public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
                 templatesDirectory: String, failedLoginsPerClient: Int = 20, failedLoginsPerUserAndClient: Int = 5,
                 failedLoginsPerUser: Int = 10, loginWindow: TimeInterval = 15 * 60, allowedHosts: Set<String>? = nil,
                 trustedProxies: Set<String> = [], maxConnections: Int = 4096, idleTimeout: TimeInterval = 15, bodyTimeout: TimeInterval = 10,
                 concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!) {
+                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!, rejectionReasons: [String] = []) {
         self.timeZone = timeZone
+        self.rejectionReasons = rejectionReasons
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
@@ -254,7 +257,10 @@ public struct DeskServer: Sendable {
         do {
             switch action {
             case "select": try curator.decide(itemID, .selected, actor: actor, note: note, expectedVersion: version)
-            case "reject": try curator.decide(itemID, .rejected, actor: actor, note: note, expectedVersion: version)
+            case "reject":
+                // Their own words win over the list.
+                let reason = [form["reason_other"], form["reason"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                try curator.decide(itemID, .rejected, actor: actor, note: note, reason: reason, expectedVersion: version)
             case "queue": try curator.decide(itemID, .queued, actor: actor, note: note, expectedVersion: version)
             case "pin": try curator.pin(itemID, true, actor: actor, expectedVersion: version)
             case "unpin": try curator.pin(itemID, false, actor: actor, expectedVersion: version)
@@ -336,6 +342,7 @@ public struct DeskServer: Sendable {
             "date": french.dateTime(item.displayDate), "dateISO": ISO8601UTC.string(from: item.displayDate),
             "summary": item.summary.map(PlainText.from(html:)) as Any,
             "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(state.status), "pinned": state.pinned,
+            "rejectionReason": state.rejectionReason as Any, "reasons": configuration.rejectionReasons,
             "handled": state.handled, "isUrgent": item.urgency == .urgent,
             "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
             "noteHTML": state.noteHTML as Any, "csrf": session.csrf,

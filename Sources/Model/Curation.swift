@@ -39,6 +39,9 @@ public struct CurationState: Sendable, Equatable, Codable {
     /// Tags an editor added and removed, kept apart from the automatic ones.
     public var tagsAdded: [String]
     public var tagsRemoved: [String]
+    /// Why an editor rejected the item (a reason of `[curation] rejection_reasons`, or their own
+    /// words); nil once it is no longer rejected.
+    public var rejectionReason: String?
 
     public init(status: CurationStatus = .new, pinned: Bool = false, handled: Bool = false, titleOverride: String? = nil, note: String? = nil,
                 noteHTML: String? = nil, version: Int = 0, updatedAt: Date? = nil, updatedBy: String? = nil,

@@ -78,6 +78,7 @@ extension Store {
                 titleOverride: row["title_override"],
                 note: row["note"], noteHTML: row["note_html"], version: row["version"],
                 updatedAt: Self.date(row["updated_at"]), updatedBy: row["updated_by"])
+            state.rejectionReason = row["rejection_reason"]
         }
         for row in try Row.fetchAll(db, sql: "SELECT tag_id, added FROM item_manual_tag WHERE item_id = ? ORDER BY tag_id", arguments: [itemID]) {
             if row["added"] as Bool { state.tagsAdded.append(row["tag_id"]) } else { state.tagsRemoved.append(row["tag_id"]) }
@@ -186,13 +187,15 @@ extension Store {
             after.updatedAt = now
             after.updatedBy = actor
             try db.execute(sql: """
-                INSERT INTO item_curation (item_id, state, pinned, handled, title_override, note, note_html, version, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO item_curation (item_id, state, pinned, handled, title_override, note, note_html, version, updated_at, updated_by,
+                    rejection_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, pinned = excluded.pinned, handled = excluded.handled,
                     title_override = excluded.title_override, note = excluded.note, note_html = excluded.note_html,
-                    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                    rejection_reason = excluded.rejection_reason
                 """, arguments: [itemID, after.status.rawValue, after.pinned, after.handled, after.titleOverride, after.note, after.noteHTML,
-                                 after.version, now.timeIntervalSince1970, actor])
+                                 after.version, now.timeIntervalSince1970, actor, after.status == .rejected ? after.rejectionReason : nil])
             if before.tagsAdded != after.tagsAdded || before.tagsRemoved != after.tagsRemoved {
                 try db.execute(sql: "DELETE FROM item_manual_tag WHERE item_id = ?", arguments: [itemID])
                 for (tags, added) in [(after.tagsAdded, true), (after.tagsRemoved, false)] {

@@ -461,6 +461,10 @@ enum Migrations {
                 )
                 """)
         }
+        migrator.registerMigration("v17-rejection-reason") { db in
+            // Why an editor rejected an item, shown on the desk and kept in the audit log.
+            try db.execute(sql: "ALTER TABLE item_curation ADD COLUMN rejection_reason TEXT")
+        }
         return migrator
     }
 }

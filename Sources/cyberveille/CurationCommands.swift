@@ -83,12 +83,13 @@ struct ItemsDecide: ParsableArguments {
     @Argument(help: "Item ids.") var items: [Int64]
     @Option(help: "A note (Markdown) kept with the decision and shown on the item's page.") var note: String?
     @Option(help: "Fail unless the item is still at this version (as shown by items show).") var version: Int?
+    @Option(help: "Why (for reject): one of [curation] rejection_reasons, or any short text.") var reason: String?
 
     func decide(_ target: CurationStatus) throws {
         try reportingFailure {
             let curator = try options.curator()
             for item in items {
-                let state = try curator.decide(item, target, actor: who.actor, note: note, expectedVersion: version)
+                let state = try curator.decide(item, target, actor: who.actor, note: note, reason: reason, expectedVersion: version)
                 print("item \(item): \(state.status.rawValue) (version \(state.version))")
             }
         }

@@ -33,7 +33,8 @@ struct ServeCommand: ParsableCommand {
                     trustedProxies: Set(environment.settings.desk.trustedProxies), maxConnections: environment.settings.desk.maxConnections,
                     idleTimeout: TimeInterval(environment.settings.desk.idleTimeoutSeconds),
                     bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds),
-                    timeZone: TimeZone(identifier: environment.settings.site.timeZone) ?? TimeZone(identifier: "Europe/Paris")!),
+                    timeZone: TimeZone(identifier: environment.settings.site.timeZone) ?? TimeZone(identifier: "Europe/Paris")!,
+                    rejectionReasons: environment.settings.rejectionReasons),
                 logger: environment.logger)
         }
         let logger = environment.logger

@@ -149,6 +149,14 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(settings.site.baseURL == "https://veille.example.org/")
     }
 
+    @Test func rejectionReasonsAreConfigurable() throws {
+        let path = try temporaryFile("cyberveille.toml", "[curation]\nrejection_reasons = [\"doublon\", \"hors sujet\"]\n")
+        #expect(try Settings.resolve(SettingsOverrides(configPath: path), environment: [:]).rejectionReasons == ["doublon", "hors sujet"])
+        #expect(try Settings.resolve(SettingsOverrides(), environment: [:]).rejectionReasons.contains("doublon"), "a list by default")
+        let empty = try temporaryFile("cyberveille.toml", "[curation]\nrejection_reasons = [\"\"]\n")
+        #expect(throws: ConfigurationError.self) { try Settings.resolve(SettingsOverrides(configPath: empty), environment: [:]) }
+    }
+
     @Test func theBaseURLsSchemeIsWrittenInLowerCase() throws {
         // Found by scripts/fuzz config-toml: links of the site began with "htTps://".
         let settings = try Settings.resolve(SettingsOverrides(baseURL: "htTPS://veille.example.org/Sante"), environment: [:])

@@ -28,6 +28,18 @@ private func store(scores: [Double], kev: Set<Int> = []) throws -> Store {
 private let curatorTags: Set<String> = ["sante", "rancongiciel", "hopital"]
 
 @Suite struct WorkflowTests {
+    @Test func aRejectionKeepsItsReasonUntilTheItemLeavesRejected() throws {
+        let store = try store(scores: [0.7])
+        let curator = Curator(store: store, knownTags: curatorTags)
+        try curator.decide(1, .rejected, actor: "alice", reason: "  doublon  ")
+        #expect(try store.curation(itemID: 1).rejectionReason == "doublon")
+        #expect(try store.auditLog(itemID: 1).first?.after?.contains("\"rejectionReason\":\"doublon\"") == true, "in the audit log too")
+        try curator.decide(1, .selected, actor: "bob", reason: "ignored")
+        #expect(try store.curation(itemID: 1).rejectionReason == nil)
+        try curator.decide(1, .rejected, actor: "alice", reason: String(repeating: "x", count: 500))
+        #expect(try store.curation(itemID: 1).rejectionReason?.count == 200, "bounded")
+    }
+
     @Test func thePolicyQueuesSelectsAndRejectsWithoutAnEditor() throws {
         // 0: health + KEV → selected; 1: ≥ 0.9 → selected; 2: health → queued; 3: between → new; 4: below the floor → rejected
         let store = try store(scores: [0.6, 0.95, 0.7, 0.3, 0.01], kev: [0])

@@ -131,6 +131,21 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         withExtendedLifetime(store) {}
     }
 
+    @Test func aRejectionCarriesAReasonFromTheListOrTheEditorsOwnWords() async throws {
+        let (base, store, stop) = try await startDesk { $0.rejectionReasons = ["doublon", "hors du périmètre santé"] }
+        defer { stop() }
+        let browser = Browser(base: base)
+        _ = await signIn(browser, "alice", "alice's long password")
+        let page = await browser.get("/items/2")
+        #expect(page.body.contains("<option>hors du périmètre santé</option>") && page.body.contains(#"name="reason_other""#))
+        let csrf = try #require(Browser.csrf(page.body))
+        #expect(await browser.post("/items/2/reject", ["csrf": csrf, "version": "1", "reason": "doublon"]).status == 303)
+        #expect(try store.curation(itemID: 2).rejectionReason == "doublon")
+        #expect(await browser.get("/items/2").body.contains("(motif : doublon)"))
+        #expect(await browser.post("/items/1/reject", ["csrf": csrf, "version": "1", "reason": "doublon", "reason_other": "déjà traité hier"]).status == 303)
+        #expect(try store.curation(itemID: 1).rejectionReason == "déjà traité hier", "their own words win")
+    }
+
     @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
         let (base, store, stop) = try await startDesk()
         defer { stop() }
