@@ -304,6 +304,9 @@ public struct DeskServer: Sendable {
         let rows: [[String: Any]] = items.map { item in
             ["id": item.id, "title": item.title, "source": item.sourceTitle, "date": french.day(item.listedAt),
                     "summary": item.summary ?? "",
+                    // Which rule matched what: « santé » (titre), at most three.
+                    "evidence": Self.evidenceWords(item.evidence),
+                    "cves": item.cves.prefix(6).map { ["cve": $0, "exploited": item.knownExploited.contains($0)] as [String: Any] },
                     "dateISO": ISO8601UTC.day(from: item.listedAt),
                     "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
                     "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
@@ -326,6 +329,15 @@ public struct DeskServer: Sendable {
         return try html("queue", frame(session, filters.merging(["title": "File", "items": rows, "count": rows.count,
                                                   "countText": FrenchFormat.count(rows.count, "élément", "éléments"), "states": states,
                                                   "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]) { _, new in new }))
+    }
+
+    static let fieldNames = FrenchFormat.fieldNames.merging(["facts": "faits de l'avis"]) { first, _ in first }
+
+    /// « « rançongiciel » (titre), « CHU » (résumé) »: the words the rules found, and where.
+    static func evidenceWords(_ evidence: [TagEvidence]) -> String {
+        var seen = Set<String>()
+        return evidence.filter { !$0.matchedText.isEmpty && seen.insert($0.matchedText.lowercased()).inserted }.prefix(3)
+            .map { "« \($0.matchedText) » (\(fieldNames[$0.field] ?? $0.field))" }.joined(separator: ", ")
     }
 
     func itemPage(_ id: Int64?, session: DeskSession) throws -> Response {

@@ -57,6 +57,9 @@ public struct FrenchFormat: Sendable {
         integer(value) + " " + (abs(value) < 2 ? singular : plural)
     }
 
+    /// Where in an item the rules found their words.
+    public static let fieldNames = ["title": "titre", "summary": "résumé", "content": "contenu"]
+
     /// The states of an item in the editors' workflow.
     public static func state(_ status: CurationStatus) -> String {
         switch status {

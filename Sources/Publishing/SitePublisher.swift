@@ -378,7 +378,7 @@ public struct SitePublisher: Sendable {
     }
 
     private static let fieldNamesByLanguage = [
-        "fr": ["title": "titre", "summary": "résumé", "content": "contenu"],
+        "fr": FrenchFormat.fieldNames,
         "en": ["title": "title", "summary": "summary", "content": "content"],
     ]
 

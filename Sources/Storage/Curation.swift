@@ -36,6 +36,11 @@ public struct CuratedItemSummary: Sendable, Equatable {
     public var tags: [String]
     /// The curation version a change made from this listing must name.
     public var version: Int
+    /// What the rules matched (tag, words, field), for the editor to judge without opening the item.
+    public var evidence: [TagEvidence] = []
+    /// The item's CVEs, and those of them in the KEV catalog (exploited).
+    public var cves: [String] = []
+    public var knownExploited: Set<String> = []
 }
 
 /// How the editors' queue is sorted; pinned items come first in the first two orders.
@@ -152,8 +157,27 @@ extension Store {
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY \(order.sql) LIMIT ?
                 """, arguments: arguments)
+            let ids = rows.map { $0["id"] as Int64 }
+            var evidence: [Int64: [TagEvidence]] = [:]
+            var cves: [Int64: [(cve: String, exploited: Bool)]] = [:]
+            for chunk in Self.lookupChunks(ids) {
+                let marks = databaseQuestionMarks(count: chunk.count)
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(marks)) ORDER BY rowid",
+                                            arguments: StatementArguments(chunk)) {
+                    evidence[row["item_id"], default: []].append(TagEvidence(
+                        tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
+                }
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT item_cve.item_id, item_cve.cve, cve_info.kev_added IS NOT NULL AS exploited
+                    FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve
+                    WHERE item_cve.item_id IN (\(marks)) ORDER BY item_cve.cve
+                    """, arguments: StatementArguments(chunk)) {
+                    cves[row["item_id"], default: []].append((row["cve"], row["exploited"]))
+                }
+            }
             return rows.map { row in
-                CuratedItemSummary(
+                let id: Int64 = row["id"]
+                var summary = CuratedItemSummary(
                     id: row["id"], title: row["title"] ?? "", sourceID: row["source_id"], sourceTitle: row["source_title"],
                     summary: (row["summary"] as String?).map { Self.excerpt(PlainText.from(html: $0)) },
                     language: row["language"],
@@ -161,6 +185,10 @@ extension Store {
                     status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
                     urgency: UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal,
                     tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted(), version: row["version"])
+                summary.evidence = evidence[id] ?? []
+                summary.cves = (cves[id] ?? []).map(\.cve)
+                summary.knownExploited = Set((cves[id] ?? []).filter(\.exploited).map(\.cve))
+                return summary
             }
         }
     }

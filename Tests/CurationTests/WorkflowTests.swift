@@ -28,6 +28,15 @@ private func store(scores: [Double], kev: Set<Int> = []) throws -> Store {
 private let curatorTags: Set<String> = ["sante", "rancongiciel", "hopital"]
 
 @Suite struct WorkflowTests {
+    @Test func theQueueListsWhatTheRulesMatchedAndWhichCVEsAreExploited() throws {
+        let store = try store(scores: [0.7, 0.6], kev: [0])
+        let listed = try store.curatedItems(order: .score)
+        #expect(listed.map(\.id) == [1, 2], "highest score first")
+        #expect(listed[0].cves == ["CVE-2026-0001"] && listed[0].knownExploited == ["CVE-2026-0001"])
+        #expect(listed[1].cves.isEmpty && listed[1].knownExploited.isEmpty)
+        #expect(listed[0].evidence.map(\.matchedText) == ["santé"] && listed[0].evidence.first?.field == "title")
+    }
+
     @Test func aRejectionKeepsItsReasonUntilTheItemLeavesRejected() throws {
         let store = try store(scores: [0.7])
         let curator = Curator(store: store, knownTags: curatorTags)
