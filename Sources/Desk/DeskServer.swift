@@ -390,10 +390,12 @@ public struct DeskServer: Sendable {
 
     func conflictPage(_ conflict: CurationConflict, action: String, form: [String: String], session: DeskSession) throws -> Response {
         let current = conflict.current
+        let labels = ["title": "titre", "note": "note", "reason": "motif", "reason_other": "autre motif", "tags": "étiquettes"]
         let yours: [[String: String]] = form.filter { !["csrf", "version", "return"].contains($0.key) }
-            .sorted { $0.key < $1.key }.map { ["field": $0.key, "value": $0.value] }
+            .sorted { $0.key < $1.key }.map { ["name": $0.key, "field": labels[$0.key] ?? $0.key, "value": $0.value] }
         return try html(status: .conflict, "conflict", frame(session, [
-            "title": "Conflit", "id": conflict.itemID, "action": action, "yours": yours, "seenVersion": conflict.expectedVersion,
+            "title": "Conflit", "id": conflict.itemID, "action": action, "actionLabel": FrenchFormat.command(action), "yours": yours,
+            "seenVersion": conflict.expectedVersion,
             "version": current.version, "state": FrenchFormat.state(current.status), "pinned": current.pinned,
             "by": current.updatedBy ?? "?", "at": current.updatedAt.map(french.dateTime) ?? "",
             "titleOverride": current.titleOverride ?? "", "note": current.note ?? "", "csrf": session.csrf,

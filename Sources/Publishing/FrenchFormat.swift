@@ -71,6 +71,16 @@ public struct FrenchFormat: Sendable {
         }
     }
 
+    /// What an editor asked for, as the desk's buttons say it (the actions posted to /items/ID/ACTION).
+    public static func command(_ action: String) -> String {
+        let words = [
+            "select": "sélectionner", "reject": "rejeter", "queue": "remettre en file", "pin": "épingler", "unpin": "désépingler",
+            "handled": "marquer traité", "unhandled": "marquer non traité", "edit": "modifier le titre ou la note",
+            "tags": "changer les étiquettes",
+        ]
+        return words[action] ?? action
+    }
+
     /// What an entry of the audit log says was done (the stored action names stay as they are).
     public static func action(_ action: String) -> String {
         let words = [

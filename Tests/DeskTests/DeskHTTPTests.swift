@@ -147,6 +147,23 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         #expect(try store.curation(itemID: 1).rejectionReason == "déjà traité hier", "their own words win")
     }
 
+    @Test func aConflictSpeaksFrenchAndItsRetryCarriesTheSameChange() async throws {
+        let (base, store, stop) = try await startDesk { $0.rejectionReasons = ["doublon"] }
+        defer { stop() }
+        let alice = Browser(base: base), bob = Browser(base: base)
+        _ = await signIn(alice, "alice", "alice's long password")
+        _ = await signIn(bob, "bob", "bob's long password!")
+        let aliceCSRF = try #require(Browser.csrf(await alice.get("/items/2").body))
+        let bobCSRF = try #require(Browser.csrf(await bob.get("/items/2").body))
+        #expect(await alice.post("/items/2/select", ["csrf": aliceCSRF, "version": "1"]).status == 303)
+        let conflict = await bob.post("/items/2/reject", ["csrf": bobCSRF, "version": "1", "reason": "doublon"])
+        #expect(conflict.status == 409)
+        #expect(conflict.body.contains("Votre action « rejeter »") && conflict.body.contains("<dt>motif</dt><dd>doublon</dd>"))
+        #expect(conflict.body.contains(#"<input type="hidden" name="reason" value="doublon">"#), "the retry carries the reason")
+        #expect(await bob.post("/items/2/reject", ["csrf": bobCSRF, "version": "2", "reason": "doublon"]).status == 303)
+        #expect(try store.curation(itemID: 2).rejectionReason == "doublon")
+    }
+
     @Test func aSecondEditorGetsAConflictWithBothVersions() async throws {
         let (base, store, stop) = try await startDesk()
         defer { stop() }
