@@ -290,13 +290,16 @@ public struct DeskServer: Sendable {
     func queuePage(_ request: Request, session: DeskSession) throws -> Response {
         let query = request.uri.queryParameters
         let stateName = query["state"].map(String.init) ?? "queued"
-        let status = CurationStatus(rawValue: stateName)
+        // "policy-rejected": the items the policy rejected without an editor, to catch its mistakes.
+        let byPolicy = stateName == "policy-rejected"
+        let status = byPolicy ? .rejected : CurationStatus(rawValue: stateName)
         func parameter(_ name: Substring) -> String? { query[name].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         let tag = parameter("tag"), search = parameter("q"), sourceID = parameter("source"), language = parameter("lang")
         let urgency = parameter("urgency").flatMap(UrgencyLevel.init(name:))
         let order = parameter("sort").flatMap(QueueOrder.init(rawValue:)) ?? .urgency
         let items = try store.curatedItems(status: stateName == "all" ? nil : status, tag: tag, query: search, synonyms: synonyms, limit: 200,
-                                           sourceID: sourceID, urgency: urgency, language: language, order: order)
+                                           sourceID: sourceID, urgency: urgency, language: language, order: order,
+                                           decidedBy: byPolicy ? "policy" : nil)
         // Every filter is in the URL: a view can be bookmarked, and each action comes back to it.
         let returnPath = "/queue?" + [("state", stateName), ("tag", tag ?? ""), ("q", search ?? ""), ("source", sourceID ?? ""),
                                       ("urgency", urgency?.name ?? ""), ("lang", language ?? ""), ("sort", order.rawValue)]
@@ -314,7 +317,8 @@ public struct DeskServer: Sendable {
                     "urgencyLabel": item.urgency == .normal ? "" : "urgence \(item.urgency.labelFR)"]
         }
         // The URL keeps the states' stored names (links and scripts rely on them); people read French.
-        let states = ([("all", "tous")] + CurationStatus.allCases.map { ($0.rawValue, FrenchFormat.state($0)) }).map {
+        let states = ([("all", "tous")] + CurationStatus.allCases.map { ($0.rawValue, FrenchFormat.state($0)) }
+                      + [("policy-rejected", "écartés par la politique")]).map {
             ["name": $0.0, "label": $0.1, "current": $0.0 == stateName] as [String: Any]
         }
         func options(_ pairs: [(String, String)], _ current: String?) -> [[String: Any]] {

@@ -107,7 +107,7 @@ extension Store {
     public func curatedItems(status: CurationStatus? = nil, tag: String? = nil, since: Date? = nil, query: String? = nil,
                              synonyms: SearchSynonyms = .none, limit: Int = 200, sourceID: String? = nil,
                              urgency: UrgencyLevel? = nil, language: String? = nil,
-                             order: QueueOrder = .urgency) throws -> [CuratedItemSummary] {
+                             order: QueueOrder = .urgency, decidedBy: String? = nil) throws -> [CuratedItemSummary] {
         if query != nil { try indexForSearch() }
         return try pool.read { db in
             var conditions = ["1"]
@@ -128,6 +128,11 @@ extension Store {
             if let since {
                 conditions.append("item.sort_at >= ?")
                 _ = arguments.append(contentsOf: [since.timeIntervalSince1970])
+            }
+            if let decidedBy {
+                // `policy`: what the curation policy decided alone, for editors to look over.
+                conditions.append("c.updated_by = ?")
+                _ = arguments.append(contentsOf: [decidedBy])
             }
             if let sourceID {
                 conditions.append("item.source_id = ?")

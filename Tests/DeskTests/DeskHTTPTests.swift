@@ -129,6 +129,19 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         #expect(await browser.get("/queue?state=all&source=elsewhere").body.contains("(0 élément)"))
         #expect(await browser.get("/queue?state=all&urgency=urgent").body.contains("(0 élément)"))
         #expect(await browser.get("/queue?state=all&lang=en").body.contains("(0 élément)"))
+        // What the policy rejected alone is a view of its own; an editor's rejection is not in it.
+        let csrf = try #require(Browser.csrf(all.body))
+        #expect(await browser.post("/items/2/reject", ["csrf": csrf, "version": "1"]).status == 303)
+        let byPolicy = await browser.get("/queue?state=policy-rejected")
+        #expect(byPolicy.body.contains("(0 élément)") && byPolicy.body.contains(">écartés par la politique</option>"))
+        // A new item scored below the policy's floor: rejected without an editor.
+        _ = try store.upsertItems(sourceID: "s", [ParsedItem(id: "3", title: "Promotion d'un salon", link: "https://example.org/3")])
+        try store.saveClassifications(try store.itemsToTag(rulesFingerprint: "r").map {
+            ($0, Classification(score: 0.01, health: false, evidence: [], cves: []))
+        })
+        try store.applyCurationPolicy(CurationPolicy())
+        let policyView = await browser.get("/queue?state=policy-rejected")
+        #expect(policyView.body.contains("(1 élément)") && policyView.body.contains("Promotion d&#39;un salon"), "the item the policy rejected")
         withExtendedLifetime(store) {}
     }
 
