@@ -218,13 +218,13 @@ extension Settings {
         func pick(_ flag: String?, _ variable: String, _ configured: String?, _ fallback: String) -> String {
             if let flag, !flag.isEmpty { return flag }
             if let value = environment[variable], !value.isEmpty { return value }
-            return configured ?? installed(fallback)
+            return configured ?? fallback
         }
         let demo = overrides.demo
         let database = pick(overrides.databasePath, "CYBERVEILLE_DB",
                             demo ? nil : try paths?.string("database"), demo ? demoDatabase : defaultDatabase)
         let sources = pick(overrides.sourcesPath, "CYBERVEILLE_SOURCES",
-                           demo ? nil : try paths?.string("sources"), demo ? demoSources : "Feeds/sources.toml")
+                           demo ? nil : try paths?.string("sources"), installed(demo ? demoSources : "Feeds/sources.toml"))
         let output = pick(overrides.outputDirectory, "CYBERVEILLE_OUTPUT", try paths?.string("output"), "Output")
         var baseURL = pick(overrides.baseURL, "CYBERVEILLE_BASE_URL", try site?.string("base_url"), "http://localhost:8000/")
         guard let scheme = URL(string: baseURL)?.scheme?.lowercased(), scheme == "http" || scheme == "https",

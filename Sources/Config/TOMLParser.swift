@@ -290,7 +290,6 @@ struct TOMLParser {
         guard depth + 1 < Self.maxDepth else { throw error("lists and tables nested more than \(Self.maxDepth) deep") }
         var inner = TOMLParser(bytes: bytes)
         inner.depth = depth + 1
-        inner.index = index
         inner.line = line
         inner.lineStart = lineStart
         skipBlanks()
@@ -305,7 +304,7 @@ struct TOMLParser {
                 index = inner.index
                 throw error("a table { … } is written on one line and closed with }")
             }
-            try inner.keyValueInline()
+            try inner.keyValue()
             inner.skipBlanks()
             if inner.peek() == UInt8(ascii: ",") {
                 inner.advance()
@@ -326,11 +325,6 @@ struct TOMLParser {
                                                 : "a comma or } expected in the table { … }")
             }
         }
-    }
-
-    private mutating func keyValueInline() throws {
-        current = []
-        try keyValue()
     }
 
     private mutating func numberOrDate() throws -> TOMLNode {
@@ -437,17 +431,7 @@ struct TOMLParser {
         skipFirstNewline()
         while true {
             guard let byte = peek() else { throw error("the file ends inside a string: \"\"\" missing") }
-            if matches("\"\"\"") {
-                index += 3
-                // Up to two more quotes belong to the string.
-                var extra = 0
-                while peek() == UInt8(ascii: "\""), extra < 2 {
-                    result.append(UInt8(ascii: "\""))
-                    advance()
-                    extra += 1
-                }
-                return String(decoding: result, as: UTF8.self)
-            }
+            if closesMultiline(UInt8(ascii: "\""), into: &result) { return String(decoding: result, as: UTF8.self) }
             if byte == UInt8(ascii: "\\") {
                 advance()
                 // A backslash at the end of a line joins the next non-blank text.
@@ -478,19 +462,23 @@ struct TOMLParser {
         skipFirstNewline()
         while true {
             guard let byte = peek() else { throw error("the file ends inside a string: ''' missing") }
-            if matches("'''") {
-                index += 3
-                var extra = 0
-                while peek() == UInt8(ascii: "'"), extra < 2 {
-                    result.append(UInt8(ascii: "'"))
-                    advance()
-                    extra += 1
-                }
-                return String(decoding: result, as: UTF8.self)
-            }
+            if closesMultiline(UInt8(ascii: "'"), into: &result) { return String(decoding: result, as: UTF8.self) }
             result.append(byte)
             if byte == UInt8(ascii: "\n") { newLine() } else { advance() }
         }
+    }
+
+    /// Three quotes end a multi-line string; up to two more just before them belong to it.
+    private mutating func closesMultiline(_ quote: UInt8, into result: inout [UInt8]) -> Bool {
+        guard bytes[index...].starts(with: [quote, quote, quote]) else { return false }
+        index += 3
+        var extra = 0
+        while peek() == quote, extra < 2 {
+            result.append(quote)
+            advance()
+            extra += 1
+        }
+        return true
     }
 
     private mutating func skipFirstNewline() {

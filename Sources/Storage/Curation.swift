@@ -163,15 +163,10 @@ extension Store {
                 ORDER BY \(order.sql) LIMIT ?
                 """, arguments: arguments)
             let ids = rows.map { $0["id"] as Int64 }
-            var evidence: [Int64: [TagEvidence]] = [:]
+            let evidence = try Self.tagEvidence(db, itemIDs: ids)
             var cves: [Int64: [(cve: String, exploited: Bool)]] = [:]
             for chunk in Self.lookupChunks(ids) {
                 let marks = databaseQuestionMarks(count: chunk.count)
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(marks)) ORDER BY rowid",
-                                            arguments: StatementArguments(chunk)) {
-                    evidence[row["item_id"], default: []].append(TagEvidence(
-                        tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
-                }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT item_cve.item_id, item_cve.cve, cve_info.kev_added IS NOT NULL AS exploited
                     FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve

@@ -11,8 +11,7 @@ final class OpenLock: Sendable {
     private let descriptor: Int32
 
     init(databasePath: String) throws {
-        descriptor = open(databasePath + ".open", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError("\(databasePath).open: cannot open the lock file") }
+        descriptor = try openLockFile(databasePath + ".open")
         // Waits only while a restore replaces the file.
         while flock(descriptor, LOCK_SH) != 0 {
             guard errno == EINTR else { throw StoreError("\(databasePath).open: cannot lock (errno \(errno))") }
@@ -127,8 +126,7 @@ extension Store {
         let lockPath = path + ".open"
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
-        let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError("\(lockPath): cannot open the lock file") }
+        let descriptor = try openLockFile(lockPath)
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             throw StoreError("\(path): in use by another process (the daemon, the desk or a run): stop it, then restore")

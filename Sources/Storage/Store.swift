@@ -460,6 +460,19 @@ public final class Store: Sendable {
         return mentions
     }
 
+    /// What the rules matched in each item, in the order they were stored.
+    static func tagEvidence(_ db: Database, itemIDs: [Int64]) throws -> [Int64: [TagEvidence]] {
+        var evidence: [Int64: [TagEvidence]] = [:]
+        for chunk in lookupChunks(itemIDs) {
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(databaseQuestionMarks(count: chunk.count))) ORDER BY rowid",
+                                        arguments: StatementArguments(chunk)) {
+                evidence[row["item_id"], default: []].append(TagEvidence(
+                    tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
+            }
+        }
+        return evidence
+    }
+
     /// `publicCondition`: the other sources of each item's story are only those that may be published.
     private func items(where condition: String, arguments: StatementArguments, limit: Int, publicCondition: String? = nil) throws -> [PublishedItem] {
         try pool.read { db in try Self.items(db, where: condition, arguments: arguments, limit: limit, publicCondition: publicCondition) }
@@ -476,15 +489,10 @@ public final class Store: Sendable {
             ORDER BY item.sort_at DESC, item.id DESC LIMIT ?
             """, arguments: arguments + [limit])
         let ids = rows.map { $0["id"] as Int64 }
-        var tags: [Int64: [TagEvidence]] = [:]
+        let tags = try tagEvidence(db, itemIDs: ids)
         var cves: [Int64: [CVEDetail]] = [:]
         if !ids.isEmpty {
             let placeholders = databaseQuestionMarks(count: ids.count)
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM item_tag WHERE item_id IN (\(placeholders)) ORDER BY rowid",
-                                        arguments: StatementArguments(ids)) {
-                tags[row["item_id"], default: []].append(TagEvidence(
-                    tagID: row["tag_id"], ruleID: row["rule_id"], matchedText: row["matched_text"], field: row["field"]))
-            }
             for row in try Row.fetchAll(db, sql: """
                 SELECT item_cve.item_id, item_cve.cve, cve_info.* FROM item_cve LEFT JOIN cve_info ON cve_info.cve = item_cve.cve
                 WHERE item_cve.item_id IN (\(placeholders)) ORDER BY item_cve.cve

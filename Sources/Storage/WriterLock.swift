@@ -13,12 +13,18 @@ import Glibc
 /// advisory lock (flock on `DATABASE.writer`) instead: a waiter sleeps in the kernel and is woken
 /// the moment the current transaction ends, whatever the process. SQLite's locks still guard the
 /// data; this only decides who goes next.
+/// The file descriptor of a lock file beside the database (created if missing), for flock.
+func openLockFile(_ path: String) throws -> Int32 {
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw StoreError("\(path): cannot open the lock file (\(String(cString: strerror(errno))))") }
+    return descriptor
+}
+
 final class WriterLock: Sendable {
     private let descriptor: Int32
 
     init(databasePath: String) throws {
-        descriptor = open(databasePath + ".writer", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError("\(databasePath).writer: cannot open the writers' lock file") }
+        descriptor = try openLockFile(databasePath + ".writer")
     }
 
     deinit { close(descriptor) }
