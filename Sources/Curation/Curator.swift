@@ -26,7 +26,8 @@ public struct Curator: Sendable {
         return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: target.rawValue) { state in
             guard state.status == target || state.status.editorTargets.contains(target) else {
                 throw CurationError("item \(itemID) is \(state.status.rawValue): it can be moved to "
-                    + state.status.editorTargets.map(\.rawValue).sorted().joined(separator: " or ") + ", not \(target.rawValue)")
+                    + state.status.editorTargets.map(\.rawValue).sorted().joined(separator: " or ") + ", not \(target.rawValue)",
+                    french: "l'élément \(itemID) est \(state.status.labelFR) : il ne peut pas devenir \(target.labelFR)")
             }
             state.status = target
             state.rejectionReason = target == .rejected ? reason ?? state.rejectionReason : nil
@@ -43,7 +44,8 @@ public struct Curator: Sendable {
     public func pin(_ itemID: Int64, _ pinned: Bool = true, actor: String, expectedVersion: Int? = nil) throws -> CurationState {
         try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: pinned ? "pin" : "unpin") { state in
             if pinned {
-                guard state.status != .rejected else { throw CurationError("item \(itemID) is rejected: select it before pinning it") }
+                guard state.status != .rejected else { throw CurationError("item \(itemID) is rejected: select it before pinning it",
+                                                                              french: "l'élément \(itemID) est rejeté : sélectionnez-le avant de l'épingler") }
                 if state.status == .new || state.status == .queued { state.status = .selected }
             }
             state.pinned = pinned
@@ -66,7 +68,7 @@ public struct Curator: Sendable {
         return try store.changeCuration(itemID: itemID, expectedVersion: expectedVersion, actor: actor, action: "edit") { state in
             if let title {
                 let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard trimmed.count <= 300 else { throw CurationError("a title is at most 300 characters") }
+                guard trimmed.count <= 300 else { throw CurationError("a title is at most 300 characters", french: "un titre a au plus 300 caractères") }
                 state.titleOverride = trimmed.isEmpty ? nil : trimmed
             }
             if let note {
@@ -83,11 +85,13 @@ public struct Curator: Sendable {
         var add: [String] = [], remove: [String] = []
         for change in changes {
             guard let sign = change.first, sign == "+" || sign == "-", change.count > 1 else {
-                throw CurationError("\"\(change)\": write +TAG to add a tag, -TAG to remove one")
+                throw CurationError("\"\(change)\": write +TAG to add a tag, -TAG to remove one",
+                                     french: "« \(change) » : écrivez +ÉTIQUETTE pour ajouter une étiquette, -ÉTIQUETTE pour la retirer")
             }
             let tag = String(change.dropFirst())
             guard knownTags.contains(tag) else {
-                throw CurationError("unknown tag \"\(tag)\" (the tags are those of Feeds/tagging.toml: \(knownTags.sorted().prefix(8).joined(separator: ", ")), …)")
+                throw CurationError("unknown tag \"\(tag)\" (the tags are those of Feeds/tagging.toml: \(knownTags.sorted().prefix(8).joined(separator: ", ")), …)",
+                                     french: "étiquette inconnue « \(tag) » (celles de Feeds/tagging.toml : \(knownTags.sorted().prefix(8).joined(separator: ", ")), …)")
             }
             if sign == "+" { add.append(tag) } else { remove.append(tag) }
         }
@@ -104,7 +108,7 @@ public struct Curator: Sendable {
     /// Markdown → HTML (Ink), then the feed sanitizer: an editor's note can link and emphasise,
     /// never run script.
     public static func renderNote(_ markdown: String) throws -> String {
-        guard markdown.utf8.count <= 20_000 else { throw CurationError("a note is at most 20,000 bytes") }
+        guard markdown.utf8.count <= 20_000 else { throw CurationError("a note is at most 20,000 bytes", french: "une note a au plus 20 000 octets") }
         return SafeHTML.sanitize(MarkdownParser().html(from: markdown))
     }
 }

@@ -55,15 +55,17 @@ public struct Editors: Sendable {
 
     private func hash(_ password: String) throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
-            throw CurationError("a password has at least \(Self.minimumPasswordLength) characters")
+            throw CurationError("a password has at least \(Self.minimumPasswordLength) characters",
+                                french: "un mot de passe a au moins \(Self.minimumPasswordLength) caractères")
         }
-        guard password.utf8.count <= 72 else { throw CurationError("a password has at most 72 bytes (bcrypt reads no more)") }
+        guard password.utf8.count <= 72 else { throw CurationError("a password has at most 72 bytes (bcrypt reads no more)", french: "un mot de passe a au plus 72 octets") }
         return Bcrypt.hash(password, cost: UInt8(cost))
     }
 
     static func checkName(_ name: String) throws {
         guard (1...40).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw CurationError("a user name is 1 to 40 characters among a-z, A-Z, 0-9, '.', '_' and '-'")
+            throw CurationError("a user name is 1 to 40 characters among a-z, A-Z, 0-9, '.', '_' and '-'",
+                                french: "un nom d'utilisateur a de 1 à 40 caractères parmi a-z, A-Z, 0-9, « . », « _ » et « - »")
         }
     }
 

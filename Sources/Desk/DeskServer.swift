@@ -99,7 +99,7 @@ public struct DeskServer: Sendable {
         self.curator = Curator(store: store, knownTags: knownTags)
         self.editors = Editors(store: store, cost: passwordCost)
         self.templates = try TemplateSet(directory: configuration.templatesDirectory,
-                                         required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message"])
+                                         required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message", "bulk"])
         self.configuration = configuration
         self.publishUnreviewed = publishUnreviewed
         self.signInLimiter = SignInLimiter(.init(perClient: configuration.failedLoginsPerClient,
@@ -144,6 +144,7 @@ public struct DeskServer: Sendable {
         router.get("items/:id") { request, context in
             try withSession(request) { try itemPage(context.parameters.get("id", as: Int64.self), session: $0) }
         }
+        router.post("items/bulk") { request, _ in try await bulk(request) }
         router.post("items/:id/:action") { request, context in
             let id = context.parameters.get("id", as: Int64.self)
             let action = context.parameters.get("action") ?? ""
@@ -239,52 +240,6 @@ public struct DeskServer: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    // MARK: Actions
-
-    func act(_ request: Request, itemID: Int64?, action: String) async throws -> Response {
-        guard let session = try session(request) else {
-            return try html(status: .unauthorized, "message", ["title": "Session expirée", "message": "Reconnectez-vous pour agir.", "login": true])
-        }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else {
-            return try html(status: .forbidden, "message", frame(session, ["title": "Action refusée",
-                "message": "Jeton CSRF absent ou faux : rechargez la page, puis recommencez."]))
-        }
-        guard let itemID else { return try html(status: .notFound, "message", frame(session, ["title": "Introuvable", "message": "Pas d'élément."])) }
-        let actor = session.user.name
-        let version = form["version"].flatMap(Int.init)
-        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-        do {
-            switch action {
-            case "select": try curator.decide(itemID, .selected, actor: actor, note: note, expectedVersion: version)
-            case "reject":
-                // Their own words win over the list.
-                let reason = [form["reason_other"], form["reason"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                try curator.decide(itemID, .rejected, actor: actor, note: note, reason: reason, expectedVersion: version)
-            case "queue": try curator.decide(itemID, .queued, actor: actor, note: note, expectedVersion: version)
-            case "pin": try curator.pin(itemID, true, actor: actor, expectedVersion: version)
-            case "unpin": try curator.pin(itemID, false, actor: actor, expectedVersion: version)
-            case "handled": try curator.markHandled(itemID, true, actor: actor, expectedVersion: version)
-            case "unhandled": try curator.markHandled(itemID, false, actor: actor, expectedVersion: version)
-            case "edit": try curator.edit(itemID, title: form["title"], note: form["note"], actor: actor, expectedVersion: version)
-            case "tag":
-                let changes = (form["tags"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-                try curator.tag(itemID, changes, actor: actor, expectedVersion: version)
-            default:
-                return try html(status: .notFound, "message", frame(session, ["title": "Action inconnue", "message": "« \(action) » n'est pas une action."]))
-            }
-        } catch let conflict as CurationConflict {
-            return try conflictPage(conflict, action: action, form: form, session: session)
-        } catch let error as CurationError {
-            return try html(status: .badRequest, "message", frame(session, ["title": "Action refusée", "message": error.description]))
-        }
-        // Back to a page of the desk only (never "//host" nor "/\\host", which browsers follow elsewhere).
-        let back = form["return"].flatMap { path in
-            (path.hasPrefix("/queue") || path.hasPrefix("/items/")) && !path.contains(where: { $0 == "\\" || $0.isWhitespace || $0.isNewline }) ? path : nil
-        } ?? "/items/\(itemID)"
-        return Response.redirect(to: back, type: .normal)
-    }
-
     // MARK: Pages
 
     func queuePage(_ request: Request, session: DeskSession) throws -> Response {
@@ -312,7 +267,7 @@ public struct DeskServer: Sendable {
                     "cves": item.cves.prefix(6).map { ["cve": $0, "exploited": item.knownExploited.contains($0)] as [String: Any] },
                     "dateISO": ISO8601UTC.day(from: item.listedAt),
                     "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
-                    "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
+                    "stateName": item.status.rawValue, "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
                     "csrf": session.csrf, "urgency": item.urgency.name,
                     "urgencyLabel": item.urgency == .normal ? "" : "urgence \(item.urgency.labelFR)"]
         }
@@ -332,7 +287,8 @@ public struct DeskServer: Sendable {
         ]
         return try html("queue", frame(session, filters.merging(["title": "File", "items": rows, "count": rows.count,
                                                   "countText": FrenchFormat.count(rows.count, "élément", "éléments"), "states": states,
-                                                  "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty]) { _, new in new }))
+                                                  "tag": tag ?? "", "q": search ?? "", "empty": rows.isEmpty,
+                                                  "return": returnPath, "reasons": configuration.rejectionReasons]) { _, new in new }))
     }
 
     static let fieldNames = FrenchFormat.fieldNames.merging(["facts": "faits de l'avis"]) { first, _ in first }
@@ -433,6 +389,10 @@ public struct DeskServer: Sendable {
     /// The fields of a form post (application/x-www-form-urlencoded), at most 64 KiB, arriving
     /// within the body timeout.
     func formFields(_ request: Request) async throws -> [String: String] {
+        try await formBody(request).fields
+    }
+
+    func formBody(_ request: Request) async throws -> FormBody {
         let timeout = configuration.bodyTimeout
         let buffer = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
             group.addTask {
@@ -446,6 +406,6 @@ public struct DeskServer: Sendable {
             defer { group.cancelAll() }
             return try await group.next()!
         }
-        return FormBody(buffer.readableBytesView).fields
+        return FormBody(buffer.readableBytesView)
     }
 }

@@ -8,6 +8,17 @@ import Foundation
 public enum CurationStatus: String, Sendable, Codable, CaseIterable {
     case new, queued, selected, rejected, published
 
+    /// The state in French, as the desk and the site write it (FrenchFormat.state).
+    public var labelFR: String {
+        switch self {
+        case .new: "nouveau"
+        case .queued: "en file"
+        case .selected: "sélectionné"
+        case .rejected: "rejeté"
+        case .published: "publié"
+        }
+    }
+
     /// The states an editor may move an item to from this one. `published` is reached only by
     /// a publication; a published item can still be withdrawn (rejected) or pinned.
     public var editorTargets: Set<CurationStatus> {

@@ -61,22 +61,14 @@ public struct FrenchFormat: Sendable {
     public static let fieldNames = ["title": "titre", "summary": "résumé", "content": "contenu"]
 
     /// The states of an item in the editors' workflow.
-    public static func state(_ status: CurationStatus) -> String {
-        switch status {
-        case .new: "nouveau"
-        case .queued: "en file"
-        case .selected: "sélectionné"
-        case .rejected: "rejeté"
-        case .published: "publié"
-        }
-    }
+    public static func state(_ status: CurationStatus) -> String { status.labelFR }
 
     /// What an editor asked for, as the desk's buttons say it (the actions posted to /items/ID/ACTION).
     public static func command(_ action: String) -> String {
         let words = [
             "select": "sélectionner", "reject": "rejeter", "queue": "remettre en file", "pin": "épingler", "unpin": "désépingler",
             "handled": "marquer traité", "unhandled": "marquer non traité", "edit": "modifier le titre ou la note",
-            "tags": "changer les étiquettes",
+            "tag": "changer les étiquettes",
         ]
         return words[action] ?? action
     }

@@ -16,7 +16,12 @@ public struct CurationConflict: Error, CustomStringConvertible, Sendable {
 
 public struct CurationError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The same in French, for the desk (the command line speaks English).
+    public var french: String?
+    public init(_ description: String, french: String? = nil) {
+        self.description = description
+        self.french = french
+    }
 }
 
 /// A line of `items list`.
@@ -203,7 +208,7 @@ extension Store {
                                _ change: @Sendable (inout CurationState) throws -> Void) throws -> CurationState {
         try write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM item WHERE id = ?", arguments: [itemID]) != nil else {
-                throw CurationError("no item \(itemID)")
+                throw CurationError("no item \(itemID)", french: "aucun élément n° \(itemID)")
             }
             let before = try Self.curation(db, itemID: itemID)
             if let expectedVersion, expectedVersion != before.version {

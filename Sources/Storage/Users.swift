@@ -36,14 +36,14 @@ extension Store {
         try write { db in
             let existing = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE name = ?", arguments: [name]).map(Self.user)
             if replace {
-                guard let existing else { throw CurationError("no user \"\(name)\"") }
+                guard let existing else { throw CurationError("no user \"\(name)\"", french: "aucun utilisateur « \(name) »") }
                 try db.execute(sql: "UPDATE app_user SET password_hash = ?, role = ? WHERE name = ?",
                                arguments: [passwordHash, (role ?? existing.role).rawValue, name])
                 try db.execute(sql: "DELETE FROM desk_session WHERE user_name = ?", arguments: [name])
                 try Self.audit(db, at: now, actor: actor, action: "user-password", itemID: nil,
                                before: ["user": name, "role": existing.role.rawValue], after: ["user": name, "role": (role ?? existing.role).rawValue])
             } else {
-                guard existing == nil else { throw CurationError("user \"\(name)\" already exists (users passwd changes a password)") }
+                guard existing == nil else { throw CurationError("user \"\(name)\" already exists (users passwd changes a password)", french: "l'utilisateur « \(name) » existe déjà") }
                 let role = role ?? .editor
                 try db.execute(sql: "INSERT INTO app_user (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [name, role.rawValue, passwordHash, now.timeIntervalSince1970])
@@ -56,7 +56,7 @@ extension Store {
     public func removeUser(name: String, actor: String, at now: Date = Date()) throws {
         try write { db in
             guard let existing = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE name = ?", arguments: [name]).map(Self.user) else {
-                throw CurationError("no user \"\(name)\"")
+                throw CurationError("no user \"\(name)\"", french: "aucun utilisateur « \(name) »")
             }
             try db.execute(sql: "DELETE FROM app_user WHERE name = ?", arguments: [name])
             try Self.audit(db, at: now, actor: actor, action: "user-remove", itemID: nil,

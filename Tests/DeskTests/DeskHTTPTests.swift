@@ -97,7 +97,7 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         let queue = await browser.get("/queue?state=all")
         // The URL keeps the stored names; what is read is French.
         #expect(queue.body.contains("<option value=\"queued\">en file</option>") && queue.body.contains(">tous</option>"))
-        #expect(queue.body.contains("(2 éléments)") && queue.body.contains("score 0,70"))
+        #expect(queue.body.contains("(2 éléments)") && queue.body.contains("pertinence 0,70"))
         let visible = queue.body.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
         for english in ["queued", "selected", "rejected", "published", " all "] {
             #expect(!visible.contains(english), "« \(english) » shown in the queue")

@@ -33,17 +33,26 @@ public final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendabl
     // cores) while the desk's handlers need one starves the server when suites run in parallel.
     public func get(_ path: String) async -> Page { await send(path, method: "GET", form: nil) }
 
-    public func post(_ path: String, _ form: [String: String]) async -> Page { await send(path, method: "POST", form: form) }
+    public func post(_ path: String, _ form: [String: String]) async -> Page {
+        await send(path, method: "POST", form: form.map { ($0.key, $0.value) })
+    }
 
-    private func send(_ path: String, method: String, form: [String: String]?) async -> Page {
+    /// A form whose names may repeat (checkboxes), in order; `json`: as desk.js asks.
+    public func post(_ path: String, pairs: [(String, String)], json: Bool = false) async -> Page {
+        await send(path, method: "POST", form: pairs, extraHeaders: json ? ["Accept": "application/json"] : [:])
+    }
+
+    private func send(_ path: String, method: String, form: [(String, String)]?, extraHeaders: [String: String] = [:]) async -> Page {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        for (name, value) in headers.merging(extraHeaders, uniquingKeysWith: { _, extra in extra }) {
+            request.setValue(value, forHTTPHeaderField: name)
+        }
         if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
         if let form {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            request.httpBody = Data(form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            request.httpBody = Data(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
                 .joined(separator: "&").utf8)
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
