@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .target(name: "Desk", dependencies: [
-            "Model", "Storage", "Curation", "Config", "Publishing", .product(name: "Hummingbird", package: "hummingbird"),
+            "Model", "Storage", "Curation", "Config", "Publishing", "Incidents", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

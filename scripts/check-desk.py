@@ -6,7 +6,9 @@ the users desk-check (admin), alice and bob), DESK_DB, DESK_BIN, DESK_OUTPUT, SC
 1. A morning's triage: sign in, filter to the urgent items, read one in the pane, mark ten rows
    and reject them with a reason in one action, undo it, select five by keyboard, all without a
    page load after sign-in; the audit log then holds one entry per item per action.
-2. Everything else the cell does (see alerts_and_incidents below).
+2. The cell's other work: alice changes an alert and cannot approve it; bob approves and
+   publishes it, then « Publier maintenant » puts it on the public site; an incident is
+   qualified and closed; its private fields never reach the site.
 3. axe-core on every screen, and no English word of the workflow left on them.
 """
 import os
@@ -108,6 +110,9 @@ def demo_content(driver):
     axe(driver, "item page")
     if os.environ.get("SCREENSHOT") == "true":
         driver.save_screenshot("docs/desk-item.png")
+    for path, screen in (("/users", "users"), ("/audit", "audit log"), ("/preview", "next edition")):
+        driver.get(DESK + path)
+        axe(driver, screen)
 
 
 def morning_triage(driver):
@@ -182,12 +187,83 @@ def morning_triage(driver):
     print(f"triage: {len(entries)} audit entries by alice (10 rejected, 10 back in the queue, 5 selected), no page load", file=sys.stderr)
 
 
+def alert_and_incident(driver):
+    output = os.environ["DESK_OUTPUT"]
+    sign_in(driver, "alice")
+    driver.get(DESK + "/alerts")
+    axe(driver, "alerts")
+    links = driver.find_elements(By.CSS_SELECTOR, "table.alerts a")
+    if not check(links, "the demo has no alert to review"):
+        return
+    alert_id = links[0].text
+    driver.get(DESK + "/alerts/" + alert_id)
+    title = driver.find_element(By.ID, "alert-title")
+    new_title = title.get_attribute("value") + " (revue par la cellule)"
+    title.clear()
+    title.send_keys(new_title)
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/edit'] button").click()
+    wait_for(lambda: driver.find_element(By.TAG_NAME, "h1").text == new_title)
+    check(driver.find_elements(By.CSS_SELECTOR, ".own-change") and not driver.find_elements(By.CSS_SELECTOR, "form[action$='/approve']"),
+          "alice wrote the change, yet the page offers her to approve it")
+    # Even posted by hand, her approval is refused.
+    refused = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const form = new URLSearchParams({csrf: document.querySelector('input[name=csrf]').value,
+                                          version: document.querySelector('input[name=version]').value});
+        fetch('/alerts/""" + alert_id + """/approve', {method: 'POST', body: form}).then(r => r.text().then(t => done([r.status, t])));""")
+    check(refused[0] == 400 and "un autre éditeur doit l'approuver" in refused[1], f"alice approving her own change got {refused[0]}")
+    axe(driver, "alert page")
+
+    driver.delete_all_cookies()
+    sign_in(driver, "bob")
+    driver.get(DESK + "/alerts/" + alert_id)
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "form[action$='/publish'] button"))
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/publish'] button").click()
+    state = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".alert-state").text == "publiée" and "publiée")
+    check(state, f"after bob's approval and publication, the alert is « {driver.find_element(By.CSS_SELECTOR, '.alert-state').text} »")
+    driver.get(DESK + "/publish")
+    axe(driver, "publication page")
+    driver.find_element(By.CSS_SELECTOR, "button.publish-now").click()
+    said = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".publish-message").text, 30)
+    check(said == "Le site est publié.", f"« Publier maintenant » says « {said} »")
+    print(f"publication from the desk: {driver.find_element(By.CSS_SELECTOR, '.last-publication').text}", file=sys.stderr)
+    pages = subprocess.run(["grep", "-rl", "--include=index.html", new_title.replace("'", "&#39;"), os.path.join(output, "alertes")],
+                           capture_output=True, text=True).stdout.split()
+    check(pages, f"the public alert pages do not show « {new_title} » after « Publier maintenant »")
+
+    driver.get(DESK + "/incidents?status=received")
+    axe(driver, "incidents")
+    incident_id = driver.find_element(By.CSS_SELECTOR, "table.incidents a").text
+    driver.get(DESK + "/incidents/" + incident_id)
+    axe(driver, "incident page")
+    private = driver.find_element(By.CSS_SELECTOR, ".private").text
+    Select(driver.find_element(By.ID, "category")).select_by_visible_text("hameçonnage")
+    driver.find_element(By.ID, "qualify-note").send_keys("confirmé par téléphone")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/qualify'] button").click()
+    wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".incident-state").text == "qualifiée")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/close'] button").click()
+    closed = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".incident-state").text == "close")
+    steps = driver.find_element(By.CSS_SELECTOR, ".steps").text
+    check(closed and "qualifiée (« confirmé par téléphone »)" in steps and "bob : close" in steps,
+          f"the incident was not qualified and closed from the desk (steps: {steps})")
+    qualified = "(qualifiée : hameçonnage)" in driver.find_element(By.CSS_SELECTOR, ".facts").text
+    check(qualified, "the qualified category is not shown")
+    name = private.split("Structure\n")[-1].split("\n")[0] if "Structure\n" in private else ""
+    leaked = subprocess.run(["grep", "-rl", "Structure fictive", output], capture_output=True, text=True).stdout.split()
+    check(not leaked, f"private fields reached the public site: {leaked[:3]}")
+    print(f"alert {alert_id}: changed by alice, approved and published by bob, on the site; incident {incident_id} qualified and closed"
+          f" (private field « {name} » shown in the desk only)", file=sys.stderr)
+
+
 driver = browser()
 try:
     sign_in(driver, "desk-check")
     demo_content(driver)
     driver.delete_all_cookies()
     morning_triage(driver)
+    driver.delete_all_cookies()
+    alert_and_incident(driver)
 finally:
     driver.quit()
 if problems:

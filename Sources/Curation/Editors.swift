@@ -28,19 +28,24 @@ public struct Editors: Sendable {
         try store.removeUser(name: name, actor: actor)
     }
 
+    public func setDisabled(_ name: String, _ disabled: Bool, actor: String) throws {
+        try store.setUserDisabled(name: name, disabled, actor: actor)
+    }
+
     /// The user when the password is theirs. An unknown name costs a hash too, so that timing
     /// does not tell which names exist.
     public func authenticate(_ name: String, password: String) throws -> AppUser? {
-        guard let user = try store.user(named: name) else {
+        guard let user = try store.user(named: name), user.disabledAt == nil else {
             _ = Bcrypt.verify(password, hash: decoyHash)
             return nil
         }
         return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
     }
 
-    /// The stored user of that name, nil when there is none (no password is checked).
+    /// The stored user of that name who may sign in, nil when there is none or they are
+    /// disabled (no password is checked).
     public func user(named name: String) throws -> AppUser? {
-        try store.user(named: name)
+        try store.user(named: name).flatMap { $0.disabledAt == nil ? $0 : nil }
     }
 
     /// Whether `password` is `user`'s: one bcrypt verification, slow by design.

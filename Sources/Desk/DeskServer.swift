@@ -40,13 +40,17 @@ public struct DeskConfiguration: Sendable {
     public var timeZone: TimeZone
     /// The reasons offered when rejecting (`[curation] rejection_reasons`).
     public var rejectionReasons: [String]
+    /// Alerts are published only once a second editor approved them (`[alerts] require_approval`).
+    public var requireAlertApproval: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
                 templatesDirectory: String, failedLoginsPerClient: Int = 20, failedLoginsPerUserAndClient: Int = 5,
                 failedLoginsPerUser: Int = 10, loginWindow: TimeInterval = 15 * 60, allowedHosts: Set<String>? = nil,
                 trustedProxies: Set<String> = [], maxConnections: Int = 4096, idleTimeout: TimeInterval = 15, bodyTimeout: TimeInterval = 10,
                 concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!, rejectionReasons: [String] = []) {
+                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!, rejectionReasons: [String] = [],
+                requireAlertApproval: Bool = true) {
+        self.requireAlertApproval = requireAlertApproval
         self.timeZone = timeZone
         self.rejectionReasons = rejectionReasons
         self.host = host
@@ -88,18 +92,23 @@ public struct DeskServer: Sendable {
     let logger: Logger
     /// Dates, numbers and the workflow's words in French, as on the site.
     let french: FrenchFormat
+    /// « Publier maintenant » (nil: this desk has no site to publish).
+    let publish: DeskPublish?
+    let publications = PublicationRuns()
 
     static let sessionCookie = "cv_session"
     static let loginCookie = "cv_login_csrf"
 
     public init(store: Store, knownTags: Set<String>, synonyms: SearchSynonyms = .none, passwordCost: Int, publishUnreviewed: Bool,
-                configuration: DeskConfiguration, logger: Logger) throws {
+                configuration: DeskConfiguration, logger: Logger, publish: DeskPublish? = nil) throws {
         self.store = store
+        self.publish = publish
         self.synonyms = synonyms
         self.curator = Curator(store: store, knownTags: knownTags)
         self.editors = Editors(store: store, cost: passwordCost)
         self.templates = try TemplateSet(directory: configuration.templatesDirectory,
-                                         required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message", "bulk"])
+                                         required: ["layout", "login", "queue", "item", "conflict", "preview", "audit", "message", "bulk",
+                                                    "alerts", "alert", "incidents", "incident", "publish", "users"])
         self.configuration = configuration
         self.publishUnreviewed = publishUnreviewed
         self.signInLimiter = SignInLimiter(.init(perClient: configuration.failedLoginsPerClient,
@@ -150,6 +159,10 @@ public struct DeskServer: Sendable {
             let action = context.parameters.get("action") ?? ""
             return try await act(request, itemID: id, action: action)
         }
+        addAlertRoutes(to: router)
+        addIncidentRoutes(to: router)
+        addPublicationRoutes(to: router)
+        addUserRoutes(to: router)
         return router
     }
 
@@ -306,7 +319,7 @@ public struct DeskServer: Sendable {
         }
         let state = try store.curation(itemID: id)
         let history = try store.auditLog(itemID: id, limit: 50).map { entry -> [String: Any] in
-            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": entry.actor,
+            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": AuditWording.actor(entry.actor),
              "action": FrenchFormat.action(entry.action)]
         }
         let context: [String: Any] = [
@@ -318,7 +331,7 @@ public struct DeskServer: Sendable {
             "handled": state.handled, "isUrgent": item.urgency == .urgent,
             "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
             "noteHTML": state.noteHTML as Any, "csrf": session.csrf,
-            "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": $0.field] },
+            "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": Self.fieldNames[$0.field] ?? $0.field] },
             "urgency": item.urgency.name, "urgencyLabel": "urgence \(item.urgency.labelFR)",
             "urgencyReasons": item.urgencyReasons.map(\.explanationFR), "hasUrgencyReasons": !item.urgencyReasons.isEmpty,
             "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": WebLink.web($0.link) as Any] },
@@ -341,9 +354,9 @@ public struct DeskServer: Sendable {
             return try html(status: .forbidden, "message", frame(session, ["title": "Réservé", "message": "Le journal est réservé aux administrateurs."]))
         }
         let entries = try store.auditLog(limit: 500).map { entry -> [String: Any] in
-            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": entry.actor,
-             "action": FrenchFormat.action(entry.action),
-             "item": entry.itemID.map(String.init) ?? "", "before": entry.before ?? "", "after": entry.after ?? ""]
+            ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": AuditWording.actor(entry.actor),
+             "action": FrenchFormat.action(entry.action), "item": entry.itemID.map(String.init) ?? "",
+             "change": AuditWording.change(before: entry.before, after: entry.after)]
         }
         return try html("audit", frame(session, ["title": "Journal", "entries": entries]))
     }

@@ -36,6 +36,9 @@ public struct SectorAlert: Sendable, Equatable, Codable {
     public var references: [Int64]
     public var status: AlertStatus
     public var createdBy: String
+    /// The editor whose changes wait for approval (nil: the author's draft, or the rules').
+    /// Whoever wrote a change cannot approve it.
+    public var changedBy: String?
     public var approvedBy: String?
     public var embargoUntil: Date?
     public var createdAt: Date
@@ -86,6 +89,9 @@ public struct SectorAlert: Sendable, Equatable, Codable {
                               requiredAction: requiredAction, dueDate: dueDate, measures: measures, measuresHTML: measuresHTML,
                               references: references, at: updatedAt)
     }
+
+    /// Who wrote the content as it stands: they cannot approve it.
+    public var author: String { changedBy ?? createdBy }
 
     /// Changes made since the last publication, waiting for approval.
     public var hasPendingChanges: Bool {

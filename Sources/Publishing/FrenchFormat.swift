@@ -81,7 +81,50 @@ public struct FrenchFormat: Sendable {
             "pin": "épinglé", "unpin": "désépinglé", "handled": "marqué traité", "unhandled": "marqué non traité",
             "edit": "titre ou note modifiés", "tag": "étiquettes modifiées", "merge": "histoires réunies", "split": "histoire séparée",
             "policy": "politique de tri", "user-add": "éditeur ajouté", "user-remove": "éditeur retiré", "password": "mot de passe changé",
+            "user-password": "mot de passe changé", "user-disable": "éditeur désactivé", "user-enable": "éditeur réactivé",
         ]
         return words[action] ?? action
+    }
+}
+
+/// The words of the cell's other workflows: alerts and declared incidents.
+extension FrenchFormat {
+    public static func severity(_ severity: AlertSeverity) -> String {
+        switch severity {
+        case .info: "information"
+        case .moderate: "modérée"
+        case .high: "élevée"
+        case .critical: "critique"
+        }
+    }
+
+    public static func alertStatus(_ status: AlertStatus) -> String {
+        switch status {
+        case .draft: "brouillon"
+        case .published: "publiée"
+        case .updated: "mise à jour"
+        case .closed: "close"
+        }
+    }
+
+    /// An entry of an alert's history (the stored names stay as they are); an embargo's time
+    /// comes as `embargo`, already written in French.
+    public static func alertAction(_ action: String, embargo: String? = nil) -> String {
+        if action.hasPrefix("published (embargo") { return "publiée sous embargo" + (embargo.map { " jusqu'au \($0)" } ?? "") }
+        let words = [
+            "derived": "proposée par les règles", "rule-update": "mise à jour par les règles",
+            "derived-and-published": "proposée et publiée par les règles", "rule-update-published": "mise à jour et publiée par les règles",
+            "written": "écrite", "edited": "modifiée", "approved": "approuvée", "published": "publiée", "closed": "close",
+        ]
+        return words[action] ?? action
+    }
+
+    public static func incidentStatus(_ status: IncidentStatus) -> String {
+        switch status {
+        case .received: "reçue"
+        case .qualified: "qualifiée"
+        case .support: "accompagnement ouvert"
+        case .closed: "close"
+        }
     }
 }

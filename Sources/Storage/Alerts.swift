@@ -4,7 +4,21 @@ import Model
 
 public struct AlertError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The same in French, for the desk (the command line speaks English).
+    public var french: String?
+    public init(_ description: String, french: String? = nil) {
+        self.description = description
+        self.french = french
+    }
+}
+
+/// An alert changed since the version the editor saw: the second of two editors.
+public struct AlertConflict: Error, CustomStringConvertible, Sendable {
+    public var expectedVersion: Int
+    public var current: SectorAlert
+    public var description: String {
+        "\(current.id) changed since version \(expectedVersion) (now version \(current.version)): reload and apply again"
+    }
 }
 
 /// One change of an alert.
@@ -143,24 +157,64 @@ extension Store {
         }
     }
 
-    /// Approval by an editor other than the one who wrote it.
-    public func approveAlert(_ id: String, actor: String, at now: Date = Date()) throws -> SectorAlert {
-        try changeAlert(id, actor: actor, action: "approved", at: now) { alert in
-            guard alert.status == .draft || alert.hasPendingChanges else { throw AlertError("\(id) is \(alert.status.rawValue), with no change to approve") }
-            guard alert.createdBy != actor else { throw AlertError("\(id) was written by \(actor): another editor must approve it") }
+    /// An editor's change of the text (Markdown, with its sanitized HTML) or severity. It waits
+    /// for another editor's approval: any earlier approval was for other content.
+    public func editAlert(_ id: String, title: String, severity: AlertSeverity, summary: String, summaryHTML: String?,
+                          measures: String?, measuresHTML: String?, actor: String, expectedVersion: Int? = nil,
+                          at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: "edited", expectedVersion: expectedVersion, at: now) { alert in
+            guard alert.status != .closed else { throw AlertError("\(id) is closed", french: "l'alerte \(id) est close") }
+            let before = alert.content
+            alert.title = title
+            alert.severity = severity
+            alert.summary = summary
+            alert.summaryHTML = summaryHTML
+            alert.measures = measures
+            alert.measuresHTML = measuresHTML
+            guard alert.content != before else { throw AlertError("nothing changed", french: "rien n'a changé") }
+            alert.changedBy = actor
+            alert.approvedBy = nil
+        }
+    }
+
+    /// Approval by an editor other than the one who wrote the content as it stands.
+    public func approveAlert(_ id: String, actor: String, expectedVersion: Int? = nil, at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: "approved", expectedVersion: expectedVersion, at: now) { alert in
+            guard alert.status == .draft || alert.hasPendingChanges else {
+                throw AlertError("\(id) is \(alert.status.rawValue), with no change to approve", french: "l'alerte \(id) n'a aucun changement à approuver")
+            }
+            guard alert.author != actor else {
+                throw AlertError("\(id) was written by \(actor): another editor must approve it",
+                                 french: "vous avez écrit cette version de l'alerte \(id) : un autre éditeur doit l'approuver")
+            }
+            guard alert.approvedBy == nil else {
+                throw AlertError("\(id) is already approved", french: "l'alerte \(id) est déjà approuvée")
+            }
             alert.approvedBy = actor
         }
     }
 
-    /// Publishes (at once, or from `embargoUntil`). With `requireApproval`, the alert must have
-    /// been approved, by someone other than the publisher.
-    public func publishAlert(_ id: String, actor: String, requireApproval: Bool, embargoUntil: Date? = nil, at now: Date = Date()) throws -> SectorAlert {
-        try changeAlert(id, actor: actor, action: embargoUntil.map { "published (embargo until \(ISO8601UTC.string(from: $0)))" } ?? "published", at: now) { alert in
-            guard alert.status == .draft || alert.hasPendingChanges else { throw AlertError("\(id) is \(alert.status.rawValue), with no change to publish") }
-            if requireApproval {
-                guard let approver = alert.approvedBy else { throw AlertError("\(id) needs a second editor's approval first (alerts approve \(id))") }
-                guard approver != actor else { throw AlertError("\(id) was approved by \(actor): another editor must publish it") }
+    /// Publishes (at once, or from `embargoUntil`). With `requireApproval`, two people saw the
+    /// content: its author and the approver (`approveAlert` keeps them apart), or, for what the
+    /// rules wrote, the approver and another publisher.
+    public func publishAlert(_ id: String, actor: String, requireApproval: Bool, embargoUntil: Date? = nil, expectedVersion: Int? = nil,
+                             at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: embargoUntil.map { "published (embargo until \(ISO8601UTC.string(from: $0)))" } ?? "published",
+                        expectedVersion: expectedVersion, at: now) { alert in
+            guard alert.status == .draft || alert.hasPendingChanges else {
+                throw AlertError("\(id) is \(alert.status.rawValue), with no change to publish", french: "l'alerte \(id) n'a aucun changement à publier")
             }
+            if requireApproval {
+                guard let approver = alert.approvedBy else {
+                    throw AlertError("\(id) needs a second editor's approval first (alerts approve \(id))",
+                                     french: "l'alerte \(id) attend d'abord l'approbation d'un second éditeur")
+                }
+                guard alert.author != "rules" || approver != actor else {
+                    throw AlertError("\(id) was written by the rules and approved by \(actor): another editor must publish it",
+                                     french: "écrite par les règles et approuvée par vous, l'alerte \(id) doit être publiée par un autre éditeur")
+                }
+            }
+            alert.changedBy = nil
             alert.status = alert.published == nil ? .published : .updated
             alert.publishedAt = alert.publishedAt ?? now
             alert.embargoUntil = embargoUntil
@@ -169,17 +223,21 @@ extension Store {
         }
     }
 
-    public func closeAlert(_ id: String, actor: String, at now: Date = Date()) throws -> SectorAlert {
-        try changeAlert(id, actor: actor, action: "closed", at: now) { alert in
-            guard alert.status != .closed else { throw AlertError("\(id) is already closed") }
+    public func closeAlert(_ id: String, actor: String, expectedVersion: Int? = nil, at now: Date = Date()) throws -> SectorAlert {
+        try changeAlert(id, actor: actor, action: "closed", expectedVersion: expectedVersion, at: now) { alert in
+            guard alert.status != .closed else { throw AlertError("\(id) is already closed", french: "l'alerte \(id) est déjà close") }
             alert.status = .closed
         }
     }
 
-    private func changeAlert(_ id: String, actor: String, action: String, at now: Date, _ change: (inout SectorAlert) throws -> Void) throws -> SectorAlert {
+    private func changeAlert(_ id: String, actor: String, action: String, expectedVersion: Int?, at now: Date,
+                             _ change: (inout SectorAlert) throws -> Void) throws -> SectorAlert {
         try write { db in
             guard let before = try Row.fetchOne(db, sql: "SELECT data FROM alert WHERE id = ?", arguments: [id]).map(Self.decodeAlert) else {
-                throw AlertError("no alert \(id)")
+                throw AlertError("no alert \(id)", french: "aucune alerte \(id)")
+            }
+            if let expectedVersion, expectedVersion != before.version {
+                throw AlertConflict(expectedVersion: expectedVersion, current: before)
             }
             var alert = before
             try change(&alert)

@@ -27,7 +27,12 @@ public struct StoredIncident: Sendable {
 
 public struct IncidentError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The same in French, for the desk (the command line speaks English).
+    public var french: String?
+    public init(_ description: String, french: String? = nil) {
+        self.description = description
+        self.french = french
+    }
 }
 
 extension Store {
@@ -124,7 +129,7 @@ extension Store {
                                 nature: IncidentNature? = nil, category: IncidentCategory? = nil, at now: Date = Date()) throws {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT status, support_requested FROM incident WHERE id = ?", arguments: [id]) else {
-                throw IncidentError("no declaration \"\(id)\"")
+                throw IncidentError("no declaration \"\(id)\"", french: "aucune déclaration « \(id) »")
             }
             let current = IncidentStatus(rawValue: row["status"]) ?? .received
             let supportRequested: Bool = row["support_requested"]
@@ -138,7 +143,9 @@ extension Store {
             guard allowed.contains(step) else {
                 let reason = step == .support && !supportRequested ? " (this declaration asked for no support)" : ""
                 throw IncidentError("declaration \(id) is \(current.rawValue): it can go to "
-                    + (allowed.isEmpty ? "no further step" : allowed.map(\.rawValue).sorted().joined(separator: " or ")) + ", not \(step.rawValue)\(reason)")
+                    + (allowed.isEmpty ? "no further step" : allowed.map(\.rawValue).sorted().joined(separator: " or ")) + ", not \(step.rawValue)\(reason)",
+                    french: "cette étape ne suit pas l'état actuel de la déclaration \(id)"
+                        + (step == .support && !supportRequested ? " (elle ne demandait pas d'accompagnement)" : ""))
             }
             if step == .qualified {
                 try db.execute(sql: "UPDATE incident SET qualified_nature = ?, qualified_category = ? WHERE id = ?",

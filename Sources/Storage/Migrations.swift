@@ -465,6 +465,10 @@ enum Migrations {
             // Why an editor rejected an item, shown on the desk and kept in the audit log.
             try db.execute(sql: "ALTER TABLE item_curation ADD COLUMN rejection_reason TEXT")
         }
+        migrator.registerMigration("v18-user-disabled") { db in
+            // A disabled editor keeps their name in the audit log but can no longer sign in.
+            try db.execute(sql: "ALTER TABLE app_user ADD COLUMN disabled_at REAL")
+        }
         return migrator
     }
 }

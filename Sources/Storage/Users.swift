@@ -12,6 +12,8 @@ public struct AppUser: Sendable, Equatable {
     public var role: Role
     public var passwordHash: String
     public var createdAt: Date
+    /// Set while an administrator has disabled the account: no sign-in, no session.
+    public var disabledAt: Date?
 }
 
 /// A signed-in desk session, found by the hash of its token.
@@ -64,6 +66,26 @@ extension Store {
         }
     }
 
+    /// Disables (or enables again) an editor: their sessions end at once; audited.
+    public func setUserDisabled(name: String, _ disabled: Bool, actor: String, at now: Date = Date()) throws {
+        try write { db in
+            guard let existing = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE name = ?", arguments: [name]).map(Self.user) else {
+                throw CurationError("no user \"\(name)\"", french: "aucun utilisateur « \(name) »")
+            }
+            guard (existing.disabledAt != nil) != disabled else { return }
+            if disabled, existing.role == .admin {
+                let admins = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user WHERE role = 'admin' AND disabled_at IS NULL") ?? 0
+                guard admins > 1 else {
+                    throw CurationError("\(name) is the last active administrator", french: "« \(name) » est le dernier administrateur actif")
+                }
+            }
+            try db.execute(sql: "UPDATE app_user SET disabled_at = ? WHERE name = ?", arguments: [disabled ? now.timeIntervalSince1970 : nil, name])
+            if disabled { try db.execute(sql: "DELETE FROM desk_session WHERE user_name = ?", arguments: [name]) }
+            try Self.audit(db, at: now, actor: actor, action: disabled ? "user-disable" : "user-enable", itemID: nil,
+                           before: nil as [String: String]?, after: ["user": name])
+        }
+    }
+
     public func createSession(tokenHash: String, userName: String, csrf: String, expiresAt: Date, at now: Date = Date()) throws {
         try write { db in
             try db.execute(sql: "DELETE FROM desk_session WHERE expires_at < ?", arguments: [now.timeIntervalSince1970])
@@ -77,7 +99,7 @@ extension Store {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT app_user.*, desk_session.csrf, desk_session.expires_at FROM desk_session
                 JOIN app_user ON app_user.name = desk_session.user_name
-                WHERE token_hash = ? AND expires_at > ?
+                WHERE token_hash = ? AND expires_at > ? AND app_user.disabled_at IS NULL
                 """, arguments: [tokenHash, now.timeIntervalSince1970]) else { return nil }
             return DeskSession(user: Self.user(row), csrf: row["csrf"], expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
         }
@@ -89,6 +111,6 @@ extension Store {
 
     private static func user(_ row: Row) -> AppUser {
         AppUser(name: row["name"], role: AppUser.Role(rawValue: row["role"]) ?? .editor, passwordHash: row["password_hash"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

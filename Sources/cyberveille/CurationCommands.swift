@@ -201,7 +201,7 @@ struct ItemsTag: ParsableCommand {
 /// `users add NAME --role editor|admin --password-stdin`, `users passwd|remove|list`.
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "The editors of the web desk.", subcommands: [Add.self, Passwd.self, Remove.self, List.self])
+        commandName: "users", abstract: "The editors of the web desk.", subcommands: [Add.self, Passwd.self, Disable.self, Enable.self, Remove.self, List.self])
 
     static func password() throws -> String {
         let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -269,6 +269,34 @@ struct UsersCommand: ParsableCommand {
         }
     }
 
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop an editor from signing in; ends their sessions.")
+        @OptionGroup var options: CommonOptions
+        @OptionGroup var who: ActorOption
+        @Argument(help: "User name.") var name: String
+
+        func run() throws {
+            try reportingFailure {
+                try UsersCommand.editors(options).setDisabled(name, true, actor: who.actor)
+                print("user \(name) disabled")
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Let a disabled editor sign in again.")
+        @OptionGroup var options: CommonOptions
+        @OptionGroup var who: ActorOption
+        @Argument(help: "User name.") var name: String
+
+        func run() throws {
+            try reportingFailure {
+                try UsersCommand.editors(options).setDisabled(name, false, actor: who.actor)
+                print("user \(name) enabled")
+            }
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the editors.")
         @OptionGroup var options: CommonOptions
@@ -276,7 +304,8 @@ struct UsersCommand: ParsableCommand {
         func run() throws {
             try reportingFailure {
                 for user in try options.environment().store.users() {
-                    print("\(user.name)  \(user.role.rawValue)  since \(ISO8601UTC.day(from: user.createdAt))")
+                    print("\(user.name)  \(user.role.rawValue)  since \(ISO8601UTC.day(from: user.createdAt))"
+                          + (user.disabledAt.map { "  disabled since \(ISO8601UTC.day(from: $0))" } ?? ""))
                 }
             }
         }

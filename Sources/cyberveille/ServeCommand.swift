@@ -34,8 +34,15 @@ struct ServeCommand: ParsableCommand {
                     idleTimeout: TimeInterval(environment.settings.desk.idleTimeoutSeconds),
                     bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds),
                     timeZone: TimeZone(identifier: environment.settings.site.timeZone) ?? TimeZone(identifier: "Europe/Paris")!,
-                    rejectionReasons: environment.settings.rejectionReasons),
-                logger: environment.logger)
+                    rejectionReasons: environment.settings.rejectionReasons,
+                    requireAlertApproval: environment.settings.alerts.requireApproval),
+                logger: environment.logger,
+                // « Publier maintenant »: the same run as `cyberveille publish`, under the same lock.
+                publish: {
+                    let summary = try PublicationRun(environment: environment).execute(.publishOnly)
+                    return DeskPublicationReport(pagesWritten: summary.pagesWritten, pagesReused: summary.pagesReused,
+                                                 alertsChanged: summary.alertsChanged, outputDirectory: summary.outputDirectory)
+                })
         }
         let logger = environment.logger
         let done = DispatchSemaphore(value: 0)
