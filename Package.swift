@@ -81,7 +81,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"]),
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "Storage", "Model", "TestSupport"]),
         .testTarget(name: "CurationTests", dependencies: ["Curation", "Storage", "Model"]),
-        .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model", "TestSupport"]),
+        .testTarget(name: "DeskTests", dependencies: ["Desk", "Curation", "Storage", "Config", "Model", "TestSupport",
+                                                     .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "FeedParsing", "Model", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StressTests", dependencies: [
             "Pipeline", "Desk", "Curation", "Storage", "Config", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")]),
@@ -100,8 +101,8 @@ if ProcessInfo.processInfo.environment["CYBERVEILLE_FUZZ"] == "1" {
         ("FuzzCERTFR", ["FeedParsing", "Model"]), ("FuzzKEV", ["FeedParsing", "Model"]), ("FuzzOPML", ["FeedParsing", "Model"]),
         ("FuzzIncidentsCSV", ["Incidents", "Model"]), ("FuzzIncidentsJSONLines", ["Incidents", "Model"]),
         ("FuzzSourcesTOML", ["Config", "Model"]), ("FuzzConfigTOML", ["Config", "Model"]),
-        // The desk's form decoder alone (a link to its file), without the HTTP server.
-        ("FuzzDeskForm", []),
+        // The desk's forms (a link to their file) with Hummingbird's decoder, without the server.
+        ("FuzzDeskForm", [.product(name: "Hummingbird", package: "hummingbird")]),
     ]
     for target in fuzzTargets {
         package.targets.append(.target(name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)"))

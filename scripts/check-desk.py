@@ -232,6 +232,15 @@ def alert_and_incident(driver):
                            capture_output=True, text=True).stdout.split()
     check(pages, f"the public alert pages do not show « {new_title} » after « Publier maintenant »")
 
+    # The preview: the site as it will be published, rendered with its own templates.
+    driver.get(DESK + "/preview")
+    driver.find_element(By.CSS_SELECTOR, "button.render-preview").click()
+    wait_for(lambda: driver.current_url.endswith("/preview/site/index.html"), 30)
+    check(driver.current_url.endswith("/preview/site/index.html") and driver.find_elements(By.CSS_SELECTOR, "header, footer"),
+          f"« Voir le site tel qu'il sera publié » did not show the rendered site (at {driver.current_url})")
+    driver.get(DESK + "/preview/site/alertes/index.html")
+    check(new_title in driver.page_source, "the preview's alerts page does not show the alert just published")
+
     driver.get(DESK + "/incidents?status=received")
     axe(driver, "incidents")
     incident_id = driver.find_element(By.CSS_SELECTOR, "table.incidents a").text

@@ -65,9 +65,8 @@ extension DeskServer {
         guard let session = try session(request) else {
             return try refusal(request, status: .unauthorized, title: "Session expirée", message: "Reconnectez-vous pour agir.", session: nil)
         }
-        let body = try await formBody(request)
-        let form = body.fields
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else {
+        let form = try await form(ItemActionForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else {
             return try refusal(request, status: .forbidden, title: "Action refusée",
                                message: "Jeton CSRF absent ou faux : rechargez la page, puis recommencez.", session: session)
         }
@@ -77,36 +76,35 @@ extension DeskServer {
         guard Self.bulkActions.contains(action) || ["handled", "unhandled", "edit", "tag"].contains(action) else {
             return try refusal(request, status: .notFound, title: "Action inconnue", message: "« \(action) » n'est pas une action.", session: session)
         }
-        let outcome = perform(action, on: itemID, version: form["version"].flatMap(Int.init), form: form, actor: session.user.name)
+        let outcome = perform(action, on: itemID, version: form.version.flatMap { Int($0) }, change: form, actor: session.user.name)
         if wantsJSON(request) {
             let status: HTTPResponse.Status = outcome.conflict != nil ? .conflict : outcome.refusal != nil ? .badRequest : .ok
             return try json(status: status, outcome.json)
         }
-        if let conflict = outcome.conflict { return try conflictPage(conflict, action: action, form: form, session: session) }
+        if let conflict = outcome.conflict { return try conflictPage(conflict, action: action, change: form.change, session: session) }
         if let refusal = outcome.refusal {
             return try html(status: .badRequest, "message", frame(session, ["title": "Action refusée", "message": refusal]))
         }
-        return Response.redirect(to: Self.returnPath(form["return"]) ?? "/items/\(itemID)", type: .normal)
+        return Response.redirect(to: Self.returnPath(form.return) ?? "/items/\(itemID)", type: .normal)
     }
 
-    /// `item` (checked rows) or, with `scope=shown`, `shown` (every row on the page): each
+    /// `item[]` (checked rows) or, with `scope=shown`, `shown[]` (every row on the page): each
     /// "ID:VERSION", decided one by one with the same action and reason.
     func bulk(_ request: Request) async throws -> Response {
         guard let session = try session(request) else {
             return try refusal(request, status: .unauthorized, title: "Session expirée", message: "Reconnectez-vous pour agir.", session: nil)
         }
-        let body = try await formBody(request)
-        let form = body.fields
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else {
+        let form = try await form(BulkActionForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else {
             return try refusal(request, status: .forbidden, title: "Action refusée",
                                message: "Jeton CSRF absent ou faux : rechargez la page, puis recommencez.", session: session)
         }
-        let action = form["action"] ?? ""
+        let action = form.action ?? ""
         guard Self.bulkActions.contains(action) else {
             return try refusal(request, status: .badRequest, title: "Action inconnue",
                                message: "Choisissez une action : sélectionner, rejeter, remettre en file, épingler ou désépingler.", session: session)
         }
-        let targets = body.values(form["scope"] == "shown" ? "shown" : "item").compactMap(Self.itemAndVersion)
+        let targets = ((form.scope == "shown" ? form.shown : form.item) ?? []).compactMap(Self.itemAndVersion)
         guard !targets.isEmpty else {
             return try refusal(request, status: .badRequest, title: "Rien à faire", message: "Aucun élément marqué.", session: session)
         }
@@ -115,12 +113,13 @@ extension DeskServer {
                                message: "Au plus \(Self.bulkLimit) éléments à la fois.", session: session)
         }
         var seen = Set<Int64>()
+        let change = ItemActionForm(reason: form.reason, reason_other: form.reason_other)
         let outcomes = targets.filter { seen.insert($0.id).inserted }.map {
-            perform(action, on: $0.id, version: $0.version, form: form, actor: session.user.name)
+            perform(action, on: $0.id, version: $0.version, change: change, actor: session.user.name)
         }
         if wantsJSON(request) { return try json(["action": action, "results": outcomes.map(\.json)]) }
         let failures = outcomes.filter { $0.state == nil }
-        let back = Self.returnPath(form["return"]) ?? "/queue"
+        let back = Self.returnPath(form.return) ?? "/queue"
         guard !failures.isEmpty else { return Response.redirect(to: back, type: .normal) }
         let done = outcomes.count - failures.count
         return try html(status: .conflict, "bulk", frame(session, [
@@ -133,24 +132,24 @@ extension DeskServer {
 
     /// Applies one action to one item; never throws for what an editor can fix (a conflict, a
     /// move the workflow refuses): those are the outcome.
-    func perform(_ action: String, on itemID: Int64, version: Int?, form: [String: String], actor: String) -> ItemOutcome {
-        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+    func perform(_ action: String, on itemID: Int64, version: Int?, change form: ItemActionForm, actor: String) -> ItemOutcome {
+        let note = form.note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         do {
             let state: CurationState
             switch action {
             case "select": state = try curator.decide(itemID, .selected, actor: actor, note: note, expectedVersion: version)
             case "reject":
                 // Their own words win over the list.
-                let reason = [form["reason_other"], form["reason"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                let reason = [form.reason_other, form.reason].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
                 state = try curator.decide(itemID, .rejected, actor: actor, note: note, reason: reason, expectedVersion: version)
             case "queue": state = try curator.decide(itemID, .queued, actor: actor, note: note, expectedVersion: version)
             case "pin": state = try curator.pin(itemID, true, actor: actor, expectedVersion: version)
             case "unpin": state = try curator.pin(itemID, false, actor: actor, expectedVersion: version)
             case "handled": state = try curator.markHandled(itemID, true, actor: actor, expectedVersion: version)
             case "unhandled": state = try curator.markHandled(itemID, false, actor: actor, expectedVersion: version)
-            case "edit": state = try curator.edit(itemID, title: form["title"], note: form["note"], actor: actor, expectedVersion: version)
+            case "edit": state = try curator.edit(itemID, title: form.title, note: form.note, actor: actor, expectedVersion: version)
             case "tag":
-                let changes = (form["tags"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+                let changes = (form.tags ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
                 state = try curator.tag(itemID, changes, actor: actor, expectedVersion: version)
             default: return ItemOutcome(id: itemID, refusal: "« \(action) » n'est pas une action.")
             }

@@ -89,17 +89,17 @@ extension DeskServer {
 
     func newAlert(_ request: Request) async throws -> Response {
         guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
-        let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let summary = (form["summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let form = try await form(AlertForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = (form.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= 300, !summary.isEmpty else {
             return try alertsPage(request, session: session, error: "Une alerte a un titre (300 caractères au plus) et un résumé.", status: .badRequest)
         }
-        let measures = form["measures"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        let measures = form.measures.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         do {
             let alert = try store.createAlert(
-                severity: AlertSeverity(rawValue: form["severity"] ?? "") ?? .high, title: title, summary: summary,
+                severity: AlertSeverity(rawValue: form.severity ?? "") ?? .high, title: title, summary: summary,
                 summaryHTML: try Curator.renderNote(summary), measures: measures, measuresHTML: try measures.map(Curator.renderNote),
                 products: [], cves: [], requiredAction: nil, dueDate: nil, references: [], actor: session.user.name)
             return Response.redirect(to: "/alerts/\(alert.id)", type: .normal)
@@ -110,25 +110,25 @@ extension DeskServer {
 
     func alertAction(_ request: Request, id: String, action: String) async throws -> Response {
         guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        let form = try await form(AlertForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
         let actor = session.user.name
-        let version = form["version"].flatMap(Int.init)
+        let version = form.version.flatMap { Int($0) }
         do {
             switch action {
             case "edit":
-                let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let summary = (form["summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let summary = (form.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !title.isEmpty, title.count <= 300, !summary.isEmpty else {
                     return try alertPage(id, session: session, error: "Une alerte a un titre (300 caractères au plus) et un résumé.", status: .badRequest)
                 }
-                let measures = form["measures"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-                _ = try store.editAlert(id, title: title, severity: AlertSeverity(rawValue: form["severity"] ?? "") ?? .high,
+                let measures = form.measures.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+                _ = try store.editAlert(id, title: title, severity: AlertSeverity(rawValue: form.severity ?? "") ?? .high,
                                         summary: summary, summaryHTML: try Curator.renderNote(summary), measures: measures,
                                         measuresHTML: try measures.map(Curator.renderNote), actor: actor, expectedVersion: version)
             case "approve": _ = try store.approveAlert(id, actor: actor, expectedVersion: version)
             case "publish":
-                let embargo = try (form["embargo"]).flatMap { $0.isEmpty ? nil : $0 }.map { text -> Date in
+                let embargo = try form.embargo.flatMap { $0.isEmpty ? nil : $0 }.map { text -> Date in
                     guard let date = localDateTime(text) else {
                         throw AlertError("bad embargo", french: "« \(text) » n'est pas une date et une heure (jj/mm/aaaa hh:mm)")
                     }

@@ -90,17 +90,17 @@ extension DeskServer {
 
     func incidentStep(_ request: Request, id: String, step: String) async throws -> Response {
         guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        let form = try await form(IncidentStepForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
         let steps: [String: IncidentStatus] = ["qualify": .qualified, "support": .support, "close": .closed]
         guard let target = steps[step] else {
             return try html(status: .notFound, "message", frame(session, ["title": "Action inconnue", "message": "« \(step) » n'est pas une étape."]))
         }
-        let note = form["note"].map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2000)) }.flatMap { $0.isEmpty ? nil : $0 }
+        let note = form.note.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2000)) }.flatMap { $0.isEmpty ? nil : $0 }
         do {
             try store.advanceIncident(id, to: target, actor: session.user.name, note: note,
-                                      nature: target == .qualified ? form["nature"].flatMap(IncidentNature.init(rawValue:)) : nil,
-                                      category: target == .qualified ? form["category"].flatMap(IncidentCategory.init(rawValue:)) : nil)
+                                      nature: target == .qualified ? form.nature.flatMap(IncidentNature.init(rawValue:)) : nil,
+                                      category: target == .qualified ? form.category.flatMap(IncidentCategory.init(rawValue:)) : nil)
         } catch let error as IncidentError {
             return try incidentPage(id, session: session, error: error.french ?? error.description, status: .badRequest)
         }

@@ -87,8 +87,8 @@ extension DeskServer {
 
     func publishNow(_ request: Request) async throws -> Response {
         guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        let form = try await form(TokenForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
         guard let publish else {
             return try publicationPage(session: session, message: "Ce bureau ne publie pas (lancé sans site).", status: .serviceUnavailable)
         }

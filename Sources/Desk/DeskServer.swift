@@ -42,6 +42,8 @@ public struct DeskConfiguration: Sendable {
     public var rejectionReasons: [String]
     /// Alerts are published only once a second editor approved them (`[alerts] require_approval`).
     public var requireAlertApproval: Bool
+    /// A private folder the site's preview is rendered into (nil: no preview).
+    public var previewDirectory: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8417, secureCookies: Bool = true, sessionLifetime: TimeInterval = 8 * 3600,
                 templatesDirectory: String, failedLoginsPerClient: Int = 20, failedLoginsPerUserAndClient: Int = 5,
@@ -49,8 +51,9 @@ public struct DeskConfiguration: Sendable {
                 trustedProxies: Set<String> = [], maxConnections: Int = 4096, idleTimeout: TimeInterval = 15, bodyTimeout: TimeInterval = 10,
                 concurrentPasswordChecks: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1), waitingPasswordChecks: Int = 8,
                 timeZone: TimeZone = TimeZone(identifier: "Europe/Paris")!, rejectionReasons: [String] = [],
-                requireAlertApproval: Bool = true) {
+                requireAlertApproval: Bool = true, previewDirectory: String? = nil) {
         self.requireAlertApproval = requireAlertApproval
+        self.previewDirectory = previewDirectory
         self.timeZone = timeZone
         self.rejectionReasons = rejectionReasons
         self.host = host
@@ -95,14 +98,18 @@ public struct DeskServer: Sendable {
     /// « Publier maintenant » (nil: this desk has no site to publish).
     let publish: DeskPublish?
     let publications = PublicationRuns()
+    /// The next edition rendered with the site's templates (nil: no preview).
+    let preview: DeskRenderPreview?
+    let previews = PublicationRuns()
 
     static let sessionCookie = "cv_session"
     static let loginCookie = "cv_login_csrf"
 
     public init(store: Store, knownTags: Set<String>, synonyms: SearchSynonyms = .none, passwordCost: Int, publishUnreviewed: Bool,
-                configuration: DeskConfiguration, logger: Logger, publish: DeskPublish? = nil) throws {
+                configuration: DeskConfiguration, logger: Logger, publish: DeskPublish? = nil, preview: DeskRenderPreview? = nil) throws {
         self.store = store
         self.publish = publish
+        self.preview = preview
         self.synonyms = synonyms
         self.curator = Curator(store: store, knownTags: knownTags)
         self.editors = Editors(store: store, cost: passwordCost)
@@ -163,6 +170,7 @@ public struct DeskServer: Sendable {
         addIncidentRoutes(to: router)
         addPublicationRoutes(to: router)
         addUserRoutes(to: router)
+        addPreviewRoutes(to: router)
         return router
     }
 
@@ -187,9 +195,9 @@ public struct DeskServer: Sendable {
     }
 
     func login(_ request: Request, context: Context) async throws -> Response {
-        let form = try await formFields(request)
-        let name = String((form["username"] ?? "").prefix(200))
-        let sent = form["csrf"] ?? ""
+        let form = try await form(SignInForm.self, request)
+        let name = String((form.username ?? "").prefix(200))
+        let sent = form.csrf ?? ""
         guard let expected = request.cookies[Self.loginCookie]?.value, Tokens.equal(sent, expected) else {
             return try loginPage(request, error: "Le formulaire a expiré ou ne vient pas de ce bureau (jeton CSRF) : recommencez.", status: .forbidden)
         }
@@ -202,7 +210,7 @@ public struct DeskServer: Sendable {
             response.headers[.retryAfter] = String(wait)
             return response
         }
-        let password = form["password"] ?? ""
+        let password = form.password ?? ""
         // An unknown name costs no hash: it waits as long as a check takes (so that timing does
         // not tell which names exist), and a flood of made-up names uses no thread at all.
         guard let stored = try editors.user(named: name) else {
@@ -240,7 +248,7 @@ public struct DeskServer: Sendable {
     /// Ends the session the cookie names, whatever the form says: a stale page's logout must not
     /// leave the session alive on the server while the browser forgets its cookie.
     func logout(_ request: Request) async throws -> Response {
-        _ = try? await formFields(request)
+        _ = try? await body(request)
         if let token = request.cookies[Self.sessionCookie]?.value, token.count == 64 {
             try store.endSession(tokenHash: Tokens.hash(token))
         }
@@ -346,7 +354,9 @@ public struct DeskServer: Sendable {
         let rows = items.map { ["id": $0.id, "title": $0.title, "source": $0.sourceTitle, "pinned": $0.pinned,
                                 "state": FrenchFormat.state($0.curationStatus ?? .queued)] as [String: Any] }
         return try html("preview", frame(session, ["title": "Prochaine édition", "items": rows, "count": rows.count,
-                                                    "countText": FrenchFormat.count(rows.count, "élément", "éléments")]))
+                                                    "countText": FrenchFormat.count(rows.count, "élément", "éléments"),
+                                                    "canRender": preview != nil && configuration.previewDirectory != nil,
+                                                    "csrf": session.csrf]))
     }
 
     func auditPage(session: DeskSession) throws -> Response {
@@ -361,10 +371,10 @@ public struct DeskServer: Sendable {
         return try html("audit", frame(session, ["title": "Journal", "entries": entries]))
     }
 
-    func conflictPage(_ conflict: CurationConflict, action: String, form: [String: String], session: DeskSession) throws -> Response {
+    func conflictPage(_ conflict: CurationConflict, action: String, change: [String: String], session: DeskSession) throws -> Response {
         let current = conflict.current
         let labels = ["title": "titre", "note": "note", "reason": "motif", "reason_other": "autre motif", "tags": "étiquettes"]
-        let yours: [[String: String]] = form.filter { !["csrf", "version", "return"].contains($0.key) }
+        let yours: [[String: String]] = change
             .sorted { $0.key < $1.key }.map { ["name": $0.key, "field": labels[$0.key] ?? $0.key, "value": $0.value] }
         return try html(status: .conflict, "conflict", frame(session, [
             "title": "Conflit", "id": conflict.itemID, "action": action, "actionLabel": FrenchFormat.command(action), "yours": yours,
@@ -399,13 +409,19 @@ public struct DeskServer: Sendable {
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The fields of a form post (application/x-www-form-urlencoded), at most 64 KiB, arriving
-    /// within the body timeout.
-    func formFields(_ request: Request) async throws -> [String: String] {
-        try await formBody(request).fields
+    /// A form post's fields (DeskForms), decoded by Hummingbird's decoder from a body of at most
+    /// 64 KiB arriving within the body timeout. Browsers always send what it reads; anything
+    /// else is refused whole (400), never half read.
+    func form<Form: Decodable>(_ type: Form.Type, _ request: Request) async throws -> Form {
+        let buffer = try await body(request)
+        do {
+            return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer))
+        } catch {
+            throw HTTPError(.badRequest, message: "Formulaire illisible : recommencez depuis la page du bureau.")
+        }
     }
 
-    func formBody(_ request: Request) async throws -> FormBody {
+    func body(_ request: Request) async throws -> ByteBuffer {
         let timeout = configuration.bodyTimeout
         let buffer = try await withThrowingTaskGroup(of: ByteBuffer.self) { group in
             group.addTask {
@@ -419,6 +435,6 @@ public struct DeskServer: Sendable {
             defer { group.cancelAll() }
             return try await group.next()!
         }
-        return FormBody(buffer.readableBytesView)
+        return buffer
     }
 }

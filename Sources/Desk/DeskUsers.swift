@@ -32,20 +32,20 @@ extension DeskServer {
 
     func userAction(_ request: Request, name: String?, action: String) async throws -> Response {
         guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await formFields(request)
-        guard Tokens.equal(form["csrf"] ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        let form = try await form(UserForm.self, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
         guard session.user.role == .admin else { return try usersPage(session: session) }
         let editors = self.editors, actor = session.user.name
         do {
             switch (action, name) {
             case ("new", _):
-                let newName = (form["name"] ?? "").trimmingCharacters(in: .whitespaces), password = form["password"] ?? ""
-                let role: AppUser.Role = form["role"] == "admin" ? .admin : .editor
+                let newName = (form.name ?? "").trimmingCharacters(in: .whitespaces), password = form.password ?? ""
+                let role: AppUser.Role = form.role == "admin" ? .admin : .editor
                 // bcrypt is slow by design: off the event loops.
                 try await Blocking.run { try editors.add(newName, role: role, password: password, actor: actor) }
                 return try usersPage(session: session, message: "« \(newName) » peut se connecter.")
             case ("password", let name?):
-                let password = form["password"] ?? ""
+                let password = form.password ?? ""
                 try await Blocking.run { try editors.changePassword(name, password: password, actor: actor) }
                 return try usersPage(session: session, message: "Mot de passe de « \(name) » changé ; ses sessions sont closes.")
             case ("disable", let name?):

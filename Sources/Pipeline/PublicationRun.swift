@@ -88,6 +88,16 @@ public struct PublicationRun: Sendable {
         return summary
     }
 
+    /// The site as the next publication would write it, in `folder`, with the site's templates;
+    /// nothing is stored and the public site is not touched (the desk's preview). No run lock:
+    /// it writes nothing a run reads, and the desk runs one preview at a time.
+    public func preview(into folder: String, now: Date = Date()) throws -> RunSummary {
+        var summary = RunSummary()
+        let taxonomy = try Taxonomy.load(path: environment.settings.rulesPath)
+        try PublishStep(environment: environment, taxonomy: taxonomy, previewDirectory: folder).run(into: &summary, now: now)
+        return summary
+    }
+
     /// Runs one step of the run and logs how long it took (`--verbose`), so a slow run says where.
     @discardableResult
     private func timed<T>(_ step: String, _ body: () throws -> T) rethrows -> T {

@@ -12,6 +12,9 @@ struct PublishStep {
     let taxonomy: Taxonomy
     /// Rebuild both folders of the site from nothing (`publish --full`).
     var full = false
+    /// A preview: the site as the next publication would write it, in this folder, with the
+    /// same templates; nothing is stored (no item becomes published, no report is fixed).
+    var previewDirectory: String?
 
     func run(into summary: inout RunSummary, now: Date) throws {
         let settings = environment.settings
@@ -19,17 +22,20 @@ struct PublishStep {
                                           synonyms: taxonomy.synonyms)
         // The sources file says which sources are TLP-marked: read it now, so that marking a
         // source takes effect at this publication, not only after the next fetch.
-        try environment.store.syncSources(try SourcesFile.load(path: settings.sourcesPath))
+        let sources = try SourcesFile.load(path: settings.sourcesPath)
+        if previewDirectory == nil { try environment.store.syncSources(sources) }
         // Both lists from one snapshot: an editor deciding meanwhile changes the next publication.
         let (items, withdrawn) = try environment.store.publicationItems(limit: settings.site.archiveItems,
                                                                         unreviewed: settings.curation.publishUnreviewed)
-        let (observatories, pendingYears) = try observatoryReports(now: now)
+        let (observatories, pendingYears) = try observatoryReports(now: now, freeze: previewDirectory == nil)
         let alerts = try environment.store.publicAlerts(at: now)
         let report = try publisher.publish(items: items, observatories: observatories, scheduledObservatoryReports: pendingYears,
-                                           alerts: alerts, withdrawn: withdrawn, to: settings.outputDirectory, now: now,
+                                           alerts: alerts, withdrawn: withdrawn, to: previewDirectory ?? settings.outputDirectory, now: now,
                                            full: full)
         // Selected items that are now on the site have been published (the workflow's last step).
-        try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
+        if previewDirectory == nil {
+            try environment.store.markPublished(itemIDs: items.filter { $0.curationStatus == .selected }.map(\.id), at: now)
+        }
         summary.pagesWritten = report.pagesWritten
         summary.pagesReused = report.pagesReused
         summary.siteFilesRepaired = report.filesRepaired
@@ -45,7 +51,7 @@ struct PublishStep {
     /// whose report is still to come, with the day it will be published. One report per year and
     /// no all-years aggregate beside them: tables of overlapping periods could be subtracted from
     /// each other to recompute withheld counts.
-    private func observatoryReports(now: Date) throws -> ([Observatory], [ScheduledObservatoryReport]) {
+    private func observatoryReports(now: Date, freeze: Bool) throws -> ([Observatory], [ScheduledObservatoryReport]) {
         let settings = environment.settings
         let schedule = ObservatorySchedule(delayDays: settings.observatoryDelayDays)
         var reports = try environment.store.frozenObservatoryReports()
@@ -55,7 +61,10 @@ struct PublishStep {
         let statistics = ObservatoryStatistics(k: settings.observatoryK)
         var froze = false
         for year in years.sorted() where reports[year] == nil && schedule.isPublishable(year: year, now: now) {
-            try environment.store.freezeObservatoryReport(statistics.observatory(facts, year: year), at: now)
+            let report = statistics.observatory(facts, year: year)
+            // A preview shows the report the next publication would fix, without fixing it.
+            guard freeze else { reports[year] = report; continue }
+            try environment.store.freezeObservatoryReport(report, at: now)
             froze = true
         }
         // Read back what is kept: another run may have fixed a year first, and its report is the one.

@@ -35,13 +35,19 @@ struct ServeCommand: ParsableCommand {
                     bodyTimeout: TimeInterval(environment.settings.desk.bodyTimeoutSeconds),
                     timeZone: TimeZone(identifier: environment.settings.site.timeZone) ?? TimeZone(identifier: "Europe/Paris")!,
                     rejectionReasons: environment.settings.rejectionReasons,
-                    requireAlertApproval: environment.settings.alerts.requireApproval),
+                    requireAlertApproval: environment.settings.alerts.requireApproval,
+                    previewDirectory: try Self.privateFolder()),
                 logger: environment.logger,
                 // « Publier maintenant »: the same run as `cyberveille publish`, under the same lock.
                 publish: {
                     let summary = try PublicationRun(environment: environment).execute(.publishOnly)
                     return DeskPublicationReport(pagesWritten: summary.pagesWritten, pagesReused: summary.pagesReused,
                                                  alertsChanged: summary.alertsChanged, outputDirectory: summary.outputDirectory)
+                },
+                preview: { folder in
+                    let summary = try PublicationRun(environment: environment).preview(into: folder)
+                    return DeskPublicationReport(pagesWritten: summary.pagesWritten, pagesReused: summary.pagesReused,
+                                                 alertsChanged: 0, outputDirectory: summary.outputDirectory)
                 })
         }
         let logger = environment.logger
@@ -65,6 +71,15 @@ struct ServeCommand: ParsableCommand {
         }
         done.wait()
         if let message = failure.get() { throw fail(message) }
+    }
+}
+
+extension ServeCommand {
+    /// A folder only this user reads, for the desk's preview of the site (under $TMPDIR).
+    static func privateFolder() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/cyberveille-preview-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw fail("cannot create a folder for the desk's preview in \(NSTemporaryDirectory())") }
+        return URL(fileURLWithPath: String(cString: made)).appendingPathComponent("site").path
     }
 }
 

@@ -70,7 +70,7 @@
     Array.prototype.forEach.call(row.querySelectorAll('input[name="version"]'), function (input) { input.value = result.version; });
     var mark = row.querySelector('.mark');
     if (mark) mark.value = result.id + ':' + result.version;
-    var shown = document.querySelector('#bulk input[name="shown"][value^="' + result.id + ':"]');
+    var shown = document.querySelector('#bulk input[name="shown[]"][value^="' + result.id + ':"]');
     if (shown) shown.value = result.id + ':' + result.version;
     var state = row.querySelector('.state');
     if (state) state.textContent = result.state_label + (result.reason ? ' (motif : ' + result.reason + ')' : '');
@@ -101,7 +101,7 @@
     var params = new URLSearchParams();
     params.append('csrf', csrf());
     params.append('action', action);
-    list.forEach(function (row) { params.append('item', row.dataset.id + ':' + row.dataset.version); });
+    list.forEach(function (row) { params.append('item[]', row.dataset.id + ':' + row.dataset.version); });
     Object.keys(extra || {}).forEach(function (name) { if (extra[name]) params.append(name, extra[name]); });
     var before = list.map(function (row) {
       return { id: row.dataset.id, state: row.dataset.state, pinned: row.dataset.pinned === '1', reason: row.dataset.reason || '' };

@@ -22,7 +22,7 @@ import Testing
         // Bob changes item 2 first: Alice's bulk rejection, made from version 1, leaves it alone.
         #expect(await bob.post("/items/2/select", ["csrf": bobCSRF, "version": "1"]).status == 303)
         let reply = await alice.post("/items/bulk", pairs: [("csrf", csrf), ("action", "reject"), ("reason", "doublon"),
-                                                            ("item", "1:1"), ("item", "2:1")], json: true)
+                                                            ("item[]", "1:1"), ("item[]", "2:1")], json: true)
         #expect(reply.status == 200)
         #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true)
         let outcomes = try results(reply)
@@ -44,15 +44,15 @@ import Testing
         let browser = Browser(base: base)
         _ = await signIn(browser, "alice", "alice's long password")
         let queue = await browser.get("/queue?state=queued&sort=date")
-        #expect(queue.body.contains(#"name="shown" value="1:1""#) && queue.body.contains(#"form="bulk""#))
+        #expect(queue.body.contains(#"name="shown[]" value="1:1""#) && queue.body.contains(#"form="bulk""#))
         let csrf = try #require(Browser.csrf(queue.body))
         // « tout ce qui est affiché »: every row of the page, marked or not.
         let all = await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "select"), ("scope", "shown"),
-                                                          ("shown", "1:1"), ("shown", "2:1"), ("return", "/queue?state=queued&sort=date")])
+                                                          ("shown[]", "1:1"), ("shown[]", "2:1"), ("return", "/queue?state=queued&sort=date")])
         #expect(all.status == 303 && all.headers["location"] == "/queue?state=queued&sort=date")
         #expect(try store.curation(itemID: 1).status == .selected && store.curation(itemID: 2).status == .selected)
         // A stale version: a page that says which item did not change, and why, in French.
-        let stale = await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "queue"), ("item", "1:2"), ("item", "2:1")])
+        let stale = await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "queue"), ("item[]", "1:2"), ("item[]", "2:1")])
         #expect(stale.status == 409)
         #expect(stale.body.contains("1 élément traité") && stale.body.contains(#"<a href="/items/2">Élément 2</a>"#))
         #expect(try store.curation(itemID: 1).status == .queued && store.curation(itemID: 2).status == .selected)
@@ -62,20 +62,20 @@ import Testing
         let (base, store, stop) = try await startDesk()
         defer { stop() }
         let browser = Browser(base: base)
-        #expect(await browser.post("/items/bulk", pairs: [("action", "reject"), ("item", "1")], json: true).status == 401)
+        #expect(await browser.post("/items/bulk", pairs: [("action", "reject"), ("item[]", "1")], json: true).status == 401)
         _ = await signIn(browser, "alice", "alice's long password")
         let csrf = try #require(Browser.csrf(await browser.get("/queue").body))
-        let forged = await browser.post("/items/bulk", pairs: [("csrf", "0000"), ("action", "reject"), ("item", "1:1")], json: true)
+        let forged = await browser.post("/items/bulk", pairs: [("csrf", "0000"), ("action", "reject"), ("item[]", "1:1")], json: true)
         #expect(forged.status == 403 && forged.body.contains("Jeton CSRF"))
-        #expect(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "edit"), ("item", "1:1")]).status == 400)
+        #expect(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "edit"), ("item[]", "1:1")]).status == 400)
         #expect(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "reject")]).status == 400)
-        let tooMany = (1...501).map { ("item", "\($0)") }
+        let tooMany = (1...501).map { ("item[]", "\($0)") }
         #expect(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "reject")] + tooMany).status == 400)
         #expect(try store.curation(itemID: 1).status == .queued)
         // A move the workflow refuses is that item's outcome, in French.
-        let pinned = await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "reject"), ("item", "1:1")], json: true)
+        let pinned = await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "reject"), ("item[]", "1:1")], json: true)
         #expect(try results(pinned)[0]["ok"] as? Bool == true)
-        let refused = try results(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "pin"), ("item", "1:2")], json: true))
+        let refused = try results(await browser.post("/items/bulk", pairs: [("csrf", csrf), ("action", "pin"), ("item[]", "1:2")], json: true))
         #expect(refused[0]["ok"] as? Bool == false && (refused[0]["message"] as? String)?.contains("sélectionnez-le avant de l'épingler") == true)
     }
 

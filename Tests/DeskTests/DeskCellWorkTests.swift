@@ -155,6 +155,41 @@ extension DeskCellWorkTests {
     }
 }
 
+extension DeskCellWorkTests {
+    @Test func thePreviewIsTheRenderedSiteServedToEditorsOnly() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cv-preview-\(UUID().uuidString)")
+        let folder = scratch.appendingPathComponent("site").path
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: scratch.appendingPathComponent("outside.txt"))
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let (base, _, stop) = try await startDesk(configure: { $0.previewDirectory = folder }, preview: { folder in
+            let manager = FileManager.default
+            try manager.createDirectory(atPath: folder + "/alertes", withIntermediateDirectories: true)
+            try Data("<!DOCTYPE html><title>Veille</title><h1>Édition du jour</h1>".utf8).write(to: URL(fileURLWithPath: folder + "/index.html"))
+            try Data("<h1>Alertes</h1>".utf8).write(to: URL(fileURLWithPath: folder + "/alertes/index.html"))
+            try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/.manifest"))
+            try? manager.createSymbolicLink(atPath: folder + "/leak.txt", withDestinationPath: "../outside.txt")
+            return DeskPublicationReport(pagesWritten: 2, pagesReused: 0, alertsChanged: 0, outputDirectory: folder)
+        })
+        defer { stop() }
+        let browser = Browser(base: base)
+        #expect(await browser.get("/preview/site/index.html").status == 303, "editors only")
+        _ = await signIn(browser, "alice", "alice's long password")
+        let page = await browser.get("/preview")
+        #expect(page.body.contains("Voir le site tel qu&#39;il sera publié") || page.body.contains("Voir le site tel qu'il sera publié"))
+        let csrf = try #require(Browser.csrf(page.body))
+        let rendered = await browser.post("/preview/site", ["csrf": csrf])
+        #expect(rendered.status == 303 && rendered.headers["location"] == "/preview/site/index.html")
+        let home = await browser.get("/preview/site/index.html")
+        #expect(home.status == 200 && home.body.contains("Édition du jour") && home.headers["content-type"]?.hasPrefix("text/html") == true)
+        #expect(await browser.get("/preview/site/alertes/").body.contains("<h1>Alertes</h1>"))
+        #expect(await browser.get("/preview/site/.manifest").status == 404)
+        #expect(await browser.get("/preview/site/leak.txt").status == 404, "a link out of the folder")
+        #expect(await browser.get("/preview/site/%2E%2E/outside.txt").status == 404)
+        #expect(await browser.get("/preview/site/nothing.html").status == 404)
+    }
+}
+
 final class Counter: @unchecked Sendable {
     private var count = 0
     private let lock = NSLock()

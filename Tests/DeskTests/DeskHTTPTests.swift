@@ -15,7 +15,8 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 
 /// A store with two items, one whose title carries a script, and two editors; the desk on a free port.
 func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in SwiftLogNoOpLogHandler() }),
-               configure: (inout DeskConfiguration) -> Void = { _ in }, publish: DeskPublish? = nil) async throws -> (base: String, store: Store, stop: @Sendable () -> Void) {
+               configure: (inout DeskConfiguration) -> Void = { _ in }, publish: DeskPublish? = nil,
+               preview: DeskRenderPreview? = nil) async throws -> (base: String, store: Store, stop: @Sendable () -> Void) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cv-desk-\(UUID().uuidString).sqlite").path
     let store = try Store(path: path)
     try store.syncSources([Source(id: "s", title: "Source S", url: "https://example.org/")])
@@ -35,7 +36,7 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
     var configuration = DeskConfiguration(port: 0, templatesDirectory: root.appendingPathComponent("Templates/desk").path)
     configure(&configuration)
     let server = try DeskServer(store: store, knownTags: ["sante"], passwordCost: 4, publishUnreviewed: true,
-                                configuration: configuration, logger: logger, publish: publish)
+                                configuration: configuration, logger: logger, publish: publish, preview: preview)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let task = Task {
         try await server.application { port in continuation.yield(port) }.run()

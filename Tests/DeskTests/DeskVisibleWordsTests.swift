@@ -71,7 +71,7 @@ import Testing
             pages.append((path, await root.get(path)))
         }
         pages.append(("conflict", await bob.post("/items/2/edit", ["csrf": bobCSRF, "version": "1", "title": "Autre", "note": ""])))
-        pages.append(("bulk outcome", await bob.post("/items/bulk", pairs: [("csrf", bobCSRF), ("action", "select"), ("item", "2:1")])))
+        pages.append(("bulk outcome", await bob.post("/items/bulk", pairs: [("csrf", bobCSRF), ("action", "select"), ("item[]", "2:1")])))
         pages.append(("refused action", await bob.post("/items/1/pin", ["csrf": bobCSRF, "version": "2"])))
         pages.append(("alert conflict", await bob.post("/alerts/\(alert.id)/close", ["csrf": bobCSRF, "version": "1"])))
         var listed = 0

@@ -1,0 +1,1 @@
+../../Sources/Desk/DeskForms.swift

@@ -1,1 +1,0 @@
-../../Sources/Desk/FormBody.swift
