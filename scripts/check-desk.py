@@ -128,7 +128,7 @@ def morning_triage(driver):
     wait_for(lambda: "urgency=urgent" in driver.current_url and rows(driver))
     urgent = rows(driver)
     labels = [row.find_element(By.CSS_SELECTOR, ".urgency").text for row in urgent if row.find_elements(By.CSS_SELECTOR, ".urgency")]
-    check(urgent and len(labels) == len(urgent) and all(label == "urgence urgente" for label in labels),
+    check(urgent and len(labels) == len(urgent) and all(label == "urgent" for label in labels),
           f"filtered to the urgent items, the queue shows {len(urgent)} rows labelled {labels}")
     print(f"triage: {len(urgent)} urgent items", file=sys.stderr)
     title = urgent[0].find_element(By.CSS_SELECTOR, ".queue-title").text

@@ -290,7 +290,7 @@ public struct DeskServer: Sendable {
                     "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
                     "stateName": item.status.rawValue, "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
                     "csrf": session.csrf, "urgency": item.urgency.name,
-                    "urgencyLabel": item.urgency == .normal ? "" : "urgence \(item.urgency.labelFR)"]
+                    "urgencyLabel": item.urgency == .urgent ? "urgent" : item.urgency == .high ? "urgence élevée" : ""]
         }
         // The URL keeps the states' stored names (links and scripts rely on them); people read French.
         let states = ([("all", "tous")] + CurationStatus.allCases.map { ($0.rawValue, FrenchFormat.state($0)) }
@@ -340,7 +340,7 @@ public struct DeskServer: Sendable {
             "version": state.version, "titleOverride": state.titleOverride ?? "", "note": state.note ?? "",
             "noteHTML": state.noteHTML as Any, "csrf": session.csrf,
             "tags": item.tags.map { ["tag": $0.tagID, "rule": $0.ruleID, "text": $0.matchedText, "field": Self.fieldNames[$0.field] ?? $0.field] },
-            "urgency": item.urgency.name, "urgencyLabel": "urgence \(item.urgency.labelFR)",
+            "urgency": item.urgency.name, "urgencyLabel": item.urgency.labelFR,
             "urgencyReasons": item.urgencyReasons.map(\.explanationFR), "hasUrgencyReasons": !item.urgencyReasons.isEmpty,
             "cves": item.cves, "sources": item.alsoReportedBy.map { ["source": $0.sourceTitle, "title": $0.title, "link": WebLink.web($0.link) as Any] },
             "hasSources": !item.alsoReportedBy.isEmpty, "history": history, "return": "/items/\(id)",

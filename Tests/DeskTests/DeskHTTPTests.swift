@@ -126,7 +126,7 @@ func startDesk(logger: Logger = Logger(label: "desk-test", factory: { _ in Swift
         // The item's text, as text: the summary's markup never reaches the page.
         #expect(all.body.contains(#"<p class="summary">Un CHU"#) && all.body.contains("touché."))
         #expect(!all.body.contains("onerror"))
-        #expect(all.body.contains("santé : « CHU » (titre)"), "which words the rules matched, and where")
+        #expect(all.body.contains("mots relevés : « CHU » (titre)"), "which words the rules matched, and where")
         #expect(await browser.get("/queue?state=all&source=elsewhere").body.contains("(0 élément)"))
         #expect(await browser.get("/queue?state=all&urgency=urgent").body.contains("(0 élément)"))
         #expect(await browser.get("/queue?state=all&lang=en").body.contains("(0 élément)"))
