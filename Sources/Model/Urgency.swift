@@ -121,6 +121,8 @@ extension UrgencyReason {
 
     /// « exploitation signalée : « activement exploitée » (résumé) ».
     public var explanationFR: String {
-        "\(kind.labelFR) : « \(matchedText) » (\(Self.fieldsFR[field] ?? field))"
+        // A score read from the data is a number the site writes itself: with a decimal comma.
+        let text = kind == .criticalScore ? matchedText.replacingOccurrences(of: ".", with: ",") : matchedText
+        return "\(kind.labelFR) : « \(text) » (\(Self.fieldsFR[field] ?? field))"
     }
 }

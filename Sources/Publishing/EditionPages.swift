@@ -25,7 +25,8 @@ extension SitePublisher {
                 try writer.write(at: path, fingerprint: print) {
                     // Sorting into themes is left for the editions that changed.
                     let page = EditionPage(frame: frame(site, path: path), dateISO: day.dateISO, dateHuman: day.dateHuman,
-                                           isHome: path.isEmpty, itemCount: day.items.count, themes: themes(day.items),
+                                           isHome: path.isEmpty, itemCount: day.items.count,
+                                           itemCountText: counted(day.items.count, "edition_lead"), themes: themes(day.items),
                                            isEmpty: day.items.isEmpty, previousEditions: previous, hasPreviousEditions: !previous.isEmpty,
                                            priority: shown)
                     return try render(page, "edition")
@@ -34,7 +35,7 @@ extension SitePublisher {
         }
         if days.isEmpty {
             let page = EditionPage(frame: frame(site, path: ""), dateISO: "", dateHuman: site.generatedAtHuman, isHome: true,
-                                   itemCount: 0, themes: [], isEmpty: true, previousEditions: [], hasPreviousEditions: false,
+                                   itemCount: 0, itemCountText: counted(0, "edition_lead"), themes: [], isEmpty: true, previousEditions: [], hasPreviousEditions: false,
                                    priority: priority)
             try writer.write(try render(page, "edition"), at: "")
         }
@@ -57,7 +58,8 @@ extension SitePublisher {
         var months: [IndexGroup] = []
         for link in links {
             let month = String(link.dateISO.prefix(7))
-            let entry = IndexEntry(title: link.dateHuman, path: link.path, count: link.count, detail: nil)
+            let entry = IndexEntry(title: link.dateHuman, path: link.path, count: link.count, detail: nil,
+                                   countText: counted(link.count, "items_count"))
             if months.last?.title == month { months[months.count - 1].entries.append(entry) } else {
                 months.append(IndexGroup(title: month, entries: [entry]))
             }

@@ -48,6 +48,15 @@ struct HumanDates {
         return "\((language.hasPrefix("en") ? Self.englishMonths : FrenchFormat.months)[month - 1]) \(year)"
     }
 
+    /// "2026-11-26" (a day as the KEV catalog and advisories give it) in words; the text as it
+    /// is when it is not a day.
+    func day(fromKey key: String) -> String {
+        let parts = key.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard key.count == 10, parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
+              (1...31).contains(day) else { return key }
+        return human((year, month, day)) ?? key
+    }
+
     func day(_ date: Date) -> String {
         let civil = civil(date)
         return human(civil) ?? Self.dayKey(civil)

@@ -23,7 +23,8 @@ extension SitePublisher {
                 try render(AtomFeedPage(site: site, feedID: site.baseURL + path, title: "\(site.title) — \(view.label)",
                                         selfURL: feedURL, alternateURL: site.baseURL + path, updated: updated, items: feedItems, t: strings.values), "atom")
             }
-            let entry = IndexEntry(title: view.label, path: path, count: tagItems.count, detail: nil)
+            let entry = IndexEntry(title: view.label, path: path, count: tagItems.count, detail: nil,
+                                   countText: counted(tagItems.count, "items_count"))
             if let index = groups.firstIndex(where: { $0.title == view.groupLabel }) { groups[index].entries.append(entry) } else {
                 groups.append(IndexGroup(title: view.groupLabel, entries: [entry]))
             }
@@ -40,7 +41,8 @@ extension SitePublisher {
             let sourceItems = bySource[id]!
             let path = Self.sourcePath(id)
             try writeListing(sourceItems, title: sourceItems[0].sourceTitle, lead: nil, feedURL: nil, path: path, site: site, to: writer)
-            entries.append(IndexEntry(title: sourceItems[0].sourceTitle, path: path, count: sourceItems.count, detail: nil))
+            entries.append(IndexEntry(title: sourceItems[0].sourceTitle, path: path, count: sourceItems.count, detail: nil,
+                                      countText: counted(sourceItems.count, "items_count")))
         }
         entries.sort { $0.title.localizedStandardCompare($1.title) == .orderedAscending }
         let index = IndexPage(frame: frame(site, path: "sources/"), title: strings["sources_title"], lead: strings["sources_lead"],

@@ -37,7 +37,7 @@ extension SitePublisher {
         let tables = observatory.tables.map { table -> [String: Any] in
             let title = strings["observatory_by_\(table.id)"]
             return [
-                "id": table.id, "title": title,
+                "id": table.id, "title": title, "dimension": strings["observatory_dimension_\(table.id)"],
                 "chart": SVGBarChart.render(table, title: title, withheld: strings["observatory_withheld"], k: observatory.k),
                 "rows": table.cells.map { ["label": $0.label, "count": number($0.count), "withheld": $0.count == nil] as [String: Any] },
                 "total": number(table.total),
@@ -55,8 +55,8 @@ extension SitePublisher {
         if let year = observatory.year, let first = Self.noonUTC(year, 1, 1), let last = Self.noonUTC(year, 12, 31) {
             context["period"] = "\(dates.day(first)) – \(dates.day(last))"
         }
-        if let days = observatory.medianDaysToQualification { context["qualificationDays"] = String(format: "%.1f", days) }
-        if let days = observatory.medianDaysToSupport { context["supportDays"] = String(format: "%.1f", days) }
+        if let days = observatory.medianDaysToQualification { context["qualificationDays"] = decimal(days, digits: 1) }
+        if let days = observatory.medianDaysToSupport { context["supportDays"] = decimal(days, digits: 1) }
         return context
     }
 

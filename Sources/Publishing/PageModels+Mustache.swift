@@ -68,6 +68,7 @@ extension ItemView: TemplateObject {
         case .summaryText?: return .from(summaryText)
         case .health?: return .from(health)
         case .score?: return .from(score)
+        case .healthReason?: return .from(healthReason)
         case .tags?: return .from(tags)
         case .hasTags?: return .from(hasTags)
         case .cves?: return .from(cves)
@@ -138,6 +139,9 @@ extension CVEView: TemplateObject {
         case .since?: return .from(since)
         case .due?: return .from(due)
         case .epss?: return .from(epss)
+        case .recordURL?: return .from(recordURL)
+        case .certFR?: return .from(certFR)
+        case .certFRURL?: return .from(certFRURL)
         default: return nil
         }
     }
@@ -199,6 +203,7 @@ extension EditionPage: TemplateObject {
         case .dateHuman?: return .from(dateHuman)
         case .isHome?: return .from(isHome)
         case .itemCount?: return .from(itemCount)
+        case .itemCountText?: return .from(itemCountText)
         case .themes?: return .from(themes)
         case .isEmpty?: return .from(isEmpty)
         case .previousEditions?: return .from(previousEditions)
@@ -259,6 +264,7 @@ extension IndexEntry: TemplateObject {
         case .title?: return .from(title)
         case .path?: return .from(path)
         case .count?: return .from(count)
+        case .countText?: return .from(countText)
         case .detail?: return .from(detail)
         default: return nil
         }

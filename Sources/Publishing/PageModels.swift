@@ -97,7 +97,10 @@ final class ItemView: Sendable {
     /// daily run makes a view of every item, and writes the text of a few).
     var summaryText: String { summaryHTML.map(PlainText.from(html:)) ?? "" }
     let health: Bool
+    /// The health score as a decimal in the site's language ("0,84"), shown in the details only.
     let score: String
+    /// Why the item concerns health, in words: « Concerne la santé — Imagerie médicale : « PACS » (titre) ».
+    let healthReason: String?
     let tags: [TagView]
     let hasTags: Bool
     let cves: [CVEView]
@@ -128,7 +131,7 @@ final class ItemView: Sendable {
     let exploitedWhat: String?
     let fixText: String?
 
-    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [UrgencyReason] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, healthReason: String? = nil, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [UrgencyReason] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
         self.fingerprint = fingerprint
         self.entryID = entryID
         self.path = path
@@ -147,6 +150,7 @@ final class ItemView: Sendable {
         self.summaryHTML = summaryHTML
         self.health = health
         self.score = score
+        self.healthReason = healthReason
         self.tags = tags
         self.hasTags = hasTags
         self.cves = cves
@@ -207,12 +211,20 @@ final class MentionView: Sendable {
 final class CVEView: Sendable {
     let id: String
     let knownExploited: Bool
-    /// Day the CVE entered CISA's KEV catalog, and the remediation due date it sets.
+    /// Day the CVE entered CISA's KEV catalog, and the remediation due date it sets for US
+    /// federal agencies, in words.
     let since: String?
     let due: String?
     let epss: String?
+    /// The CVE record (cve.org), and the CERT-FR document of the site that cites the CVE, if any.
+    let recordURL: String
+    let certFR: String?
+    let certFRURL: String?
 
-    init(id: String, knownExploited: Bool, since: String?, due: String?, epss: String?) {
+    init(id: String, knownExploited: Bool, since: String?, due: String?, epss: String?, certFR: (id: String, url: String)? = nil) {
+        self.recordURL = "https://www.cve.org/CVERecord?id=" + id
+        self.certFR = certFR?.id
+        self.certFRURL = certFR?.url
         self.id = id
         self.knownExploited = knownExploited
         self.since = since
@@ -266,6 +278,8 @@ struct EditionPage {
     var dateHuman: String
     var isHome: Bool
     var itemCount: Int
+    /// « 1 élément de veille pour le secteur de la santé ».
+    var itemCountText: String
     var themes: [ThemeView]
     var isEmpty: Bool
     var previousEditions: [EditionLink]
@@ -320,6 +334,8 @@ struct IndexEntry {
     var path: String
     var count: Int
     var detail: String?
+    /// « 1 élément », « 3 éléments ».
+    var countText: String = ""
 }
 
 struct IndexGroup {

@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-07.2"
+    static let renderVersion = "2026-12-08.1"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -196,10 +196,66 @@ public struct SitePublisher: Sendable {
     /// Every item's view, made on every core: a view is a pure function of its item, and the
     /// daily run makes one for each item of the archive (to know which pages changed).
     func itemViews(_ items: [PublishedItem]) -> [ItemView] {
-        items.concurrentMap { itemView($0) }
+        let certFR = Self.certFRDocuments(items)
+        return items.concurrentMap { itemView($0, certFR: certFR) }
     }
 
-    func itemView(_ item: PublishedItem) -> ItemView {
+    /// The CERT-FR document of the site that cites each CVE (the newest), for links next to the
+    /// CVE wherever it appears.
+    static func certFRDocuments(_ items: [PublishedItem]) -> [String: (id: String, url: String)] {
+        var documents: [String: (id: String, url: String, date: Date)] = [:]
+        for item in items where !item.cves.isEmpty {
+            guard let document = certFRDocument(item) else { continue }
+            for cve in item.cves where (documents[cve]?.date ?? .distantPast) < item.displayDate {
+                documents[cve] = (document.id, document.url, item.displayDate)
+            }
+        }
+        return documents.mapValues { ($0.id, $0.url) }
+    }
+
+    /// "CERTFR-2026-AVI-0001" and its page on cert.ssi.gouv.fr, when the item is a CERT-FR document.
+    static func certFRDocument(_ item: PublishedItem) -> (id: String, url: String)? {
+        let link = item.link.flatMap(URL.init(string:))
+        let onCERTFR = link?.host?.lowercased().hasSuffix("cert.ssi.gouv.fr") == true
+        let id = item.advisory?.trackingID.uppercased().hasPrefix("CERTFR-") == true ? item.advisory!.trackingID.uppercased()
+            : onCERTFR ? link?.pathComponents.last { $0.uppercased().hasPrefix("CERTFR-") }?.uppercased() : nil
+        guard let id else { return nil }
+        if onCERTFR, let link = item.link, isPublishableLink(link) { return (id, link) }
+        let kind = id.contains("-ALE-") ? "alerte" : id.contains("-ACT-") ? "actualite" : id.contains("-CTI-") ? "cti" : "avis"
+        return (id, "https://www.cert.ssi.gouv.fr/\(kind)/\(id)/")
+    }
+
+    /// « 1 élément », « 2 éléments »: `key` names the plural in the locale file, `key_one` the
+    /// singular (French takes it for 0 and 1, English for 1).
+    func counted(_ value: Int, _ key: String) -> String {
+        let english = site.language.hasPrefix("en")
+        let singular = english ? value == 1 : abs(value) < 2
+        let word = singular ? strings.values[key + "_one"] ?? strings[key] : strings[key]
+        return (english ? String(value) : FrenchFormat.integer(value)) + " " + word
+    }
+
+    /// A decimal as the site's language writes it: « 9,8 » in French, "9.8" in English.
+    func decimal(_ value: Double, digits: Int) -> String {
+        let text = String(format: "%.\(digits)f", value)
+        return site.language.hasPrefix("en") ? text : text.replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// Why the item concerns health, from the tag of the most specific health group the rules
+    /// found (a device before a health technology before a kind of structure).
+    func healthReason(_ item: PublishedItem) -> String? {
+        guard item.health else { return nil }
+        let rank = ["dispositif": 0, "technologie": 1, "secteur": 2]
+        var best: (rank: Int, evidence: TagEvidence, label: String)?
+        for evidence in item.tags where !evidence.tagID.isEmpty {
+            guard let parts = tagParts[evidence.tagID], let order = rank[parts.group], order < (best?.rank ?? .max) else { continue }
+            best = (order, evidence, parts.label)
+        }
+        guard let best else { return strings["health_reason"] }
+        let field = fieldNames[best.evidence.field] ?? best.evidence.field
+        return "\(strings["health_reason"]) — \(best.label) : « \(best.evidence.matchedText) » (\(field))"
+    }
+
+    func itemView(_ item: PublishedItem, certFR: [String: (id: String, url: String)] = [:]) -> ItemView {
         var tags: [TagView] = []
         for evidence in item.tags where !evidence.tagID.isEmpty && !tags.contains(where: { $0.id == evidence.tagID }) {
             // A tag the taxonomy no longer defines is shown by its id.
@@ -211,8 +267,17 @@ public struct SitePublisher: Sendable {
         }
         let path = "items/\(item.stableKey)/"
         let cves = item.cveDetails.map {
-            CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince, due: $0.remediationDue,
-                    epss: $0.epss.map { String(format: "%.2f", $0) })
+            CVEView(id: $0.cve, knownExploited: $0.knownExploited, since: $0.knownExploitedSince.map(dates.day(fromKey:)),
+                    due: $0.remediationDue.map(dates.day(fromKey:)), epss: $0.epss.map { decimal($0, digits: 2) }, certFR: certFR[$0.cve])
+        }
+        // The CERT-FR documents its CVEs link to come from other items: part of what the page shows.
+        var fingerprint = Self.fingerprint(of: item)
+        let cited = cves.compactMap { cve in cve.certFRURL.map { cve.id + "|" + $0 } }
+        if !cited.isEmpty {
+            var hasher = PageFingerprint()
+            hasher.combine(fingerprint)
+            hasher.combine(list: cited)
+            fingerprint = hasher.hex
         }
         let summary = (Self.nonEmpty(item.summary) ?? Self.nonEmpty(item.content)).map {
             RemoteImages.apply($0, policy: site.remoteImages, siteHost: host.lowercased(), label: strings["remote_image"],
@@ -224,7 +289,7 @@ public struct SitePublisher: Sendable {
             return MentionView(sourceTitle: mention.sourceTitle, title: mention.title, link: link ?? "", hasLink: link != nil)
         }
         return ItemView(
-            fingerprint: Self.fingerprint(of: item),
+            fingerprint: fingerprint,
             entryID: "tag:\(host),2026:item/\(item.stableKey)",
             path: path, url: site.baseURL + path,
             title: item.title.isEmpty ? (site.language.hasPrefix("en") ? "(untitled)" : "(sans titre)") : item.title,
@@ -238,10 +303,11 @@ public struct SitePublisher: Sendable {
             authors: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "),
             summaryHTML: summary,
             health: item.health,
-            score: Self.twoDecimals(item.healthScore),
+            score: site.language.hasPrefix("en") ? Self.twoDecimals(item.healthScore) : Self.twoDecimalsWithComma(item.healthScore),
+            healthReason: healthReason(item),
             tags: tags, hasTags: !tags.isEmpty,
             cves: cves, hasCVEs: !cves.isEmpty, knownExploited: cves.contains(where: \.knownExploited),
-            cvss: item.cvss.map { String(format: "%.1f", $0) },
+            cvss: item.cvss.map { decimal($0, digits: 1) },
             language: item.language,
             alsoReportedBy: mentions, hasMentions: !mentions.isEmpty,
             advisory: item.advisory.map { advisoryView($0) }, pinned: item.pinned, editorNoteHTML: item.editorNoteHTML,
@@ -302,6 +368,14 @@ public struct SitePublisher: Sendable {
     }
 
     private static let scoreTexts = (0...1000).map { String(format: "%.2f", Double($0) / 1000) }
+    private static let scoreTextsWithComma = scoreTexts.map { $0.replacingOccurrences(of: ".", with: ",") }
+
+    /// « 0,84 »: `twoDecimals` as French writes it.
+    static func twoDecimalsWithComma(_ value: Double) -> String {
+        let thousandths = (value * 1000).rounded()
+        if thousandths >= 0, thousandths <= 1000, thousandths / 1000 == value { return scoreTextsWithComma[Int(thousandths)] }
+        return twoDecimals(value).replacingOccurrences(of: ".", with: ",")
+    }
 
     private static let productsShown = 25
     private static let remediationsShown = 10

@@ -19,21 +19,21 @@ import Testing
                             generatedAt: "g", generatedAtHuman: "h")
         let frame = PageFrame(site: site, t: ["k": "v"], rootPath: "", pageURL: "p")
         let tag = TagView(id: "i", label: "l", group: "g", groupLabel: "gl", evidence: "e", path: "p")
-        let cve = CVEView(id: "c", knownExploited: true, since: "s", due: "d", epss: "e")
+        let cve = CVEView(id: "c", knownExploited: true, since: "s", due: "d", epss: "e", certFR: ("CERTFR-2026-AVI-0001", "u"))
         let mention = MentionView(sourceTitle: "s", title: "t", link: "l", hasLink: true)
         let item = ItemView(fingerprint: "f", entryID: "e", path: "p", url: "u", title: "t", link: "l", sourceID: "s", sourcePath: "sp",
                             sourceTitle: "st", dateISO: "d", dateHuman: "dh", dayKey: "k", dayHuman: "kh", updatedISO: "u", authors: "a",
-                            summaryHTML: "s", health: true, score: "1", tags: [tag], hasTags: true, cves: [cve],
+                            summaryHTML: "s", health: true, score: "1", healthReason: "r", tags: [tag], hasTags: true, cves: [cve],
                             hasCVEs: true, knownExploited: true, cvss: "9.8", language: "fr", alsoReportedBy: [mention], hasMentions: true,
                             urgency: "urgent", urgencyLabel: "u",
                             urgencyReasons: [UrgencyReason(kind: .exploited, ruleID: "r", matchedText: "m", field: "title")],
                             exploitedWhat: "w", fixText: "f")
         let link = EditionLink(dateISO: "d", dateHuman: "h", path: "p", count: 1)
-        let entry = IndexEntry(title: "t", path: "p", count: 1, detail: "d")
+        let entry = IndexEntry(title: "t", path: "p", count: 1, detail: "d", countText: "1 élément")
         check(site); check(frame); check(tag); check(cve); check(mention); check(item); check(link); check(entry)
         check(DayView(dateISO: "d", dateHuman: "h", items: [item]))
         check(ThemeView(id: "i", title: "t", items: [item]))
-        check(EditionPage(frame: frame, dateISO: "d", dateHuman: "h", isHome: true, itemCount: 1, themes: [], isEmpty: false,
+        check(EditionPage(frame: frame, dateISO: "d", dateHuman: "h", isHome: true, itemCount: 1, itemCountText: "1 élément", themes: [], isEmpty: false,
                           previousEditions: [link], hasPreviousEditions: true))
         check(ItemPage(frame: frame, item: item))
         check(PageLink(number: 1, path: "p", isCurrent: true))

@@ -87,6 +87,8 @@ public enum TemplateKey: String, Sendable {
     case urgencyReasons, urgencyReasonsHTML, sourceTitleHTML, linkHTML, contentHTML
     // Open alerts' banner.
     case alerts, hasAlerts, severity, severityID
+    // French as written ([portal]): counts with their noun, reasons in words, links out for CVEs.
+    case countText, itemCountText, healthReason, recordURL, certFR, certFRURL
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
