@@ -94,7 +94,8 @@ public struct AlertRules: Sendable {
         var candidates = byCVE.keys.sorted().map { cve -> AlertCandidate in
             let known = knowledge.knownExploited[cve]
             let count = byCVE[cve]!.count
-            let kevListing = known.map { " au catalogue KEV de la CISA depuis le \($0.dateAdded)" + Self.naming($0, prefix: " (", suffix: ")") }
+            let kevListing = known.map { " au catalogue KEV de la CISA depuis le \(FrenchDay.words(fromKey: $0.dateAdded))"
+                + Self.naming($0, prefix: " (", suffix: ")") }
             // Fewer than k declarations are never spoken of: the alert is about the flaw alone.
             let disclosed = count >= smallestCountShown
             return AlertCandidate(
@@ -136,9 +137,12 @@ public struct AlertRules: Sendable {
             return AlertCandidate(
                 rule: "kev-health-product", key: "kev-health-product:\(cve)", severity: .critical,
                 title: "\(cve) activement exploitée" + Self.naming(known, prefix: " : ", suffix: ""),
-                summary: "\(cve) (\(known.name)) est au catalogue KEV de la CISA depuis le \(known.dateAdded) et concerne des produits utilisés dans le secteur de la santé.",
+                summary: "\(cve) (\(known.name)) est au catalogue KEV de la CISA depuis le \(FrenchDay.words(fromKey: known.dateAdded)) "
+                    + "et concerne des produits utilisés dans le secteur de la santé.",
                 products: entry.products, cves: [cve],
-                requiredAction: "Appliquer le correctif de l'éditeur" + (known.dueDate.map { " avant le \($0)" } ?? " sans délai") + ".",
+                // The KEV due date is the deadline CISA sets for US federal agencies, not the
+                // reader's: the site says so beside `dueDate`, never in the action.
+                requiredAction: "Appliquer le correctif de l'éditeur sans attendre.",
                 dueDate: known.dueDate, references: entry.items)
         }
     }

@@ -102,6 +102,20 @@ public struct SectorAlert: Sendable, Equatable, Codable {
     }
 }
 
+/// One version of an alert as the site showed it: a publication (the first, or an update) or
+/// its closing, for the « historique » of the alert's page.
+public struct AlertPublication: Sendable, Equatable {
+    public var at: Date
+    public var content: PublishedAlertContent
+    public var closed: Bool
+
+    public init(at: Date, content: PublishedAlertContent, closed: Bool) {
+        self.at = at
+        self.content = content
+        self.closed = closed
+    }
+}
+
 /// An alert's content at one publication.
 public struct PublishedAlertContent: Sendable, Equatable, Codable {
     public var severity: AlertSeverity

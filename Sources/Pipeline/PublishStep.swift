@@ -29,8 +29,9 @@ struct PublishStep {
                                                                         unreviewed: settings.curation.publishUnreviewed)
         let (observatories, pendingYears) = try observatoryReports(now: now, freeze: previewDirectory == nil)
         let alerts = try environment.store.publicAlerts(at: now)
+        let versions = try environment.store.alertPublications(ids: alerts.map(\.id))
         let report = try publisher.publish(items: items, observatories: observatories, scheduledObservatoryReports: pendingYears,
-                                           alerts: alerts, withdrawn: withdrawn, to: previewDirectory ?? settings.outputDirectory, now: now,
+                                           alerts: alerts, alertVersions: versions, withdrawn: withdrawn, to: previewDirectory ?? settings.outputDirectory, now: now,
                                            full: full)
         // Selected items that are now on the site have been published (the workflow's last step).
         if previewDirectory == nil {

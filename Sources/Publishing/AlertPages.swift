@@ -4,7 +4,8 @@ import Model
 /// The sector alerts: their list, one page each, and their Atom feed. An update keeps the
 /// alert's page and Atom entry id, with a newer `updated`, so readers see an update.
 extension SitePublisher {
-    func writeAlerts(_ alerts: [SectorAlert], items: [PublishedItem], site: SiteView, to writer: SiteWriter) throws {
+    func writeAlerts(_ alerts: [SectorAlert], versions: [String: [AlertPublication]] = [:], items: [PublishedItem], site: SiteView,
+                     to writer: SiteWriter) throws {
         // Only the items alerts refer to: copying every item of a large archive into a table cost half a second.
         let referenced = Set(alerts.flatMap { ($0.published ?? $0.content).references })
         var itemsByID: [Int64: PublishedItem] = [:]
@@ -14,9 +15,13 @@ extension SitePublisher {
         func view(_ alert: SectorAlert, path: String) -> [String: Any] {
             // The content as last published: later changes wait for an editor's approval.
             let shown = alert.published ?? alert.content
-            let references = shown.references.compactMap { itemsByID[$0] }.map { item -> [String: Any] in
-                ["title": item.title, "path": "items/\(item.stableKey)/"]
-            }
+            let cited = shown.references.compactMap { itemsByID[$0] }
+            let references = cited.map { item -> [String: Any] in ["title": item.title, "path": "items/\(item.stableKey)/"] }
+            let sections = alertSections(shown, cited: cited)
+            let history = alertVersions(versions[alert.id] ?? [])
+            let sectionsHTML = [("alert_summary", sections.summaryHTML), ("alert_risks", sections.risksHTML), ("alert_affected", sections.affectedHTML),
+                                ("alert_solution", sections.solutionHTML), ("alert_documentation", sections.documentationHTML)]
+                .map { "<h2>\(Self.html(strings[$0.0]))</h2>\($0.1)" }.joined()
             let segment = Self.pathSegment(alert.id.lowercased())
             return [
                 "id": alert.id, "entryID": "tag:\(host),2026:alert/\(alert.id)", "url": self.site.baseURL + "alertes/\(segment)/",
@@ -27,6 +32,12 @@ extension SitePublisher {
                 "measuresHTML": shown.measuresHTML as Any, "products": shown.products, "hasProducts": !shown.products.isEmpty,
                 "cves": shown.cves, "hasCVEs": !shown.cves.isEmpty, "requiredAction": shown.requiredAction as Any, "dueDate": shown.dueDate as Any,
                 "references": references, "hasReferences": !references.isEmpty,
+                "sectionSummaryHTML": sections.summaryHTML, "risksHTML": sections.risksHTML, "affectedHTML": sections.affectedHTML,
+                "solutionHTML": sections.solutionHTML, "documentationHTML": sections.documentationHTML,
+                // The Atom entry carries the same sections, as HTML the feed escapes.
+                "contentHTML": "<p><strong>TLP:CLEAR</strong> · \(Self.html(strings["severity_\(shown.severity.rawValue)"]))</p>" + sectionsHTML
+                    + (history.isEmpty ? "" : "<h2>\(Self.html(strings["alert_history"]))</h2><ul>" + history.map { "<li>\(Self.html($0))</li>" }.joined() + "</ul>"),
+                "history": history, "hasHistory": !history.isEmpty,
                 "publishedISO": ISO8601UTC.string(from: alert.publishedAt ?? shown.at),
                 "publishedHuman": dates.day(alert.publishedAt ?? shown.at),
                 "updatedISO": ISO8601UTC.string(from: alert.status == .closed ? alert.updatedAt : shown.at),

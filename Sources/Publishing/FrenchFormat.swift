@@ -5,8 +5,7 @@ import Model
 /// (« 1er décembre 2026 », « 7 décembre 2026 à 14 h 10 »), numbers (« 0,84 », « 1 234 »),
 /// plurals (« 1 élément », « 2 éléments »), and the words of the editors' workflow.
 public struct FrenchFormat: Sendable {
-    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                         "septembre", "octobre", "novembre", "décembre"]
+    static let months = FrenchDay.months
 
     private let calendar: Calendar
 
@@ -31,10 +30,7 @@ public struct FrenchFormat: Sendable {
             + " à \(parts.hour ?? 0) h " + (minute < 10 ? "0" : "") + String(minute)
     }
 
-    static func day(year: Int, month: Int, day: Int) -> String {
-        guard (1...12).contains(month) else { return "\(year)-\(month)-\(day)" }
-        return (day == 1 ? "1er" : String(day)) + " " + months[month - 1] + " " + String(year)
-    }
+    static func day(year: Int, month: Int, day: Int) -> String { FrenchDay.words(year: year, month: month, day: day) }
 
     /// A decimal with a comma: « 0,84 ».
     public static func decimal(_ value: Double, digits: Int) -> String {

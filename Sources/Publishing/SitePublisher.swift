@@ -119,6 +119,7 @@ public struct SitePublisher: Sendable {
     /// editors withdrew after publication, whose pages stay at their address and say so.
     public func publish(items: [PublishedItem], observatories: [Observatory] = [],
                         scheduledObservatoryReports: [ScheduledObservatoryReport] = [], alerts: [SectorAlert] = [],
+                        alertVersions: [String: [AlertPublication]] = [:],
                         withdrawn: [PublishedItem] = [], to outputDirectory: String, now: Date = Date(), full: Bool = false) throws -> Report {
         // A published alert not yet closed is on every page: opening or closing one changes them all.
         let banners = alerts.filter { $0.status == .published || $0.status == .updated }.map(alertBanner)
@@ -128,12 +129,12 @@ public struct SitePublisher: Sendable {
         for banner in banners { hasher.combine(list: [banner.path, banner.title, banner.severity, banner.severityID]) }
         run.siteFingerprint = hasher.hex
         return try run.publishPages(items: items, observatories: observatories, scheduled: scheduledObservatoryReports,
-                                    alerts: alerts, banners: banners,
+                                    alerts: alerts, alertVersions: alertVersions, banners: banners,
                                     withdrawn: withdrawn, to: outputDirectory, now: now, full: full)
     }
 
     private func publishPages(items: [PublishedItem], observatories: [Observatory], scheduled: [ScheduledObservatoryReport],
-                              alerts: [SectorAlert], banners: [AlertBannerView],
+                              alerts: [SectorAlert], alertVersions: [String: [AlertPublication]], banners: [AlertBannerView],
                               withdrawn: [PublishedItem], to outputDirectory: String, now: Date, full: Bool) throws -> Report {
         let output = URL(fileURLWithPath: outputDirectory).standardizedFileURL
         let staging = try StagingDirectory(for: output, full: full)
@@ -151,7 +152,7 @@ public struct SitePublisher: Sendable {
             try writeSourcePages(views, site: siteView, to: writer)
             try writeStaticPages(site: siteView, to: writer)
             try writeObservatory(observatories, scheduled: scheduled, site: siteView, to: writer)
-            try writeAlerts(alerts, items: items, site: siteView, to: writer)
+            try writeAlerts(alerts, versions: alertVersions, items: items, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")

@@ -61,6 +61,29 @@ extension Store {
         }
     }
 
+    /// Each alert's versions as the site showed them, oldest first: every publication (by an
+    /// editor or the rules) and the closing of a published alert.
+    public func alertPublications(ids: [String]) throws -> [String: [AlertPublication]] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            var versions: [String: [AlertPublication]] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT alert_id, at, action, after FROM alert_history
+                WHERE alert_id IN (\(databaseQuestionMarks(count: ids.count)))
+                  AND (action LIKE 'published%' OR action LIKE '%-published' OR action = 'closed') ORDER BY id
+                """, arguments: StatementArguments(ids))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .secondsSince1970
+            for row in rows {
+                guard let after: String = row["after"], let alert = try? decoder.decode(SectorAlert.self, from: Data(after.utf8)),
+                      let content = alert.published else { continue }
+                let closed = (row["action"] as String) == "closed"
+                versions[row["alert_id"], default: []].append(AlertPublication(at: Date(timeIntervalSince1970: row["at"]), content: content, closed: closed))
+            }
+            return versions
+        }
+    }
+
     /// What the site shows: published (or updated, or closed after publication) and past any embargo.
     public func publicAlerts(at now: Date = Date()) throws -> [SectorAlert] {
         try alerts().filter { $0.isPublic(at: now) }
