@@ -77,6 +77,15 @@ public struct SiteSettings: Sendable, Equatable {
     public var timeZone: String
     /// What the site does with third-party images in items' HTML (`[site] remote_images`).
     public var remoteImages = RemoteImagePolicy.link
+    /// Who runs the site, named in its header and footer (`[site] operator`), how to reach them
+    /// (`contact`: an e-mail address or a URL), and their logo (`logo`: an SVG or PNG file,
+    /// copied into the site). The Marianne and its font are reserved to State services: an
+    /// operator who is one adds theirs as this logo.
+    public var `operator` = ""
+    public var contact = ""
+    public var logoPath: String?
+    /// The accessibility statement's conformity level (RGAA): without an audit, "non".
+    public var accessibility = AccessibilityConformity.none
 
     public init(title: String, description: String, baseURL: String, language: String, itemsOnHome: Int,
                 timeZone: String = "Europe/Paris") {
@@ -87,6 +96,11 @@ public struct SiteSettings: Sendable, Equatable {
         self.itemsOnHome = itemsOnHome
         self.timeZone = timeZone
     }
+}
+
+/// The RGAA conformity a site may claim: « non conforme » until an audit says otherwise.
+public enum AccessibilityConformity: String, Sendable, Equatable, CaseIterable {
+    case none = "non", partial = "partiellement", full = "totalement"
 }
 
 /// Images in items' HTML are hosted by third parties: loading them tells those hosts who reads
@@ -202,7 +216,7 @@ extension Settings {
         try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules"])
         let site = try config?.table("site")
         try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon",
-                                "priority_days", "remote_images"])
+                                "priority_days", "remote_images", "operator", "contact", "logo", "accessibility"])
         let fetch = try config?.table("fetch")
         try fetch?.checkKeys(["contact_url", "timeout", "connect_timeout", "max_body_bytes", "max_connections", "max_connections_per_host",
                               "allow_private_networks", "critical_silence"])
@@ -294,6 +308,25 @@ extension Settings {
                 throw site!.error("`remote_images` is " + RemoteImagePolicy.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(policy)\"")
             }
             settings.site.remoteImages = value
+        }
+        settings.site.operator = try site?.string("operator") ?? (demo ? "Démonstration cyberveille (données fictives)" : "")
+        settings.site.contact = try site?.string("contact") ?? (demo ? "contact@veille.example.org" : "")
+        if config != nil, !demo, settings.site.operator.isEmpty || settings.site.contact.isEmpty {
+            settings.warnings.append("\(configPath): [site] operator or contact is not set: the site's header, footer and legal pages "
+                                     + "name nobody to write to")
+        }
+        if let logo = try site?.string("logo"), !logo.isEmpty {
+            let ext = URL(fileURLWithPath: logo).pathExtension.lowercased()
+            guard ["svg", "png"].contains(ext) else { throw site!.error("`logo` is an SVG or PNG file, not \"\(logo)\"") }
+            guard FileManager.default.isReadableFile(atPath: logo) else { throw site!.error("`logo`: cannot read \"\(logo)\"") }
+            settings.site.logoPath = logo
+        }
+        if let level = try site?.string("accessibility") {
+            guard let value = AccessibilityConformity(rawValue: level) else {
+                throw site!.error("`accessibility` is " + AccessibilityConformity.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                                  + " (conforme, as the RGAA audit says), not \"\(level)\"")
+            }
+            settings.site.accessibility = value
         }
         let enrichment = try config?.table("enrichment")
         try enrichment?.checkKeys(["kev", "epss"])

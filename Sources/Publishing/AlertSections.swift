@@ -59,7 +59,7 @@ extension SitePublisher {
 
         var risks = unique(advisories.flatMap(\.risks))
         let exploited = cited.flatMap(\.cveDetails).filter(\.knownExploited).map(\.cve)
-        if !exploited.isEmpty { risks.insert(strings["alert_risk_exploited"] + " (" + unique(exploited).joined(separator: ", ") + ")", at: 0) }
+        if !exploited.isEmpty { risks.insert(strings["alert_risk_exploited"] + " " + unique(exploited).joined(separator: ", "), at: 0) }
         let risksHTML = written.sections["risks"] ?? (risks.isEmpty ? "<p>\(SitePublisher.html(strings["alert_risks_unknown"]))</p>" : AlertSections.list(risks))
 
         // The advisories' own spelling first (the rules match products without case).

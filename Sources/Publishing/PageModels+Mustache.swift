@@ -15,6 +15,11 @@ extension SiteView: TemplateObject {
         case .generatedAtHuman?: return .from(generatedAtHuman)
         case .alerts?: return .from(alerts)
         case .hasAlerts?: return .from(!alerts.isEmpty)
+        case .operator?: return .from(`operator`)
+        case .contactHref?: return .from(contactHref)
+        case .contactLabel?: return .from(contactLabel)
+        case .logo?: return .from(logo)
+        case .accessibility?: return .from(accessibility)
         default: return nil
         }
     }

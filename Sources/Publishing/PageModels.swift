@@ -17,8 +17,22 @@ final class SiteView: Sendable {
     let generatedAtHuman: String
     /// The published alerts not yet closed: a banner on every page.
     let alerts: [AlertBannerView]
+    /// Who runs the site, how to reach them (a mailto: or http(s) link and its text), their
+    /// logo in the site ("assets/logo.svg"), and the accessibility statement's level in words.
+    let `operator`: String?
+    let contactHref: String?
+    let contactLabel: String?
+    let logo: String?
+    let accessibility: String
 
-    init(title: String, description: String, baseURL: String, language: String, atomURL: String, jsonFeedURL: String, generatedAt: String, generatedAtHuman: String, alerts: [AlertBannerView] = []) {
+    init(title: String, description: String, baseURL: String, language: String, atomURL: String, jsonFeedURL: String, generatedAt: String,
+         generatedAtHuman: String, alerts: [AlertBannerView] = [], operator: String? = nil, contactHref: String? = nil,
+         contactLabel: String? = nil, logo: String? = nil, accessibility: String = "") {
+        self.operator = `operator`
+        self.contactHref = contactHref
+        self.contactLabel = contactLabel
+        self.logo = logo
+        self.accessibility = accessibility
         self.title = title
         self.description = description
         self.baseURL = baseURL

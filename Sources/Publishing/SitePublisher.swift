@@ -78,7 +78,7 @@ public struct SitePublisher: Sendable {
         var hasher = PageFingerprint()
         hasher.combine(Self.renderVersion)
         for part in [site.title, site.description, site.baseURL, site.language, site.timeZone, "\(site.itemsOnHome)",
-                     site.remoteImages.rawValue] { hasher.combine(part) }
+                     site.remoteImages.rawValue, site.operator, site.contact, site.logoPath ?? "", site.accessibility.rawValue] { hasher.combine(part) }
         for tag in tags { hasher.combine(list: [tag.id, tag.group, tag.labelFR, tag.labelEN]) }
         let root = URL(fileURLWithPath: templatesDirectory)
         for file in (FileManager.default.subpaths(atPath: root.path) ?? []).sorted() {
@@ -156,6 +156,7 @@ public struct SitePublisher: Sendable {
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")
+            if let logo = site.logoPath, let path = logoAsset { try writer.writeAsset(URL(fileURLWithPath: logo), at: path) }
             // Files for the site's root as they are (Output/README.md, which git keeps: the folder is generated and public).
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("root"), into: "")
             try staging.commit(manifest: writer.manifest, order: writer.files)
@@ -172,9 +173,20 @@ public struct SitePublisher: Sendable {
     /// the same site, byte for byte.
     private func makeSiteView(items: [PublishedItem], banners: [AlertBannerView], now: Date) -> SiteView {
         let newest = generationDate(items: items, now: now)
+        let contact = site.contact.trimmingCharacters(in: .whitespaces)
+        let contactHref = contact.isEmpty ? nil : contact.contains("@") && !contact.contains("/") ? "mailto:" + contact
+            : Self.isPublishableLink(contact) ? contact : nil
         return SiteView(title: site.title, description: site.description, baseURL: site.baseURL, language: site.language,
                         atomURL: site.baseURL + "atom.xml", jsonFeedURL: site.baseURL + "feed.json",
-                        generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest), alerts: banners)
+                        generatedAt: ISO8601UTC.string(from: newest), generatedAtHuman: dates.day(newest), alerts: banners,
+                        operator: site.operator.isEmpty ? nil : site.operator, contactHref: contactHref,
+                        contactLabel: contactHref == nil ? nil : contact, logo: logoAsset,
+                        accessibility: strings["accessibility_\(site.accessibility.rawValue)"])
+    }
+
+    /// Where the operator's logo is in the site.
+    var logoAsset: String? {
+        site.logoPath.map { "assets/logo." + URL(fileURLWithPath: $0).pathExtension.lowercased() }
     }
 
     /// The newest item's date, clamped to the publication time: a feed that dates an item in
@@ -524,14 +536,19 @@ final class SiteWriter {
             var isDirectory: ObjCBool = false
             let source = folder.appendingPathComponent(relative)
             guard fileManager.fileExists(atPath: source.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            guard let bytes = fileManager.contents(atPath: source.path) else {
-                throw PublishError("\(source.path): cannot read the asset")
-            }
-            var hasher = StableHash.Hasher()
-            hasher.combine(bytes: bytes)
-            guard let file = try claim(prefix + relative, fingerprint: "bytes:" + hasher.hex, page: false) else { continue }
-            manifest[file]?.stamp = try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
+            try writeAsset(source, at: prefix + relative)
         }
+    }
+
+    /// One file copied as it is (an asset, the operator's logo), fingerprinted by its bytes.
+    func writeAsset(_ source: URL, at path: String) throws {
+        guard let bytes = FileManager.default.contents(atPath: source.path) else {
+            throw PublishError("\(source.path): cannot read the file")
+        }
+        var hasher = StableHash.Hasher()
+        hasher.combine(bytes: bytes)
+        guard let file = try claim(path, fingerprint: "bytes:" + hasher.hex, page: false) else { return }
+        manifest[file]?.stamp = try bytes.withUnsafeBytes { try staging.write(bytes: $0.bindMemory(to: UInt8.self), to: file) }
     }
 
     /// Many pages at once: those whose inputs changed are rendered on every core (pages are

@@ -112,10 +112,35 @@ private func temporaryFile(_ name: String, _ text: String) throws -> String {
     }
 
     @Test func theExamplesBaseURLIsPointedOutUnlessAFlagOrTheEnvironmentGivesOne() throws {
-        let path = try temporaryFile("cyberveille.toml", "[site]\nbase_url = \"https://veille.example.org/\"\n")
+        let path = try temporaryFile("cyberveille.toml", "[site]\nbase_url = \"https://veille.example.org/\"\noperator = \"CERT Santé\"\ncontact = \"veille@example.org\"\n")
         #expect(try Settings.resolve(SettingsOverrides(configPath: path), environment: [:]).warnings.first?.contains("base_url is still the example's") == true)
         #expect(try Settings.resolve(SettingsOverrides(configPath: path, baseURL: "https://veille.sante.example/"), environment: [:]).warnings.isEmpty)
         #expect(try Settings.resolve(SettingsOverrides(configPath: path), environment: ["CYBERVEILLE_BASE_URL": "https://a.example/"]).warnings.isEmpty)
+    }
+
+    @Test func aSiteSaysWhoRunsItAndHowToReachThem() throws {
+        let unnamed = try temporaryFile("cyberveille.toml", "[site]\nbase_url = \"https://veille.sante.example/\"\n")
+        #expect(try Settings.resolve(SettingsOverrides(configPath: unnamed), environment: [:]).warnings.first?.contains("[site] operator or contact") == true)
+        let logo = try temporaryFile("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        let named = try temporaryFile("cyberveille.toml", """
+            [site]
+            base_url = "https://veille.sante.example/"
+            operator = "CERT Santé"
+            contact = "https://veille.sante.example/contact/"
+            logo = "\(logo)"
+            accessibility = "partiellement"
+            """)
+        let site = try Settings.resolve(SettingsOverrides(configPath: named), environment: [:]).site
+        #expect(site.operator == "CERT Santé" && site.contact == "https://veille.sante.example/contact/" && site.logoPath == logo)
+        #expect(site.accessibility == .partial)
+        for (line, fragment) in [("logo = \"logo.gif\"", "SVG or PNG"), ("logo = \"/nowhere/logo.svg\"", "cannot read"),
+                                 ("accessibility = \"conforme\"", "\"non\", \"partiellement\", \"totalement\"")] {
+            let path = try temporaryFile("cyberveille.toml", "[site]\n\(line)\n")
+            let error = #expect(throws: ConfigurationError.self) { try Settings.resolve(SettingsOverrides(configPath: path), environment: [:]) }
+            #expect(error?.description.contains(fragment) == true, "\(error?.description ?? "")")
+        }
+        let demo = try Settings.resolve(SettingsOverrides(demo: true), environment: [:]).site
+        #expect(demo.operator.contains("Démonstration") && !demo.contact.isEmpty)
     }
 
     @Test func defaultsMissingHereAreTakenFromTheInstallation() throws {

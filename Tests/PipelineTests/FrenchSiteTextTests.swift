@@ -27,7 +27,8 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
     static let isoDate = try! NSRegularExpression(pattern: #"\b\d{4}-\d{2}-\d{2}\b"#)
     static let badPlural = try! NSRegularExpression(
         pattern: #"\b[01] (éléments|articles|alertes|déclarations|sources|pages|incidents|structures|résultats|jours|heures|avis|CVE|produits|étiquettes)\b"#)
-    static let decimalPoint = try! NSRegularExpression(pattern: #"(?<![\d.])\d+\.\d+(?![\d.])"#)
+    /// A number with a decimal point; a version number (« RGAA, version 4.1 ») is one by name.
+    static let decimalPoint = try! NSRegularExpression(pattern: #"(?<![\d.])(?<!version )\d+\.\d+(?![\d.])"#)
 
     static func matches(_ expression: NSRegularExpression, _ text: String) -> [String] {
         expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) }
@@ -68,7 +69,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
     }
 
     @Test func theChecksFindWhatTheyLookFor() {
-        let text = Self.ownText("<p>Publié le 2026-11-20 (1 éléments), pertinence 0.84, FortiOS <code>7.2.5</code></p>")
+        let text = Self.ownText("<p>Publié le 2026-11-20 (1 éléments), pertinence 0.84, FortiOS <code>7.2.5</code>, RGAA version 4.1</p>")
         #expect(Self.matches(Self.isoDate, text) == ["2026-11-20"])
         #expect(Self.matches(Self.badPlural, text) == ["1 éléments"])
         #expect(Self.matches(Self.decimalPoint, text) == ["0.84"])

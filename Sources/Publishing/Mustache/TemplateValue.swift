@@ -89,6 +89,8 @@ public enum TemplateKey: String, Sendable {
     case alerts, hasAlerts, severity, severityID
     // French as written ([portal]): counts with their noun, reasons in words, links out for CVEs.
     case countText, itemCountText, healthReason, recordURL, certFR, certFRURL
+    // The operator ([site] operator, contact, logo, accessibility).
+    case `operator`, contactHref, contactLabel, logo, accessibility
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
