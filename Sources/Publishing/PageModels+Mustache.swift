@@ -95,6 +95,7 @@ extension ItemView: TemplateObject {
         case .linkHTML?: return .from(link.map(SitePublisher.html))
         case .hasUrgencyReasons?: return .from(!urgencyReasons.isEmpty)
         case .exploitedWhat?: return .from(exploitedWhat)
+        case .exploitedWhatHTML?: return .from(exploitedWhat.map(SitePublisher.linkingCVEs))
         case .fixText?: return .from(fixText)
         default: return nil
         }

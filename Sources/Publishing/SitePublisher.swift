@@ -339,6 +339,14 @@ public struct SitePublisher: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Text as HTML, each CVE id in it a link to its record.
+    static func linkingCVEs(_ text: String) -> String {
+        let escaped = html(text)
+        guard escaped.contains("CVE-") else { return escaped }
+        return escaped.replacingOccurrences(of: #"\bCVE-\d{4}-\d{4,7}\b"#, with: "<a href=\"https://www.cve.org/CVERecord?id=$0\">$0</a>",
+                                            options: .regularExpression)
+    }
+
     /// The products and CVEs an urgent item is about, as its text names them.
     static func exploitedWhat(_ item: PublishedItem) -> String? {
         var parts: [String] = []

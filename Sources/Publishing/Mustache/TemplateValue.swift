@@ -90,7 +90,7 @@ public enum TemplateKey: String, Sendable {
     // French as written ([portal]): counts with their noun, reasons in words, links out for CVEs.
     case countText, itemCountText, healthReason, recordURL, certFR, certFRURL
     // The operator ([site] operator, contact, logo, accessibility).
-    case `operator`, contactHref, contactLabel, logo, accessibility
+    case `operator`, contactHref, contactLabel, logo, accessibility, exploitedWhatHTML
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
