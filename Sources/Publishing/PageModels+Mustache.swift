@@ -148,6 +148,7 @@ extension CVEView: TemplateObject {
         case .recordURL?: return .from(recordURL)
         case .certFR?: return .from(certFR)
         case .certFRURL?: return .from(certFRURL)
+        case .path?: return .from(path)
         default: return nil
         }
     }
@@ -361,6 +362,29 @@ extension EditionsFeedPage: TemplateObject {
         case .selfURL?: return .from(selfURL)
         case .updated?: return .from(updated)
         case .editions?: return .from(editions)
+        default: return nil
+        }
+    }
+}
+
+extension CVEPage: TemplateObject {
+    func value(named name: TemplateName) -> TemplateValue? {
+        switch name.key {
+        case .frame?: return .from(frame)
+        case .id?: return .from(id)
+        case .cvss?: return .from(cvss)
+        case .knownExploited?: return .from(knownExploited)
+        case .since?: return .from(since)
+        case .due?: return .from(due)
+        case .ransomware?: return .from(ransomware)
+        case .epss?: return .from(epss)
+        case .recordURL?: return .from(recordURL)
+        case .certFR?: return .from(certFR)
+        case .certFRURL?: return .from(certFRURL)
+        case .advisories?: return .from(advisories)
+        case .hasAdvisories?: return .from(hasAdvisories)
+        case .items?: return .from(items)
+        case .itemCountText?: return .from(itemCountText)
         default: return nil
         }
     }

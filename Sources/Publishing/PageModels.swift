@@ -230,12 +230,15 @@ final class CVEView: Sendable {
     let since: String?
     let due: String?
     let epss: String?
-    /// The CVE record (cve.org), and the CERT-FR document of the site that cites the CVE, if any.
+    /// The CVE's page on the site ("cve/CVE-2026-1234/"), its record (cve.org), and the CERT-FR
+    /// document of the site that cites it, if any.
+    let path: String?
     let recordURL: String
     let certFR: String?
     let certFRURL: String?
 
     init(id: String, knownExploited: Bool, since: String?, due: String?, epss: String?, certFR: (id: String, url: String)? = nil) {
+        self.path = SitePublisher.isCVEID(id) ? SitePublisher.cvePath(id) : nil
         self.recordURL = "https://www.cve.org/CVERecord?id=" + id
         self.certFR = certFR?.id
         self.certFRURL = certFR?.url

@@ -57,7 +57,7 @@ public struct SitePublisher: Sendable {
         self.synonyms = synonyms
         self.templates = try TemplateSet(directory: templatesDirectory,
                                          required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom",
-                                                    "withdrawn"])
+                                                    "withdrawn", "cve"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -153,6 +153,7 @@ public struct SitePublisher: Sendable {
             try writeStaticPages(site: siteView, to: writer)
             try writeObservatory(observatories, scheduled: scheduled, site: siteView, to: writer)
             try writeAlerts(alerts, versions: alertVersions, items: items, site: siteView, to: writer)
+            try writeCVEPages(items, views: views, cited: Self.citedCVEs(items), site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")
@@ -226,14 +227,13 @@ public struct SitePublisher: Sendable {
         return documents.mapValues { ($0.id, $0.url) }
     }
 
-    /// "CERTFR-2026-AVI-0001" and its page on cert.ssi.gouv.fr, when the item is a CERT-FR document.
+    /// "CERTFR-2026-AVI-0001" and its page, when the item is a CERT-FR document: by its tracking
+    /// id, or by the id its own address ends with (cert.ssi.gouv.fr/avis/CERTFR-…/, or a mirror).
     static func certFRDocument(_ item: PublishedItem) -> (id: String, url: String)? {
-        let link = item.link.flatMap(URL.init(string:))
-        let onCERTFR = link?.host?.lowercased().hasSuffix("cert.ssi.gouv.fr") == true
-        let id = item.advisory?.trackingID.uppercased().hasPrefix("CERTFR-") == true ? item.advisory!.trackingID.uppercased()
-            : onCERTFR ? link?.pathComponents.last { $0.uppercased().hasPrefix("CERTFR-") }?.uppercased() : nil
-        guard let id else { return nil }
-        if onCERTFR, let link = item.link, isPublishableLink(link) { return (id, link) }
+        let fromLink = item.link.flatMap(URL.init(string:))?.pathComponents.last { $0.uppercased().hasPrefix("CERTFR-") }?.uppercased()
+        let tracking = item.advisory?.trackingID.uppercased()
+        guard let id = tracking?.hasPrefix("CERTFR-") == true ? tracking : fromLink else { return nil }
+        if fromLink == id, let link = item.link, isPublishableLink(link) { return (id, link) }
         let kind = id.contains("-ALE-") ? "alerte" : id.contains("-ACT-") ? "actualite" : id.contains("-CTI-") ? "cti" : "avis"
         return (id, "https://www.cert.ssi.gouv.fr/\(kind)/\(id)/")
     }

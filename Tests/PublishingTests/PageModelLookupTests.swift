@@ -36,6 +36,8 @@ import Testing
         check(EditionPage(frame: frame, dateISO: "d", dateHuman: "h", isHome: true, itemCount: 1, itemCountText: "1 élément", themes: [], isEmpty: false,
                           previousEditions: [link], hasPreviousEditions: true))
         check(ItemPage(frame: frame, item: item))
+        check(CVEPage(frame: frame, id: "CVE-2026-0001", cvss: "9,8", knownExploited: true, since: "s", due: "d", ransomware: true, epss: "e",
+                      recordURL: "r", certFR: "c", certFRURL: "u", advisories: [mention], hasAdvisories: true, items: [item], itemCountText: "1 élément"))
         check(PageLink(number: 1, path: "p", isCurrent: true))
         check(ListingPage(frame: frame, title: "t", lead: "l", feedURL: "f", items: [item], pages: [], hasPages: false,
                           previousPath: "p", nextPath: "n", pageNumber: 1, isArchivedPage: true))

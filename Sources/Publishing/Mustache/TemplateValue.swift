@@ -91,6 +91,8 @@ public enum TemplateKey: String, Sendable {
     case countText, itemCountText, healthReason, recordURL, certFR, certFRURL
     // The operator ([site] operator, contact, logo, accessibility).
     case `operator`, contactHref, contactLabel, logo, accessibility, exploitedWhatHTML
+    // CVE pages.
+    case ransomware, advisories, hasAdvisories
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
