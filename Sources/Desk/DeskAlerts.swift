@@ -55,7 +55,7 @@ extension DeskServer {
         }
         let history = try store.alertHistory(id: id).map { entry -> [String: Any] in
             ["at": french.dateTime(entry.at), "atISO": ISO8601UTC.string(from: entry.at), "actor": AuditWording.actor(entry.actor),
-             "action": FrenchFormat.alertAction(entry.action, embargo: entry.action.hasPrefix("published (embargo") ? alert.embargoUntil.map(french.dateTime) : nil)]
+             "action": FrenchFormat.alertAction(entry.action, embargo: Self.embargo(in: entry.action).map(french.dateTime))]
         }
         let pending = alert.status == .draft || alert.hasPendingChanges
         let me = session.user.name
@@ -150,6 +150,12 @@ extension DeskServer {
             return try alertPage(id, session: session, error: error.french ?? error.description, status: .badRequest)
         }
         return Response.redirect(to: "/alerts/\(id)", type: .normal)
+    }
+
+    /// The end of the embargo an entry of the history records: "published (embargo until 2026-12-08T08:00:00Z)".
+    static func embargo(in action: String) -> Date? {
+        guard action.hasPrefix("published (embargo until "), action.hasSuffix(")") else { return nil }
+        return ISO8601DateFormatter().date(from: String(action.dropFirst("published (embargo until ".count).dropLast()))
     }
 
     /// "2026-12-08T09:00" (an `<input type="datetime-local">`), in the desk's time zone.

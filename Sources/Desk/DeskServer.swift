@@ -288,7 +288,7 @@ public struct DeskServer: Sendable {
                     "cves": item.cves.prefix(6).map { ["cve": $0, "exploited": item.knownExploited.contains($0)] as [String: Any] },
                     "dateISO": ISO8601UTC.day(from: item.listedAt),
                     "score": FrenchFormat.decimal(item.healthScore, digits: 2), "state": FrenchFormat.state(item.status), "pinned": item.pinned,
-                    "stateName": item.status.rawValue, "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
+                    "stateName": item.status.rawValue, "reason": item.rejectionReason ?? "", "tags": item.tags.joined(separator: ", "), "version": item.version, "return": returnPath,
                     "csrf": session.csrf, "urgency": item.urgency.name,
                     "urgencyLabel": item.urgency == .urgent ? "urgent" : item.urgency == .high ? "urgence élevée" : ""]
         }

@@ -39,6 +39,9 @@ public struct SectorAlert: Sendable, Equatable, Codable {
     /// The editor whose changes wait for approval (nil: the author's draft, or the rules').
     /// Whoever wrote a change cannot approve it.
     public var changedBy: String?
+    /// The last editor who rewrote the text (title, severity, summary, measures): from then on
+    /// the rules only add products, CVEs and references, and never rewrite an editor's words.
+    public var editedBy: String?
     public var approvedBy: String?
     public var embargoUntil: Date?
     public var createdAt: Date

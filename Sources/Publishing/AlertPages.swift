@@ -17,10 +17,13 @@ extension SitePublisher {
             let shown = alert.published ?? alert.content
             let cited = shown.references.compactMap { itemsByID[$0] }
             let references = cited.map { item -> [String: Any] in ["title": item.title, "path": "items/\(item.stableKey)/"] }
-            let sections = alertSections(shown, cited: cited)
+            let pageFrame = frame(site, path: path)
+            let sections = alertSections(shown, cited: cited, linkBase: pageFrame.rootPath)
+            let feedSections = alertSections(shown, cited: cited, linkBase: self.site.baseURL)
             let history = alertVersions(versions[alert.id] ?? [])
-            let sectionsHTML = [("alert_summary", sections.summaryHTML), ("alert_risks", sections.risksHTML), ("alert_affected", sections.affectedHTML),
-                                ("alert_solution", sections.solutionHTML), ("alert_documentation", sections.documentationHTML)]
+            let sectionsHTML = [("alert_summary", feedSections.summaryHTML), ("alert_risks", feedSections.risksHTML),
+                                ("alert_affected", feedSections.affectedHTML), ("alert_solution", feedSections.solutionHTML),
+                                ("alert_documentation", feedSections.documentationHTML)]
                 .map { "<h2>\(Self.html(strings[$0.0]))</h2>\($0.1)" }.joined()
             let segment = Self.pathSegment(alert.id.lowercased())
             return [
@@ -42,7 +45,7 @@ extension SitePublisher {
                 "publishedHuman": dates.day(alert.publishedAt ?? shown.at),
                 "updatedISO": ISO8601UTC.string(from: alert.status == .closed ? alert.updatedAt : shown.at),
                 "updatedHuman": dates.day(alert.status == .closed ? alert.updatedAt : shown.at),
-                "frame": frame(site, path: path),
+                "frame": pageFrame,
             ]
         }
         let list = alerts.map { view($0, path: "alertes/") }

@@ -27,6 +27,7 @@ struct AlertSections {
     /// The HTML before the first `<h2>`, and each `<h2>`'s content under its section's name.
     static func split(_ html: String) -> (lead: String, sections: [String: String]) {
         var sections: [String: String] = [:]
+        var current = "summary"
         let parts = html.components(separatedBy: "<h2>")
         for part in parts.dropFirst() {
             guard let end = part.range(of: "</h2>") else { continue }
@@ -34,10 +35,11 @@ struct AlertSections {
                 .trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ":")).trimmingCharacters(in: .whitespaces)
             let body = String(part[end.upperBound...])
             if let section = headings.first(where: { $0.value.contains(heading) })?.key {
+                current = section
                 sections[section, default: ""] += body
             } else {
                 // An unknown heading stays where it was written, in the section before it.
-                sections["summary", default: ""] += "<h3>" + String(part[..<end.lowerBound]) + "</h3>" + body
+                sections[current, default: ""] += "<h3>" + String(part[..<end.lowerBound]) + "</h3>" + body
             }
         }
         return (parts.first ?? "", sections)
@@ -49,7 +51,9 @@ struct AlertSections {
 }
 
 extension SitePublisher {
-    func alertSections(_ content: PublishedAlertContent, cited: [PublishedItem]) -> AlertSections {
+    /// `linkBase`: what the site's own links start with ("../../" on the alert's page, the base
+    /// URL in its Atom entry).
+    func alertSections(_ content: PublishedAlertContent, cited: [PublishedItem], linkBase: String) -> AlertSections {
         let written = AlertSections.split(content.summaryHTML ?? MarkupText.paragraphs(content.summary))
         let advisories = cited.compactMap(\.advisory)
         func unique(_ lines: [String]) -> [String] {
@@ -83,7 +87,8 @@ extension SitePublisher {
         // Documentation: the items cited (each with its publisher), the advisories' own
         // references, and the CVE records.
         var documents: [String] = cited.map { item in
-            var line = "<a href=\"\(SitePublisher.html(site.baseURL + "items/\(item.stableKey)/"))\">\(SitePublisher.html(item.title))</a> — "
+            var line = "<a href=\"\(SitePublisher.html(linkBase + "items/\(item.stableKey)/" + (linkBase.hasPrefix("http") ? "" : "index.html")))\">"
+                + "\(SitePublisher.html(item.title))</a> — "
                 + SitePublisher.html(item.sourceTitle)
             if let link = item.link, Self.isPublishableLink(link) {
                 line += " (<a href=\"\(SitePublisher.html(link))\" rel=\"noopener noreferrer\">\(SitePublisher.html(strings["read_original"]))</a>)"

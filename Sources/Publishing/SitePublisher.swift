@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-08.1"
+    static let renderVersion = "2026-12-08.2"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -227,13 +227,18 @@ public struct SitePublisher: Sendable {
         return documents.mapValues { ($0.id, $0.url) }
     }
 
-    /// "CERTFR-2026-AVI-0001" and its page, when the item is a CERT-FR document: by its tracking
-    /// id, or by the id its own address ends with (cert.ssi.gouv.fr/avis/CERTFR-…/, or a mirror).
+    /// "CERTFR-2026-AVI-0001" and its page, when the item is a CERT-FR document: one read in
+    /// the CERT-FR format, published on cert.ssi.gouv.fr, or from a source whose id says CERT-FR
+    /// (the operator's word, not a feed's: any feed may write "CERTFR-" in its links). Its own
+    /// address is kept only from CERT-FR's site or such a source; otherwise the official one.
     static func certFRDocument(_ item: PublishedItem) -> (id: String, url: String)? {
-        let fromLink = item.link.flatMap(URL.init(string:))?.pathComponents.last { $0.uppercased().hasPrefix("CERTFR-") }?.uppercased()
+        let url = item.link.flatMap(URL.init(string:))
+        let fromLink = url?.pathComponents.last { $0.uppercased().hasPrefix("CERTFR-") }?.uppercased()
         let tracking = item.advisory?.trackingID.uppercased()
-        guard let id = tracking?.hasPrefix("CERTFR-") == true ? tracking : fromLink else { return nil }
-        if fromLink == id, let link = item.link, isPublishableLink(link) { return (id, link) }
+        let trusted = url?.host?.lowercased().hasSuffix("cert.ssi.gouv.fr") == true || item.sourceID.lowercased().contains("certfr")
+        guard trusted || item.advisory?.kind == .certfr,
+              let id = tracking?.hasPrefix("CERTFR-") == true ? tracking : fromLink else { return nil }
+        if trusted, fromLink == id, let link = item.link, isPublishableLink(link) { return (id, link) }
         let kind = id.contains("-ALE-") ? "alerte" : id.contains("-ACT-") ? "actualite" : id.contains("-CTI-") ? "cti" : "avis"
         return (id, "https://www.cert.ssi.gouv.fr/\(kind)/\(id)/")
     }
@@ -456,7 +461,9 @@ public struct SitePublisher: Sendable {
             hasher.combine(cve.cve)
             hasher.combine(cve.knownExploitedSince)
             hasher.combine(cve.remediationDue)
+            hasher.combine(cve.knownRansomwareUse)
             hasher.combine(cve.epss)
+            hasher.combine(cve.epssPercentile)
         }
         hasher.combine(count: item.alsoReportedBy.count)
         for mention in item.alsoReportedBy {

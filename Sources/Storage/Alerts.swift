@@ -137,25 +137,32 @@ extension Store {
                 id: newID, rule: candidate.rule, ruleKey: candidate.key, severity: candidate.severity,
                 title: candidate.title, summary: candidate.summary, createdBy: "rules", createdAt: now, updatedAt: now, version: 0)
             let before = alert
+            // An editor's words stay theirs: the rules then only add what they found.
+            let editorsText = alert.editedBy != nil
             alert.severity = max(alert.severity, candidate.severity)
-            alert.title = candidate.title
-            alert.summary = candidate.summary
-            alert.summaryHTML = summaryHTML
+            if !editorsText {
+                alert.title = candidate.title
+                alert.summary = candidate.summary
+                alert.summaryHTML = summaryHTML
+                alert.requiredAction = candidate.requiredAction ?? alert.requiredAction
+                alert.measures = candidate.measures ?? alert.measures
+                alert.measuresHTML = measuresHTML ?? alert.measuresHTML
+            }
             alert.products = Array(Set(alert.products + candidate.products)).sorted()
             alert.cves = Array(Set(alert.cves + candidate.cves)).sorted()
-            alert.requiredAction = candidate.requiredAction ?? alert.requiredAction
             alert.dueDate = candidate.dueDate ?? alert.dueDate
-            alert.measures = candidate.measures ?? alert.measures
-            alert.measuresHTML = measuresHTML ?? alert.measuresHTML
             alert.references = Array(Set(alert.references + candidate.references)).sorted()
             guard existing == nil || alert != before else { return (alert, false) }
+            // The text as it stands is the rules' again: whoever approves it, another publishes it.
+            if !editorsText { alert.changedBy = nil }
             alert.version += 1
             alert.updatedAt = now
             // A change nobody approved: any earlier approval was for other content. The site
             // keeps showing the published content until the change is approved and published.
             alert.approvedBy = nil
             var action = existing == nil ? "derived" : "rule-update"
-            if let threshold = publishFrom, alert.severity >= threshold {
+            // Published at once only when nobody's change waits for a second editor.
+            if let threshold = publishFrom, alert.severity >= threshold, alert.changedBy == nil {
                 alert.status = alert.published == nil ? .published : .updated
                 alert.publishedAt = alert.publishedAt ?? now
                 alert.published = alert.content
@@ -196,6 +203,7 @@ extension Store {
             alert.measuresHTML = measuresHTML
             guard alert.content != before else { throw AlertError("nothing changed", french: "rien n'a changé") }
             alert.changedBy = actor
+            alert.editedBy = actor
             alert.approvedBy = nil
         }
     }

@@ -46,6 +46,8 @@ public struct CuratedItemSummary: Sendable, Equatable {
     /// The item's CVEs, and those of them in the KEV catalog (exploited).
     public var cves: [String] = []
     public var knownExploited: Set<String> = []
+    /// Why an editor rejected it, while it stays rejected.
+    public var rejectionReason: String?
 }
 
 /// How the editors' queue is sorted; pinned items come first in the first two orders.
@@ -161,7 +163,7 @@ extension Store {
                     item.source_id, substr(item.summary, 1, 2000) AS summary,
                     coalesce(item.language, source.language, item.detected_language) AS language,
                     coalesce(item.health_score, 0) AS score, item.urgency, \(statusSQL) AS state, coalesce(c.pinned, 0) AS pinned,
-                    coalesce(c.version, 0) AS version,
+                    coalesce(c.version, 0) AS version, c.rejection_reason,
                     (SELECT group_concat(DISTINCT tag_id) FROM item_tag WHERE item_id = item.id) AS tags
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_curation c ON c.item_id = item.id
                 WHERE \(conditions.joined(separator: " AND "))
@@ -190,6 +192,7 @@ extension Store {
                     status: CurationStatus(rawValue: row["state"]) ?? .new, pinned: row["pinned"],
                     urgency: UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal,
                     tags: ((row["tags"] as String?) ?? "").split(separator: ",").map(String.init).sorted(), version: row["version"])
+                summary.rejectionReason = row["rejection_reason"]
                 summary.evidence = evidence[id] ?? []
                 summary.cves = (cves[id] ?? []).map(\.cve)
                 summary.knownExploited = Set((cves[id] ?? []).filter(\.exploited).map(\.cve))

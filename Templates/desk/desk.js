@@ -17,6 +17,7 @@
     select: ['sélectionné', 'sélectionnés'], reject: ['rejeté', 'rejetés'], queue: ['remis en file', 'remis en file'],
     pin: ['épinglé', 'épinglés'], unpin: ['désépinglé', 'désépinglés']
   };
+  // The action that puts an item back in a state (none puts it back to « publié »).
   var verbs = { queued: 'queue', selected: 'select', rejected: 'reject', 'new': 'queue' };
 
   function rows() { return Array.prototype.slice.call(main.querySelectorAll('.queue-item')); }
@@ -72,6 +73,11 @@
     if (mark) mark.value = result.id + ':' + result.version;
     var shown = document.querySelector('#bulk input[name="shown[]"][value^="' + result.id + ':"]');
     if (shown) shown.value = result.id + ':' + result.version;
+    // The pane, when it shows this item, posts from the new version too.
+    var pane = main.querySelector('#pane');
+    if (pane && !pane.hidden && pane.dataset.id === String(result.id)) {
+      Array.prototype.forEach.call(pane.querySelectorAll('input[name="version"]'), function (input) { input.value = result.version; });
+    }
     var state = row.querySelector('.state');
     if (state) state.textContent = result.state_label + (result.reason ? ' (motif : ' + result.reason + ')' : '');
     var pin = row.querySelector('.pin');
@@ -120,15 +126,20 @@
     }).catch(function () { say('Le bureau ne répond pas : rien n\'a changé. Réessayez.'); return []; });
   }
 
-  // Puts each item of the last action back as it was: its pin, then its state.
+  // Puts each item of the last action back as it was: its pin, then its state and reason. Says
+  // what could not be put back: a row no longer shown, a published item (only a publication
+  // publishes), a change another editor made meanwhile.
   function undo() {
     if (!lastAction) { say('Rien à annuler.'); return; }
     var items = lastAction.items;
     lastAction = null;
+    var missing = items.filter(function (item) { return !rowOf(item.id); }).length;
+    var lost = 0, refused = [];
     function group(pick) {
       var groups = {};
       items.forEach(function (item) {
         var row = rowOf(item.id), action = row && pick(item, row);
+        if (action === false) { lost += 1; return; }
         // A rejection goes back with its own reason: one post per action and reason.
         var key = action && (action === 'reject' ? action + '\n' + item.reason : action);
         if (key) (groups[key] = groups[key] || []).push(row);
@@ -139,7 +150,9 @@
       return Object.keys(groups).reduce(function (chain, key) {
         return chain.then(function () {
           var parts = key.split('\n');
-          return act(parts[0], groups[key], parts[0] === 'reject' ? { reason_other: parts[1] } : {}, true);
+          return act(parts[0], groups[key], parts[0] === 'reject' ? { reason_other: parts[1] } : {}, true).then(function (results) {
+            results.forEach(function (result) { if (!result.ok) refused.push(result); });
+          });
         });
       }, Promise.resolve());
     }
@@ -149,17 +162,25 @@
     });
     run(pins).then(function () {
       var states = group(function (item, row) {
-        return row.dataset.state === item.state ? null : verbs[item.state];
+        if (row.dataset.state === item.state) return null;
+        return verbs[item.state] || false;
       });
       return run(states);
-    }).then(function () { say('Annulé : ' + elements(items.length) + ' remis comme avant.'); });
+    }).then(function () {
+      var back = items.length - missing - lost - refused.length;
+      var text = 'Annulé : ' + elements(back) + ' remis comme avant.';
+      if (missing) text += ' ' + elements(missing) + ' hors de cette vue : rien fait.';
+      if (lost) text += ' ' + elements(lost) + ' déjà publié' + (lost > 1 ? 's' : '') + ' : seule une publication le remet en ligne.';
+      if (refused.length) text += ' ' + elements(refused.length) + ' sans changement : ' + refused[0].message;
+      say(text);
+    });
   }
 
   function decide(action) {
     var list = targets();
     var single = !marked().length;
     act(action, list, action === 'reject' ? reasonFields() : {}).then(function () {
-      if (single && action !== 'pin' && action !== 'unpin') show(cursor + 1);
+      if (single && (action === 'select' || action === 'reject' || action === 'queue')) show(cursor + 1);
       if (!single) unmarkAll();
     });
   }
@@ -202,11 +223,13 @@
     if (submitter && submitter.name) params.append(submitter.name, submitter.value);
     var id = form.closest('.desk-item').dataset.id, row = rowOf(id);
     var before = row ? [{ id: id, state: row.dataset.state, pinned: row.dataset.pinned === '1', reason: row.dataset.reason || '' }] : [];
+    // Only a decision or a pin can be undone here; a title, a note or tags are changed back by hand.
+    var match = /\/(select|reject|queue|pin|unpin)$/.exec(form.getAttribute('action'));
     post(form.getAttribute('action'), params).then(function (reply) {
       apply(reply.body);
       if (reply.body.ok) {
-        lastAction = { items: before };
-        say('Élément ' + id + ' : enregistré.', before.length > 0);
+        lastAction = match && before.length ? { items: before } : null;
+        say('Élément ' + id + ' : enregistré.', lastAction !== null);
         if (row) openPane(row);
       } else {
         say(reply.body.message || 'Action refusée.');
@@ -242,7 +265,7 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target, submitter = event.submitter;
-    if (form.matches('form.filters')) {
+    if (form.matches('form.filters') && form.getAttribute('action') === '/queue') {
       event.preventDefault();
       load('/queue?' + new URLSearchParams(new FormData(form)).toString(), true);
     } else if (form.id === 'bulk') {

@@ -90,6 +90,30 @@ private func fact(_ id: Int, category: IncidentCategory = .rancongiciel, region:
         try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("cv-alerts-\(UUID().uuidString).sqlite").path)
     }
 
+    /// An editor's words stay theirs: the rules only add what they find, their change waits for
+    /// a second editor (never published at once), and the two-person rule follows who wrote what.
+    @Test func theRulesNeverRewriteAnEditorsWordsNorPublishTheirChangeAlone() throws {
+        let store = try store()
+        let regions = ["11", "84", "75", "76", "44", "32"]
+        var candidate = AlertRules().bursts((0..<5).map { fact($0, category: .hameconnage, region: regions[$0]) }, now: now)[0]
+        let first = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: nil, at: now).alert
+        let edited = try store.editAlert(first.id, title: "Hameçonnage : campagne contre les GHT", severity: first.severity,
+                                         summary: "Texte de la cellule.", summaryHTML: nil, measures: nil, measuresHTML: nil,
+                                         actor: "alice", expectedVersion: first.version, at: now)
+        #expect(edited.editedBy == "alice" && edited.author == "alice")
+        candidate = AlertRules().bursts((0..<6).map { fact($0, category: .hameconnage, region: regions[$0]) }, now: now)[0]
+        candidate.products = ["Messagerie X"]
+        let update = try store.saveDerivedAlert(candidate, summaryHTML: nil, measuresHTML: nil, publishFrom: .info, at: now).alert
+        #expect(update.title == "Hameçonnage : campagne contre les GHT" && update.summary == "Texte de la cellule.", "the editor's words stay")
+        #expect(update.products.contains("Messagerie X"), "what the rules found is added")
+        #expect(update.status == .draft && update.published == nil, "an editor's unapproved change is never published by the rules")
+        #expect(update.author == "alice")
+        #expect(throws: AlertError.self) { try store.approveAlert(first.id, actor: "alice", at: now) }
+        _ = try store.approveAlert(first.id, actor: "bob", at: now)
+        #expect(try store.publishAlert(first.id, actor: "bob", requireApproval: true, at: now).status == .published,
+                "alice wrote it, bob approved and published it: two people")
+    }
+
     @Test func aDerivedAlertIsUpdatedInPlaceApprovedByASecondEditorAndEmbargoed() throws {
         let store = try store()
         let regions = ["11", "84", "75", "76", "44", "32"]

@@ -438,3 +438,33 @@ private func item(_ id: Int64, title: String, link: String?, health: Bool) -> Pu
         #expect(rewritten == #"<p><a href="https://example.org/a" rel="noopener noreferrer">[image : logo]</a> et <a href="https://cdn.example.net/j.png" class="remote-image" rel="noopener noreferrer">[image]</a></p>"#)
     }
 }
+
+/// Alerts in a CERT's sections, from the alert's own headings.
+@Suite struct AlertSectionsSplitTests {
+    @Test func headingsMakeSectionsAndAnUnknownOneStaysInTheSectionBeforeIt() {
+        let split = AlertSections.split("<p>Ce qui se passe.</p><h2>Risques</h2><p>Vol de données.</p><h2>Contexte</h2><p>Depuis lundi.</p>"
+                                        + "<h2>Systèmes affectés :</h2><ul><li>VPN 7.2</li></ul><h2>Solution ou contournement</h2><p>Mettre à jour.</p>")
+        #expect(split.lead == "<p>Ce qui se passe.</p>")
+        #expect(split.sections["risks"] == "<p>Vol de données.</p><h3>Contexte</h3><p>Depuis lundi.</p>")
+        #expect(split.sections["affected"] == "<ul><li>VPN 7.2</li></ul>" && split.sections["solution"] == "<p>Mettre à jour.</p>")
+        #expect(split.sections["summary"] == nil && split.sections["documentation"] == nil)
+    }
+}
+
+/// A CVE links to a CERT-FR document only on the operator's word or CERT-FR's own: a feed
+/// writing "CERTFR-" in its links does not become CERT-FR.
+@Suite struct CERTFRDocumentTests {
+    func item(source: String, link: String) -> PublishedItem {
+        PublishedItem(id: 1, stableKey: "k", sourceID: source, sourceTitle: source, title: "t", link: link, summary: nil, content: nil,
+                      authors: [], published: nil, updated: nil, firstSeen: Date(), listedAt: Date(), language: "fr", healthScore: 0,
+                      health: false, tags: [], cves: ["CVE-2026-0001"])
+    }
+
+    @Test func onlyCERTFRsSiteOrACERTFRSourceSpeakForCERTFR() {
+        let official = SitePublisher.certFRDocument(item(source: "anssi", link: "https://www.cert.ssi.gouv.fr/avis/CERTFR-2026-AVI-0042/"))
+        #expect(official?.id == "CERTFR-2026-AVI-0042" && official?.url == "https://www.cert.ssi.gouv.fr/avis/CERTFR-2026-AVI-0042/")
+        let mirror = SitePublisher.certFRDocument(item(source: "demo-certfr-avis", link: "https://mirror.example/certfr/avis/CERTFR-2026-AVI-0043/"))
+        #expect(mirror?.url == "https://mirror.example/certfr/avis/CERTFR-2026-AVI-0043/")
+        #expect(SitePublisher.certFRDocument(item(source: "blog", link: "https://evil.example/CERTFR-2026-AVI-0044/")) == nil)
+    }
+}
