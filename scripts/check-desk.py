@@ -119,6 +119,7 @@ def morning_triage(driver):
     sign_in(driver, "alice")
     # A page load would forget this: it is still there at the end, or something navigated.
     driver.execute_script("window.deskPageMarker = 'still the same page';")
+    started = time.time()
     body = driver.find_element(By.TAG_NAME, "body")
 
     # Filter to the urgent items (in place) and read one in the pane.
@@ -184,7 +185,8 @@ def morning_triage(driver):
     wanted = [("rejected", int(i)) for i in ids[:10]] + [("queued", int(i)) for i in ids[:10]] + [("selected", int(i)) for i in ids[:5]]
     check(sorted(entries) == sorted(wanted) and len(entries) == 25,
           f"the audit log holds {len(entries)} entries by alice, expected 25: one per item per action ({entries[:6]}…)")
-    print(f"triage: {len(entries)} audit entries by alice (10 rejected, 10 back in the queue, 5 selected), no page load", file=sys.stderr)
+    print(f"triage: {len(entries)} audit entries by alice (10 rejected, 10 back in the queue, 5 selected), no page load, "
+          f"{time.time() - started:.1f} s in the browser (waits of the check included)", file=sys.stderr)
 
 
 def alert_and_incident(driver):

@@ -34,7 +34,7 @@ extension SitePublisher {
                     "years": years, "hasYears": !years.isEmpty, "tables": [] as [Any]]
         }
         func number(_ value: Int?) -> String { value.map { Self.grouped($0) } ?? "< \(observatory.k)" }
-        let tables = observatory.tables.map { table -> [String: Any] in
+        let tables = observatory.tables.map(readableMonths).map { table -> [String: Any] in
             let title = strings["observatory_by_\(table.id)"]
             return [
                 "id": table.id, "title": title, "dimension": strings["observatory_dimension_\(table.id)"],
@@ -58,6 +58,19 @@ extension SitePublisher {
         if let days = observatory.medianDaysToQualification { context["qualificationDays"] = decimal(days, digits: 1) }
         if let days = observatory.medianDaysToSupport { context["supportDays"] = decimal(days, digits: 1) }
         return context
+    }
+
+    /// The months table as readers read it (« janvier 2025 »); the open-data CSV keeps "2025-01".
+    private func readableMonths(_ table: StatisticsTable) -> StatisticsTable {
+        guard table.id == "month" else { return table }
+        var readable = table
+        readable.cells = table.cells.map { cell in
+            var cell = cell
+            let parts = cell.label.split(separator: "-").compactMap { Int($0) }
+            if parts.count == 2 { cell.label = dates.month(year: parts[0], month: parts[1]) }
+            return cell
+        }
+        return readable
     }
 
     private static func noonUTC(_ year: Int, _ month: Int, _ day: Int) -> Date? {

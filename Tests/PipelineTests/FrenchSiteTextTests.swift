@@ -24,7 +24,8 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
         return page.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&#39;", with: "'")
     }
 
-    static let isoDate = try! NSRegularExpression(pattern: #"\b\d{4}-\d{2}-\d{2}\b"#)
+    /// A day or a month written the ISO way ("2026-11-20", "2025-01").
+    static let isoDate = try! NSRegularExpression(pattern: #"\b\d{4}-\d{2}(-\d{2})?\b(?!-)"#)
     static let badPlural = try! NSRegularExpression(
         pattern: #"\b[01] (éléments|articles|alertes|déclarations|sources|pages|incidents|structures|résultats|jours|heures|avis|CVE|produits|étiquettes)\b"#)
     /// A number with a decimal point; a version number (« RGAA, version 4.1 ») is one by name.
@@ -71,6 +72,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
     @Test func theChecksFindWhatTheyLookFor() {
         let text = Self.ownText("<p>Publié le 2026-11-20 (1 éléments), pertinence 0.84, FortiOS <code>7.2.5</code>, RGAA version 4.1</p>")
         #expect(Self.matches(Self.isoDate, text) == ["2026-11-20"])
+        #expect(Self.matches(Self.isoDate, "janvier 2025, 2025-01, CVE-2026-40733") == ["2025-01"])
         #expect(Self.matches(Self.badPlural, text) == ["1 éléments"])
         #expect(Self.matches(Self.decimalPoint, text) == ["0.84"])
     }
