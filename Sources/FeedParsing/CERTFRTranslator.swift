@@ -19,6 +19,11 @@ struct CERTFRTranslator {
         let dates = try revisions.map { try $0.date("revision_date") }
         let cves = FieldReading.unique(fields.objects("cves").compactMap { CVEIdentifier.normalized($0.optionalString("name")) })
         let products = FieldReading.unique(fields.objects("affected_systems").compactMap(Self.affectedSystem))
+        var seen = Set<VendorProduct>()
+        let vendorProducts = fields.objects("affected_systems").compactMap { system -> VendorProduct? in
+            let product = system.optionalObject("product")
+            return VendorProduct.from(vendor: product?.optionalObject("vendor")?.optionalString("name"), product: product?.optionalString("name"))
+        }.filter { seen.insert($0).inserted }
         let risks = FieldReading.unique(fields.objects("risks").compactMap { $0.optionalString("description") })
         let vendorAdvisories = fields.objects("vendor_advisories").compactMap { advisory -> AdvisoryReference? in
             guard let url = AdvisoryLink.web(advisory.optionalString("url")) else { return nil }
@@ -53,7 +58,8 @@ struct CERTFRTranslator {
             kind: .certfr, trackingID: reference, version: String(revisions.count), initialRelease: dates.min(),
             currentRelease: dates.max(), cves: cves, products: Array(products.prefix(CSAFTranslator.productLimit)), tlp: nil,
             remediations: [], references: Array((vendorAdvisories + links).prefix(CSAFTranslator.listLimit)),
-            risks: Array(risks.prefix(CSAFTranslator.listLimit)))
+            risks: Array(risks.prefix(CSAFTranslator.listLimit)),
+            vendorProducts: Array(vendorProducts.prefix(CSAFTranslator.productLimit)))
         var feed = ParsedFeed(format: .certfr, title: "CERT-FR", link: "https://www.cert.ssi.gouv.fr/", language: "fr", items: [item])
         feed.updated = dates.max()
         return feed

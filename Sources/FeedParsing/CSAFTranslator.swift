@@ -99,7 +99,8 @@ struct CSAFTranslator {
             kind: .csaf, trackingID: trackingID, version: trackingVersion, initialRelease: initialRelease,
             currentRelease: currentRelease, cves: cves, products: Array(products.prefix(Self.productLimit)), tlp: tlp,
             scores: Array(scores.prefix(Self.listLimit)), remediations: Array(remediations.prefix(Self.listLimit)),
-            references: Array(references.prefix(Self.listLimit)), sectors: Array(sectors.prefix(Self.listLimit)))
+            references: Array(references.prefix(Self.listLimit)), sectors: Array(sectors.prefix(Self.listLimit)),
+            vendorProducts: Array(Self.vendorProducts(fields.optionalObject("product_tree")).prefix(Self.productLimit)))
         var feed = ParsedFeed(format: .csaf20, title: publisherName, items: [item])
         feed.link = AdvisoryLink.web(publisher.optionalString("namespace"))
         feed.updated = currentRelease
@@ -126,6 +127,29 @@ struct CSAFTranslator {
         names += tree.objects("full_product_names").compactMap { $0.optionalString("name") }
         names += tree.objects("relationships").compactMap { $0.optionalObject("full_product_name")?.optionalString("name") }
         return FieldReading.unique(names.map(HTMLSanitizer.collapseWhitespace))
+    }
+
+    /// Each `product_name` branch with the `vendor` branch above it (a `product_family` may sit
+    /// between): the products without their versions, which the branches below them list.
+    static func vendorProducts(_ tree: JSONFields?) -> [VendorProduct] {
+        guard let tree else { return [] }
+        var pairs: [VendorProduct] = []
+        var seen = Set<VendorProduct>()
+        func walk(_ branch: JSONFields, vendor: String?, depth: Int) {
+            guard depth < 32 else { return }  // as productNames: a hostile document gets a bound
+            var vendor = vendor
+            switch branch.optionalString("category") {
+            case "vendor": vendor = branch.optionalString("name")
+            case "product_name":
+                if let pair = VendorProduct.from(vendor: vendor, product: branch.optionalString("name")), seen.insert(pair).inserted {
+                    pairs.append(pair)
+                }
+            default: break
+            }
+            for child in branch.objects("branches") { walk(child, vendor: vendor, depth: depth + 1) }
+        }
+        for branch in tree.objects("branches") { walk(branch, vendor: nil, depth: 0) }
+        return pairs
     }
 
     /// "Chemical, Energy, and Healthcare and Public Health" → each sector.

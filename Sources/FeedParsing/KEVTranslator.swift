@@ -51,7 +51,8 @@ struct KEVTranslator {
         item.advisory = AdvisoryFacts(
             kind: .kev, trackingID: cve, initialRelease: addedDate, cves: [cve],
             products: [[vendor, product].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty },
-            references: references, knownExploited: known, requiredAction: action)
+            references: references, knownExploited: known, requiredAction: action,
+            vendorProducts: VendorProduct.from(vendor: vendor, product: product).map { [$0] } ?? [])
         return item
     }
 }

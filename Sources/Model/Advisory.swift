@@ -17,6 +17,10 @@ public struct AdvisoryFacts: Sendable, Equatable, Codable {
     public var cves: [String]
     /// Product names (CSAF full product names, CERT-FR affected systems, KEV vendor and product).
     public var products: [String]
+    /// The same products as the document structures them: each vendor with each product, without
+    /// versions (CSAF vendor and product_name branches, CERT-FR vendor and product, KEV
+    /// vendorProject and product). Nil in facts stored before they were read.
+    public var vendorProducts: [VendorProduct]?
     /// Lower case TLP label of the document ("clear", "white", "amber", …); nil when unmarked.
     public var tlp: String?
     public var scores: [AdvisoryScore]
@@ -36,8 +40,9 @@ public struct AdvisoryFacts: Sendable, Equatable, Codable {
                 cves: [String] = [], products: [String] = [], tlp: String? = nil, scores: [AdvisoryScore] = [],
                 remediations: [String] = [], references: [AdvisoryReference] = [], sectors: [String] = [], risks: [String] = [],
                 knownExploited: KnownExploitedVulnerability? = nil, requiredAction: String? = nil,
-                verification: DocumentVerification? = nil) {
+                verification: DocumentVerification? = nil, vendorProducts: [VendorProduct]? = nil) {
         self.kind = kind
+        self.vendorProducts = vendorProducts
         self.trackingID = trackingID
         self.version = version
         self.initialRelease = initialRelease
@@ -57,6 +62,30 @@ public struct AdvisoryFacts: Sendable, Equatable, Codable {
 
     /// The highest base score of the document, CVSS v4 or v3.
     public var highestBaseScore: Double? { scores.map(\.baseScore).max() }
+}
+
+/// A vendor's product, as a structured document names the two apart ("Medirad", "PACS Server").
+public struct VendorProduct: Sendable, Equatable, Hashable, Codable {
+    public var vendor: String
+    public var product: String
+
+    public init(vendor: String, product: String) {
+        self.vendor = vendor
+        self.product = product
+    }
+
+    /// A product named (not a placeholder such as "N/A" or "unknown"), at most 200 characters;
+    /// without a vendor, the product is its own vendor, as CPE names open-source projects
+    /// ("litellm:litellm").
+    public static func from(vendor: String?, product: String?) -> VendorProduct? {
+        func clean(_ text: String?) -> String? {
+            guard let text = text?.split(whereSeparator: \.isWhitespace).joined(separator: " "), !text.isEmpty, text.count <= 200,
+                  !["n/a", "na", "unknown", "inconnu", "-", "*"].contains(text.lowercased()) else { return nil }
+            return text
+        }
+        guard let product = clean(product) else { return nil }
+        return VendorProduct(vendor: clean(vendor) ?? product, product: product)
+    }
 }
 
 /// One CVSS base score of an advisory.

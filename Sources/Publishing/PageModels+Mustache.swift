@@ -113,6 +113,8 @@ extension AdvisoryView: TemplateObject {
         case .verificationDetail?: return .from(verificationDetail)
         case .products?: return .from(products)
         case .hasProducts?: return .from(hasProducts)
+        case .vendorProducts?: return .from(vendorProducts)
+        case .hasVendorProducts?: return .from(!vendorProducts.isEmpty)
         case .moreProducts?: return .from(moreProducts > 0 ? moreProducts : nil)
         case .risks?: return .from(risks)
         case .hasRisks?: return .from(hasRisks)

@@ -196,6 +196,8 @@ struct AdvisoryView {
     var verificationDetail: String?
     var products: [String]
     var hasProducts: Bool
+    /// « Medirad — PACS Server »: each vendor with each product, without versions.
+    var vendorProducts: [String] = []
     /// How many products are not listed (the page shows the first ones).
     var moreProducts: Int
     var risks: [String]

@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-08.2"
+    static let renderVersion = "2026-12-08.3"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -414,6 +414,7 @@ public struct SitePublisher: Sendable {
             verificationState: facts.verification.map { strings["verification_\($0.state.rawValue)"] },
             verificationDetail: facts.verification?.detail,
             products: Array(facts.products.prefix(Self.productsShown)), hasProducts: !facts.products.isEmpty,
+            vendorProducts: (facts.vendorProducts ?? []).prefix(Self.productsShown).map { $0.vendor == $0.product ? $0.product : "\($0.vendor) — \($0.product)" },
             moreProducts: max(0, facts.products.count - Self.productsShown),
             risks: facts.risks, hasRisks: !facts.risks.isEmpty,
             remediations: remediations, hasRemediations: !remediations.isEmpty,

@@ -26,6 +26,7 @@ struct ItemsShow: ParsableCommand {
                     "date": ISO8601UTC.string(from: shown.listedAt), "health": shown.health,
                     "score": (shown.healthScore * 1000).rounded() / 1000, "tags": Array(Set(shown.tags.map(\.tagID)).filter { !$0.isEmpty }).sorted(),
                     "cves": shown.cves,
+                    "vendor_products": (shown.advisory?.vendorProducts ?? []).map { ["vendor": $0.vendor, "product": $0.product] },
                     "known_exploited": shown.cveDetails.filter(\.knownExploited).map(\.cve),
                     "cvss": shown.cvss ?? NSNull(), "language": shown.language ?? NSNull(),
                     "urgency": shown.urgency.name,
@@ -52,6 +53,9 @@ struct ItemsShow: ParsableCommand {
                   + shown.urgencyReasons.map(\.explanationFR).joined(separator: "; ")))
             if !shown.cves.isEmpty { print("CVE: \(shown.cveDetails.map(\.summary).joined(separator: ", "))") }
             if let cvss = shown.cvss { print("CVSS (highest given): \(cvss)") }
+            if let pairs = shown.advisory?.vendorProducts, !pairs.isEmpty {
+                print("products (as the advisory structures them): " + pairs.map { "\($0.vendor) — \($0.product)" }.joined(separator: "; "))
+            }
             print("state: \(curation.status.rawValue)\(curation.pinned ? ", pinned" : "") (version \(curation.version))"
                   + (curation.updatedBy.map { ", last by \($0)" } ?? ""))
             if let note = curation.note { print("note: \(note)") }

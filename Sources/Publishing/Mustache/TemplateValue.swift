@@ -93,6 +93,8 @@ public enum TemplateKey: String, Sendable {
     case `operator`, contactHref, contactLabel, logo, accessibility, exploitedWhatHTML
     // CVE pages.
     case ransomware, advisories, hasAdvisories
+    // Products as advisories structure them.
+    case vendorProducts, hasVendorProducts
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.
