@@ -54,7 +54,7 @@ extension SitePublisher {
     /// keeps showing the same items as the archive grows, so a new item re-renders its listings'
     /// first pages, not every page (a tag of a large archive has hundreds). The first page holds
     /// what does not fill the archived pages: from one to two pages' worth.
-    private func writeListing(_ items: [ItemView], title: String, lead: String?, feedURL: String?, path: String,
+    func writeListing(_ items: [ItemView], title: String, lead: String?, feedURL: String?, path: String,
                               site: SiteView, to writer: SiteWriter) throws {
         let layout = ListingLayout(itemCount: items.count, pageSize: Self.pageSize)
         @Sendable func pagePath(_ number: Int) -> String { number == layout.newest ? path : path + "page/\(number)/" }

@@ -391,3 +391,13 @@ extension CVEPage: TemplateObject {
         }
     }
 }
+
+extension ProductLink: TemplateObject {
+    func value(named name: TemplateName) -> TemplateValue? {
+        switch name.key {
+        case .title?: return .from(title)
+        case .path?: return .from(path)
+        default: return nil
+        }
+    }
+}

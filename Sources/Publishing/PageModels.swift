@@ -197,7 +197,7 @@ struct AdvisoryView {
     var products: [String]
     var hasProducts: Bool
     /// « Medirad — PACS Server »: each vendor with each product, without versions.
-    var vendorProducts: [String] = []
+    var vendorProducts: [ProductLink] = []
     /// How many products are not listed (the page shows the first ones).
     var moreProducts: Int
     var risks: [String]

@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-08.3"
+    static let renderVersion = "2026-12-08.4"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -154,6 +154,7 @@ public struct SitePublisher: Sendable {
             try writeObservatory(observatories, scheduled: scheduled, site: siteView, to: writer)
             try writeAlerts(alerts, versions: alertVersions, items: items, site: siteView, to: writer)
             try writeCVEPages(items, views: views, cited: Self.citedCVEs(items), site: siteView, to: writer)
+            try writeProductPages(items, views: views, site: siteView, to: writer)
             try writeFeeds(views, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")
@@ -414,7 +415,11 @@ public struct SitePublisher: Sendable {
             verificationState: facts.verification.map { strings["verification_\($0.state.rawValue)"] },
             verificationDetail: facts.verification?.detail,
             products: Array(facts.products.prefix(Self.productsShown)), hasProducts: !facts.products.isEmpty,
-            vendorProducts: (facts.vendorProducts ?? []).prefix(Self.productsShown).map { $0.vendor == $0.product ? $0.product : "\($0.vendor) — \($0.product)" },
+            vendorProducts: (facts.vendorProducts ?? []).prefix(Self.productsShown).compactMap { pair in
+                Self.productPath(vendor: pair.vendor, product: pair.product).map {
+                    ProductLink(title: pair.vendor == pair.product ? pair.product : "\(pair.vendor) — \(pair.product)", path: $0)
+                }
+            },
             moreProducts: max(0, facts.products.count - Self.productsShown),
             risks: facts.risks, hasRisks: !facts.risks.isEmpty,
             remediations: remediations, hasRemediations: !remediations.isEmpty,
