@@ -17,7 +17,7 @@ extension SitePublisher {
 
     /// "NetScaler ADC" → "netscaler-adc": lower case, accents and punctuation folded, at most 80
     /// characters; nil when nothing is left. "page" is taken by listings' pages.
-    static func productSlug(_ name: String) -> String? {
+    public static func productSlug(_ name: String) -> String? {
         let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
         var slug = ""
         for scalar in folded.unicodeScalars {
@@ -45,7 +45,28 @@ extension SitePublisher {
         item.advisory?.vendorProducts ?? []
     }
 
-    func writeProductPages(_ items: [PublishedItem], views: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+    /// The vendors and products published items name (items newest first: the newest spelling
+    /// names each), with the indexes of their items, vendors and products in name order.
+    public struct ProductCatalog: Sendable {
+        public struct Product: Sendable {
+            public var key: String
+            public var name: String
+            /// « Medirad PACS Server »: the vendor's name first, unless the product's has it.
+            public var title: String
+            public var path: String
+            public var items: [Int]
+        }
+        public struct Vendor: Sendable {
+            public var key: String
+            public var name: String
+            public var path: String
+            public var items: [Int]
+            public var products: [Product]
+        }
+        public var vendors: [Vendor]
+    }
+
+    public static func productCatalog(_ items: [PublishedItem]) -> ProductCatalog {
         struct Grouped {
             var name: String
             var items: [Int] = []
@@ -54,9 +75,8 @@ extension SitePublisher {
         var vendors: [String: Grouped] = [:]
         for (index, item) in items.enumerated() {
             var seenVendors = Set<String>(), seenProducts = Set<String>()
-            for pair in Self.productsOf(item) {
-                guard let vendorKey = Self.productSlug(pair.vendor), let productKey = Self.productSlug(pair.product) else { continue }
-                // Items are newest first: the newest spelling names the product.
+            for pair in productsOf(item) {
+                guard let vendorKey = productSlug(pair.vendor), let productKey = productSlug(pair.product) else { continue }
                 if vendors[vendorKey] == nil { vendors[vendorKey] = Grouped(name: pair.vendor) }
                 if seenVendors.insert(vendorKey).inserted { vendors[vendorKey]!.items.append(index) }
                 if seenProducts.insert(vendorKey + "/" + productKey).inserted {
@@ -64,28 +84,46 @@ extension SitePublisher {
                 }
             }
         }
+        func ordered(_ a: String, _ b: String) -> Bool { a.localizedStandardCompare(b) == .orderedAscending }
+        return ProductCatalog(vendors: vendors.map { key, vendor in
+            let path = "produits/\(key)/"
+            let products = vendor.products.map { productKey, product in
+                ProductCatalog.Product(key: productKey, name: product.name,
+                                       title: product.name.lowercased().hasPrefix(vendor.name.lowercased()) ? product.name : "\(vendor.name) \(product.name)",
+                                       path: path + productKey + "/", items: product.items)
+            }.sorted { ordered($0.name, $1.name) }
+            return ProductCatalog.Vendor(key: key, name: vendor.name, path: path, items: vendor.items, products: products)
+        }.sorted { ordered($0.name, $1.name) })
+    }
+
+    func writeProductPages(_ items: [PublishedItem], views: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         var groups: [IndexGroup] = []
-        for vendorKey in vendors.keys.sorted(by: { vendors[$0]!.name.localizedStandardCompare(vendors[$1]!.name) == .orderedAscending }) {
-            let vendor = vendors[vendorKey]!
-            let vendorPath = "produits/\(vendorKey)/"
+        var choices: [[String: Any]] = []
+        func choice(_ title: String, _ path: String) {
+            choices.append(["id": path.dropFirst("produits/".count).replacingOccurrences(of: "/", with: "-").trimmingCharacters(in: ["-"]),
+                            "title": title, "path": path, "feed": site.baseURL + path + "atom.xml", "page": site.baseURL + path])
+        }
+        for vendor in Self.productCatalog(items).vendors {
             try writeProductListing(vendor.items.map { views[$0] }, title: vendor.name, lead: strings["products_vendor_lead"],
-                                    path: vendorPath, site: site, to: writer)
-            var entries = [IndexEntry(title: vendor.name, path: vendorPath, count: vendor.items.count, detail: nil,
+                                    path: vendor.path, site: site, to: writer)
+            var entries = [IndexEntry(title: vendor.name, path: vendor.path, count: vendor.items.count, detail: nil,
                                       countText: counted(vendor.items.count, "items_count"))]
-            for productKey in vendor.products.keys.sorted(by: {
-                vendor.products[$0]!.name.localizedStandardCompare(vendor.products[$1]!.name) == .orderedAscending }) {
-                let product = vendor.products[productKey]!
-                let title = product.name.lowercased().hasPrefix(vendor.name.lowercased()) ? product.name : "\(vendor.name) \(product.name)"
-                try writeProductListing(product.items.map { views[$0] }, title: title, lead: strings["products_product_lead"],
-                                        path: vendorPath + productKey + "/", site: site, to: writer)
-                entries.append(IndexEntry(title: title, path: vendorPath + productKey + "/", count: product.items.count, detail: nil,
+            choice(vendor.name + " " + strings["parc_whole_vendor"], vendor.path)
+            for product in vendor.products {
+                try writeProductListing(product.items.map { views[$0] }, title: product.title, lead: strings["products_product_lead"],
+                                        path: product.path, site: site, to: writer)
+                entries.append(IndexEntry(title: product.title, path: product.path, count: product.items.count, detail: nil,
                                           countText: counted(product.items.count, "items_count")))
+                choice(product.title, product.path)
             }
             groups.append(IndexGroup(title: vendor.name, entries: entries))
         }
         let index = IndexPage(frame: frame(site, path: "produits/"), title: strings["products_title"], lead: strings["products_lead"],
                               groups: groups)
         try writer.write(try render(index, "index-page"), at: "produits/")
+        // « Mon parc »: the same choices, picked in the browser and turned into an OPML file there.
+        try writer.write(try render(["frame": frame(site, path: "mon-parc/"), "products": choices, "hasProducts": !choices.isEmpty,
+                                     "siteTitle": site.title] as [String: Any], "parc"), at: "mon-parc/")
     }
 
     /// A product's or a vendor's listing and its Atom feed.

@@ -57,7 +57,7 @@ public struct SitePublisher: Sendable {
         self.synonyms = synonyms
         self.templates = try TemplateSet(directory: templatesDirectory,
                                          required: ["edition", "item-page", "listing", "index-page", "atom", "editions-atom", "observatory", "alerts", "alert", "alerts-atom",
-                                                    "withdrawn", "cve"])
+                                                    "withdrawn", "cve", "parc"])
         self.templatesDirectory = templatesDirectory
         self.site = site
         self.tagsByID = Dictionary(tags.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

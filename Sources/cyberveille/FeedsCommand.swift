@@ -4,13 +4,14 @@ import FeedParsing
 import Foundation
 import Model
 import Pipeline
+import Publishing
 
 /// `cyberveille feeds …`: the sources and how they are doing.
 struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds", abstract: "List the sources, show their health, enable a disabled one.",
         subcommands: [FeedsList.self, FeedsHealth.self, FeedsEnable.self, FeedsAdd.self, FeedsRemove.self, FeedsImport.self,
-                      FeedsExport.self])
+                      FeedsExport.self, FeedsWatchlist.self])
 }
 
 struct FeedsList: ParsableCommand {
@@ -160,6 +161,62 @@ struct FeedsExport: ParsableCommand {
         try reportingFailure {
             let settings = try options.settings()
             print(OPMLWriter.document(try SourcesFile.load(path: settings.sourcesPath), title: settings.site.title), terminator: "")
+        }
+    }
+}
+
+/// `feeds watchlist FILE`: « Mon parc » from the command line, for structures that script it.
+struct FeedsWatchlist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watchlist", abstract: "Print an OPML file of the site's feeds for the products listed in a file, one per line.",
+        discussion: """
+            A line names a product (« Medirad PACS Server », or « PACS Server » alone), a vendor for all its products \
+            (« Medirad »), or either as the site's addresses write them (« medirad/pacs-server »); case, accents and \
+            punctuation do not matter; lines starting with # are comments. Lines the site has no page for are reported on \
+            stderr, and the exit status is 1 when no line matched. Nothing is sent anywhere: the list stays on this machine.
+            """)
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "A file of products, one per line (\"-\" reads stdin).") var file: String
+
+    func run() throws {
+        try reportingFailure {
+            let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file): not UTF-8 text") }
+            let environment = try options.environment()
+            let settings = environment.settings
+            let items = try environment.store.publicationItems(limit: settings.site.archiveItems, unreviewed: settings.curation.publishUnreviewed).published
+            // Every way a line may name a page: the vendor, the product with or without its vendor, the address.
+            var pages: [String: [(title: String, path: String)]] = [:]
+            for vendor in SitePublisher.productCatalog(items).vendors {
+                for key in Set([vendor.key, SitePublisher.productSlug(vendor.name)].compactMap { $0 }) {
+                    pages[key, default: []].append((vendor.name, vendor.path))
+                }
+                for product in vendor.products {
+                    let keys = [SitePublisher.productSlug(product.title), SitePublisher.productSlug(product.name),
+                                SitePublisher.productSlug(vendor.key + " " + product.key)]
+                    for key in Set(keys.compactMap { $0 }) { pages[key, default: []].append((product.title, product.path)) }
+                }
+            }
+            var chosen: [(title: String, path: String)] = [], seen = Set<String>(), unknown = 0
+            for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+                guard let key = SitePublisher.productSlug(line), let found = pages[key] else {
+                    unknown += 1
+                    FileHandle.standardError.write(Data("\(file):\(number + 1): « \(LogText.escaped(line)) »: no product or vendor of that name on the site\n".utf8))
+                    continue
+                }
+                if Set(found.map(\.path)).count > 1 {
+                    let names = found.map(\.title).joined(separator: ", ")
+                    FileHandle.standardError.write(Data("\(file):\(number + 1): « \(LogText.escaped(line)) » names \(found.count) products: \(names) (all kept; name the vendor to choose)\n".utf8))
+                }
+                for page in found where seen.insert(page.path).inserted { chosen.append(page) }
+            }
+            let base = settings.site.baseURL
+            let sources = chosen.map { Source(id: $0.path, title: $0.title, url: base + $0.path + "atom.xml", homepage: base + $0.path) }
+            print(OPMLWriter.document(sources, title: "\(settings.site.title) — parc"), terminator: "")
+            if chosen.isEmpty { throw ExitCode(1) }
+            if unknown > 0 { FileHandle.standardError.write(Data("\(unknown) line\(unknown == 1 ? "" : "s") matched nothing; \(chosen.count) feed\(chosen.count == 1 ? "" : "s") written\n".utf8)) }
         }
     }
 }

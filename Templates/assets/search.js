@@ -103,3 +103,60 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); show(input.value); });
   input.addEventListener("input", function () { show(input.value); });
 })();
+
+// « Mon parc »: the reader ticks the vendors and products their structure runs, and downloads an
+// OPML file of their feeds, made here. The choice never leaves the browser: no request carries
+// it (the file is built in memory and saved from a blob: address), no server stores it.
+(function () {
+  "use strict";
+  var parc = document.getElementById("parc");
+  if (!parc || !window.Blob || !window.URL) return;
+  var boxes = Array.prototype.slice.call(parc.querySelectorAll("input[type=checkbox]"));
+  var filter = document.getElementById("parc-filtre");
+  var button = document.getElementById("parc-telecharger");
+  var count = document.getElementById("parc-compte");
+  if (!boxes.length || !filter || !button) return;
+  parc.querySelector(".parc-filter").hidden = false;
+  parc.querySelector(".parc-actions").hidden = false;
+  function fold(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function escape(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  function chosen() { return boxes.filter(function (box) { return box.checked; }); }
+  function opml() {
+    var lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
+                 "    <title>" + escape(parc.getAttribute("data-site") + " — mon parc") + "</title>", "  </head>", "  <body>"];
+    chosen().forEach(function (box) {
+      var title = escape(box.getAttribute("data-title"));
+      lines.push('    <outline type="rss" text="' + title + '" title="' + title + '" xmlUrl="' + escape(box.getAttribute("data-feed"))
+                 + '" htmlUrl="' + escape(box.getAttribute("data-page")) + '"/>');
+    });
+    lines.push("  </body>", "</opml>");
+    return lines.join("\n") + "\n";
+  }
+  function update() {
+    var n = chosen().length;
+    count.textContent = n + (n > 1 ? " flux choisis" : " flux choisi");
+    button.disabled = n === 0;
+  }
+  filter.addEventListener("input", function () {
+    var words = fold(filter.value).split(/\s+/).filter(Boolean);
+    boxes.forEach(function (box) {
+      var title = fold(box.getAttribute("data-title"));
+      box.closest("li").hidden = !words.every(function (word) { return title.indexOf(word) >= 0; });
+    });
+  });
+  parc.addEventListener("change", update);
+  button.addEventListener("click", function () {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([opml()], { type: "text/x-opml" }));
+    link.download = "mon-parc.opml";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  });
+  update();
+  // For the browser check (scripts/check-site): the file the button saves.
+  window.cyberveilleParc = { opml: opml };
+})();

@@ -30,6 +30,32 @@ import TestSupport
         #expect(try SiteFiles.brokenInternalLinks(in: output).isEmpty)
     }
 
+    /// « Mon parc »: a choice per vendor and product with its feed's address; the page says the
+    /// choice stays in the browser. `feeds watchlist` makes the same file from a list.
+    @Test func myEquipmentOffersEveryFeedAndTheCommandLineMakesTheSameFile() throws {
+        let (environment, directory) = try demoEnvironment("parc")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try PublicationRun(environment: environment).execute(.all)
+        let output = directory.appendingPathComponent("Output")
+        let page = try String(contentsOf: output.appendingPathComponent("mon-parc/index.html"), encoding: .utf8)
+        #expect(page.contains("data-feed=\"https://veille.example.org/produits/medirad/pacs-server/atom.xml\"")
+                && page.contains("<label for=\"parc-medirad-pacs-server\">Medirad PACS Server</label>"))
+        #expect(page.contains("data-feed=\"https://veille.example.org/produits/oxyvent/atom.xml\""), "a vendor's whole feed too")
+        #expect(page.contains("Votre choix reste dans votre navigateur.") && page.contains("Aucune requête ne l&#39;emporte"))
+
+        let list = directory.appendingPathComponent("parc.txt")
+        try "# nos équipements\nmedirad pacs-server\nOxyvent\nUn produit inconnu\n".write(to: list, atomically: true, encoding: .utf8)
+        let settings = environment.settings
+        let run = try CommandLineRun.run(["feeds", "watchlist", list.path, "--demo", "--db", settings.databasePath,
+                                          "--base-url", "https://veille.example.org/"], in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("xmlUrl=\"https://veille.example.org/produits/medirad/pacs-server/atom.xml\"")
+                && run.stdout.contains("xmlUrl=\"https://veille.example.org/produits/oxyvent/atom.xml\""))
+        #expect(run.stderr.contains("parc.txt:4: « Un produit inconnu »: no product or vendor of that name on the site"))
+        try "rien\n".write(to: list, atomically: true, encoding: .utf8)
+        #expect(try CommandLineRun.run(["feeds", "watchlist", list.path, "--demo", "--db", settings.databasePath], in: directory).status == 1)
+    }
+
     @Test func productKeysFoldCaseAccentsAndPunctuation() {
         #expect(SitePublisher.productSlug("NetScaler ADC") == "netscaler-adc")
         #expect(SitePublisher.productSlug("Hôpital  Numérique / DPI") == "hopital-numerique-dpi")
