@@ -10,6 +10,11 @@ public struct Settings: Sendable, Equatable {
     public var rulesPath: String
     /// The urgency rules as configured (`[paths] urgency_rules`); nil: `urgency.toml` beside the tagging rules.
     public var configuredUrgencyRulesPath: String?
+    /// The products recognised in news items' text (`[paths] products`; beside the tagging rules).
+    public var configuredProductsPath: String?
+    public var productsPath: String {
+        configuredProductsPath ?? ((rulesPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("products.toml")
+    }
     public var urgencyRulesPath: String {
         configuredUrgencyRulesPath ?? ((rulesPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("urgency.toml")
     }
@@ -213,7 +218,7 @@ extension Settings {
                         configPath: String) throws -> Settings {
         try config?.rootEntry.checkKeys(["paths", "site", "fetch", "retention", "enrichment", "curation", "desk", "observatory", "alerts"])
         let paths = try config?.table("paths")
-        try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules"])
+        try paths?.checkKeys(["database", "output", "sources", "templates", "rules", "urgency_rules", "products"])
         let site = try config?.table("site")
         try site?.checkKeys(["title", "description", "base_url", "language", "items_on_home", "archive_items", "time_zone", "publish_from_daemon",
                                 "priority_days", "remote_images", "operator", "contact", "logo", "accessibility"])
@@ -300,6 +305,7 @@ extension Settings {
         settings.purgeAfterSeconds = purgeAfter
         settings.warnings = warnings
         settings.configuredUrgencyRulesPath = try paths?.string("urgency_rules")
+        settings.configuredProductsPath = try paths?.string("products")
         settings.site.archiveItems = try positive(site, "archive_items", 5000)
         settings.site.publishFromDaemon = try site?.bool("publish_from_daemon") ?? true
         settings.site.priorityDays = try positive(site, "priority_days", 14)

@@ -64,6 +64,22 @@ public struct AdvisoryFacts: Sendable, Equatable, Codable {
     public var highestBaseScore: Double? { scores.map(\.baseScore).max() }
 }
 
+/// A product a news item names in its text, and the words that named it (Tagging's ProductMatcher).
+public struct ProductMention: Sendable, Equatable, Hashable, Codable {
+    public var vendor: String
+    public var product: String
+    public var matchedText: String
+    /// "title" or "summary".
+    public var field: String
+
+    public init(vendor: String, product: String, matchedText: String, field: String) {
+        self.vendor = vendor
+        self.product = product
+        self.matchedText = matchedText
+        self.field = field
+    }
+}
+
 /// A vendor's product, as a structured document names the two apart ("Medirad", "PACS Server").
 public struct VendorProduct: Sendable, Equatable, Hashable, Codable {
     public var vendor: String

@@ -42,6 +42,8 @@ public struct PublishedItem: Sendable, Equatable {
     /// How soon a health structure must act on it, and why (docs/urgency.md).
     public var urgency: UrgencyLevel = .normal
     public var urgencyReasons: [UrgencyReason] = []
+    /// The products its text names (Tagging's ProductMatcher); an advisory's are in `advisory`.
+    public var productMentions: [ProductMention] = []
 
     public init(
         id: Int64, stableKey: String, sourceID: String, sourceTitle: String, title: String, link: String?, summary: String?,

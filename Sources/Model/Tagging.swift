@@ -32,6 +32,8 @@ public struct Classification: Sendable, Equatable {
     /// How soon a health structure must act on it, and why (docs/urgency.md).
     public var urgency: UrgencyLevel
     public var urgencyReasons: [UrgencyReason]
+    /// The vendors' products its text names (Feeds/products.toml).
+    public var products: [ProductMention] = []
 
     public init(score: Double, health: Bool, evidence: [TagEvidence], cves: [String], cvss: Double? = nil,
                 detectedLanguage: String? = nil, urgency: UrgencyLevel = .normal, urgencyReasons: [UrgencyReason] = []) {

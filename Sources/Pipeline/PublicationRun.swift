@@ -66,7 +66,12 @@ public struct PublicationRun: Sendable {
                     "source": "\(silent.source.id)", "last_error": "\(silent.state?.lastError ?? "none")"])
             }
             summary.enrichmentLoaded = timed("enrich") { EnrichStep(environment: environment).run(now: now) }
-            try timed("tag") { try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy, urgencyRules: urgencyRules)).run(into: &summary) }
+            let products = FileManager.default.fileExists(atPath: settings.productsPath) || settings.configuredProductsPath != nil
+                ? try ProductMatcher.load(path: settings.productsPath) : nil
+            try timed("tag") {
+                try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy, urgencyRules: urgencyRules, products: products))
+                    .run(into: &summary)
+            }
             // Stories after tagging: CVE sets are among their keys.
             summary.itemsGrouped += try timed("group stories") { try environment.store.groupStories(now: now).joined }
             // Tagged items without a decision go through the curation policy.

@@ -74,6 +74,8 @@ extension ItemView: TemplateObject {
         case .health?: return .from(health)
         case .score?: return .from(score)
         case .healthReason?: return .from(healthReason)
+        case .productLinks?: return .from(productLinks)
+        case .hasProductLinks?: return .from(!productLinks.isEmpty)
         case .tags?: return .from(tags)
         case .hasTags?: return .from(hasTags)
         case .cves?: return .from(cves)
@@ -397,6 +399,7 @@ extension ProductLink: TemplateObject {
         switch name.key {
         case .title?: return .from(title)
         case .path?: return .from(path)
+        case .evidence?: return .from(evidence)
         default: return nil
         }
     }

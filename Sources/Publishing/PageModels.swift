@@ -115,6 +115,8 @@ final class ItemView: Sendable {
     let score: String
     /// Why the item concerns health, in words: « Concerne la santé — Imagerie médicale : « PACS » (titre) ».
     let healthReason: String?
+    /// The products its text names, each linked to its page, with the words that named it.
+    let productLinks: [ProductLink]
     let tags: [TagView]
     let hasTags: Bool
     let cves: [CVEView]
@@ -145,7 +147,7 @@ final class ItemView: Sendable {
     let exploitedWhat: String?
     let fixText: String?
 
-    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, healthReason: String? = nil, tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [UrgencyReason] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
+    init(fingerprint: String, entryID: String, path: String, url: String, title: String, link: String? = nil, sourceID: String, sourcePath: String, sourceTitle: String, dateISO: String, dateHuman: String, dayKey: String, dayHuman: String, updatedISO: String, authors: String? = nil, summaryHTML: String? = nil, health: Bool, score: String, healthReason: String? = nil, productLinks: [ProductLink] = [], tags: [TagView], hasTags: Bool, cves: [CVEView], hasCVEs: Bool, knownExploited: Bool, cvss: String? = nil, language: String? = nil, alsoReportedBy: [MentionView], hasMentions: Bool, advisory: AdvisoryView? = nil, pinned: Bool = false, editorNoteHTML: String? = nil, urgency: String = "normal", urgencyLabel: String? = nil, urgencyReasons: [UrgencyReason] = [], exploitedWhat: String? = nil, fixText: String? = nil) {
         self.fingerprint = fingerprint
         self.entryID = entryID
         self.path = path
@@ -165,6 +167,7 @@ final class ItemView: Sendable {
         self.health = health
         self.score = score
         self.healthReason = healthReason
+        self.productLinks = productLinks
         self.tags = tags
         self.hasTags = hasTags
         self.cves = cves

@@ -10,6 +10,8 @@ import Model
 struct ProductLink: Sendable {
     var title: String
     var path: String
+    /// The words that named it in the item's text: « « FortiGate » (titre) ».
+    var evidence: String?
 }
 
 extension SitePublisher {
@@ -40,9 +42,10 @@ extension SitePublisher {
         return productSlug(product).map { "produits/\(vendorKey)/\($0)/" }
     }
 
-    /// The vendor/product pairs an item concerns (advisories' structured products).
+    /// The vendor/product pairs an item concerns: an advisory's structured products, else the
+    /// products its text names.
     static func productsOf(_ item: PublishedItem) -> [VendorProduct] {
-        item.advisory?.vendorProducts ?? []
+        (item.advisory?.vendorProducts ?? []) + item.productMentions.map { VendorProduct(vendor: $0.vendor, product: $0.product) }
     }
 
     /// The vendors and products published items name (items newest first: the newest spelling

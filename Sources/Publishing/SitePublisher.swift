@@ -48,7 +48,7 @@ public struct SitePublisher: Sendable {
 
     /// Changes whenever this code renders pages differently (formats, paths, page models): part
     /// of every page's fingerprint, so that an upgrade renders the whole site again.
-    static let renderVersion = "2026-12-08.4"
+    static let renderVersion = "2026-12-08.5"
 
     /// Items per page of a tag's or a source's listing.
     static let pageSize = 50
@@ -324,6 +324,12 @@ public struct SitePublisher: Sendable {
             health: item.health,
             score: site.language.hasPrefix("en") ? Self.twoDecimals(item.healthScore) : Self.twoDecimalsWithComma(item.healthScore),
             healthReason: healthReason(item),
+            productLinks: item.productMentions.compactMap { mention in
+                Self.productPath(vendor: mention.vendor, product: mention.product).map {
+                    ProductLink(title: mention.product.lowercased().hasPrefix(mention.vendor.lowercased()) ? mention.product : "\(mention.vendor) \(mention.product)",
+                                path: $0, evidence: "« \(mention.matchedText) » (\(fieldNames[mention.field] ?? mention.field))")
+                }
+            },
             tags: tags, hasTags: !tags.isEmpty,
             cves: cves, hasCVEs: !cves.isEmpty, knownExploited: cves.contains(where: \.knownExploited),
             cvss: item.cvss.map { decimal($0, digits: 1) },
@@ -355,8 +361,11 @@ public struct SitePublisher: Sendable {
 
     /// The products and CVEs an urgent item is about, as its text names them.
     static func exploitedWhat(_ item: PublishedItem) -> String? {
-        var parts: [String] = []
-        for reason in item.urgencyReasons where [.product, .healthProduct].contains(reason.kind) && !parts.contains(reason.matchedText) {
+        // The products its text names first (« Fortinet FortiGate »), then what the urgency rules matched.
+        var parts: [String] = item.productMentions.map { "\($0.vendor) \($0.product)" }
+        let named = item.productMentions.map { $0.matchedText.lowercased() }
+        for reason in item.urgencyReasons where [.product, .healthProduct].contains(reason.kind) && !parts.contains(reason.matchedText)
+            && !named.contains(where: { $0.contains(reason.matchedText.lowercased()) || reason.matchedText.lowercased().contains($0) }) {
             parts.append(reason.matchedText)
         }
         let exploited = item.cveDetails.filter(\.knownExploited).map(\.cve)
@@ -476,6 +485,10 @@ public struct SitePublisher: Sendable {
             hasher.combine(mention.sourceTitle)
             hasher.combine(mention.title)
             hasher.combine(mention.link)
+        }
+        hasher.combine(count: item.productMentions.count)
+        for mention in item.productMentions {
+            hasher.combine(list: [mention.vendor, mention.product, mention.matchedText, mention.field])
         }
         if let advisory = item.advisory {
             let encoder = JSONEncoder()

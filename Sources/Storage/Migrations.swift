@@ -469,6 +469,20 @@ enum Migrations {
             // A disabled editor keeps their name in the audit log but can no longer sign in.
             try db.execute(sql: "ALTER TABLE app_user ADD COLUMN disabled_at REAL")
         }
+        migrator.registerMigration("v19-item-product") { db in
+            // The products a news item's text names, and the words that named them (Tagging's
+            // ProductMatcher): replaced at each tagging, like the tags.
+            try db.execute(sql: """
+                CREATE TABLE item_product (
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    vendor TEXT NOT NULL,
+                    product TEXT NOT NULL,
+                    matched_text TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    PRIMARY KEY (item_id, vendor, product)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -275,7 +275,8 @@ public final class Store: Sendable {
                 SELECT item.id, item.title, item.summary, item.content, coalesce(item.language, source.language) AS language,
                     item.content_hash || ':' || ?1 AS content_hash,
                     EXISTS (SELECT 1 FROM item_tag WHERE item_tag.item_id = item.id)
-                        OR EXISTS (SELECT 1 FROM item_cve WHERE item_cve.item_id = item.id) AS was_tagged,
+                        OR EXISTS (SELECT 1 FROM item_cve WHERE item_cve.item_id = item.id)
+                        OR EXISTS (SELECT 1 FROM item_product WHERE item_product.item_id = item.id) AS was_tagged,
                     advisory.item_id IS NOT NULL AS is_advisory, item.link, item.identity, advisory.cvss AS advisory_cvss,
                     (SELECT group_concat(cves.value) FROM json_each(advisory.facts, '$.cves') AS cves) AS advisory_cves
                 FROM item JOIN source ON source.id = item.source_id LEFT JOIN item_advisory advisory ON advisory.item_id = item.id
@@ -309,6 +310,10 @@ public final class Store: Sendable {
                 INSERT OR IGNORE INTO item_tag (item_id, tag_id, rule_id, matched_text, field) VALUES (?, ?, ?, ?, ?)
                 """)
             let insertCVE = try FastStatement(db, "INSERT OR IGNORE INTO item_cve (item_id, cve) VALUES (?, ?)")
+            let deleteProducts = try FastStatement(db, "DELETE FROM item_product WHERE item_id = ?")
+            let insertProduct = try FastStatement(db, """
+                INSERT OR IGNORE INTO item_product (item_id, vendor, product, matched_text, field) VALUES (?, ?, ?, ?, ?)
+                """)
             // An advisory lists its CVEs and scores as data: those count, whatever its text shows.
             let insertAdvisoryCVEs = try FastStatement(db, """
                 INSERT OR IGNORE INTO item_cve (item_id, cve)
@@ -331,6 +336,13 @@ public final class Store: Sendable {
                 if item.wasTagged {
                     try deleteTags.run(db, id)
                     try deleteCVEs.run(db, id)
+                    try deleteProducts.run(db, id)
+                }
+                // An advisory names its products as data (AdvisoryFacts.vendorProducts): its text is not read for them.
+                if !item.isAdvisory {
+                    for product in classification.products {
+                        try insertProduct.run(db, id, .text(product.vendor), .text(product.product), .text(product.matchedText), .text(product.field))
+                    }
                 }
                 for evidence in classification.evidence {
                     try insertTag.run(db, id, .text(evidence.tagID), .text(evidence.ruleID), .text(evidence.matchedText), .text(evidence.field))
@@ -502,6 +514,16 @@ public final class Store: Sendable {
                     knownRansomwareUse: row["kev_ransomware"] ?? false, epss: row["epss"], epssPercentile: row["epss_percentile"]))
             }
         }
+        var products: [Int64: [ProductMention]] = [:]
+        for chunk in Self.lookupChunks(ids) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item_id, vendor, product, matched_text, field FROM item_product WHERE item_id IN (\(databaseQuestionMarks(count: chunk.count)))
+                ORDER BY item_id, vendor, product
+                """, arguments: StatementArguments(chunk)) {
+                products[row["item_id"], default: []].append(ProductMention(vendor: row["vendor"], product: row["product"],
+                                                                             matchedText: row["matched_text"], field: row["field"]))
+            }
+        }
         let mentions = try Self.storyMentions(db, stories: Set(rows.compactMap { $0["story_id"] as Int64? }), publicCondition: publicCondition)
         let advisories = try Self.advisoryFacts(db, itemIDs: ids)
         var manual: [Int64: [(tag: String, added: Bool)]] = [:]
@@ -525,6 +547,7 @@ public final class Store: Sendable {
                 language: row["item_language"], healthScore: row["health_score"] ?? 0, health: row["health"] ?? false,
                 tags: tags[id] ?? [], cves: (cves[id] ?? []).map(\.cve), cveDetails: cves[id] ?? [], cvss: row["cvss"])
             item.advisory = advisories[id]
+            item.productMentions = products[id] ?? []
             item.urgency = UrgencyLevel(rawValue: row["urgency"] ?? 0) ?? .normal
             item.urgencyReasons = Self.decodeReasons(row["urgency_reasons"])
             item.pinned = row["pinned"]

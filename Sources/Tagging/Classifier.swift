@@ -17,11 +17,17 @@ public struct Classifier: Sendable {
     /// Changes whenever the tagging or urgency rules do, so that stored items are judged again.
     public let fingerprint: String
 
-    public init(taxonomy: Taxonomy, urgencyRules: UrgencyRules? = nil) {
+    /// The products news items name (nil: none looked for).
+    let products: ProductMatcher?
+
+    public init(taxonomy: Taxonomy, urgencyRules: UrgencyRules? = nil, products: ProductMatcher? = nil) {
         self.taxonomy = taxonomy
+        self.products = products
         urgency = urgencyRules.map { UrgencyAssessor(rules: $0, tags: taxonomy.tags) }
         matcher = TermMatcher(rules: taxonomy.rules)
-        fingerprint = urgencyRules.map { StableHash.hex([taxonomy.fingerprint, $0.fingerprint]) } ?? taxonomy.fingerprint
+        let base = urgencyRules.map { StableHash.hex([taxonomy.fingerprint, $0.fingerprint]) } ?? taxonomy.fingerprint
+        // A new list of products matches every item again, as new rules do.
+        fingerprint = products.map { StableHash.hex([base, $0.fingerprint]) } ?? base
     }
 
     /// - Parameters: `summary` and `content` may be HTML; their markup is ignored. `facts`
@@ -77,6 +83,7 @@ public struct Classifier: Sendable {
         }
         var classification = Classification(score: rounded, health: health, evidence: evidence,
                                             cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
+        if let products { classification.products = products.mentions(title: fields[0].1, summary: fields[1].1) }
         if let urgency {
             // The title, and the summary (else the beginning of the content).
             var read = [(field: "title", text: fields[0].1, words: words[0])]

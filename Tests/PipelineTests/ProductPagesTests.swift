@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import Logging
 import Testing
 import TestSupport
 
@@ -54,6 +56,46 @@ import TestSupport
         #expect(run.stderr.contains("parc.txt:4: « Un produit inconnu »: no product or vendor of that name on the site"))
         try "rien\n".write(to: list, atomically: true, encoding: .utf8)
         #expect(try CommandLineRun.run(["feeds", "watchlist", list.path, "--demo", "--db", settings.databasePath], in: directory).status == 1)
+    }
+
+    /// A news item naming a product (Feeds/products.toml) gets it: stored with the words that
+    /// named it, listed on its page, and a page and a feed for the product.
+    @Test func aNewsItemNamingAProductIsListedOnTheProductsPage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-news-products-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Veille</title><link>https://news.example/</link>
+            <item><title>Un CHU attaqué par un rançongiciel via son pare-feu FortiGate</title><link>https://news.example/1</link>
+            <guid>https://news.example/1</guid><pubDate>Mon, 07 Dec 2026 08:00:00 +0100</pubDate>
+            <description>Les attaquants ont exploité une faille de FortiOS avant de chiffrer les serveurs de l'hôpital.</description></item>
+            <item><title>Fortinet annonce de bons résultats</title><link>https://news.example/2</link><guid>https://news.example/2</guid>
+            <pubDate>Mon, 07 Dec 2026 09:00:00 +0100</pubDate><description>L'entreprise recrute à l'hôpital de jour.</description></item>
+            </channel></rss>
+            """.write(to: directory.appendingPathComponent("news.xml"), atomically: true, encoding: .utf8)
+        var settings = try demoSettings(in: directory)
+        try """
+            [[source]]
+            id = "news"
+            title = "Actualités"
+            url = "\(directory.appendingPathComponent("news.xml").path)"
+            local = true
+            """.write(to: directory.appendingPathComponent("sources.toml"), atomically: true, encoding: .utf8)
+        settings.sourcesPath = directory.appendingPathComponent("sources.toml").path
+        let environment = try RunEnvironment(settings: settings, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = try PublicationRun(environment: environment).execute(.all)
+        let item = try #require(try environment.store.item(id: 1))
+        #expect(item.title.contains("FortiGate"))
+        let items = try environment.store.publicationItems(limit: 100).published
+        let named = try #require(items.first { $0.title.contains("FortiGate") })
+        #expect(Set(named.productMentions.map(\.product)) == ["FortiGate", "FortiOS"])
+        #expect(named.productMentions.first { $0.product == "FortiGate" }?.field == "title")
+        let output = directory.appendingPathComponent("Output")
+        let product = try String(contentsOf: output.appendingPathComponent("produits/fortinet/fortigate/index.html"), encoding: .utf8)
+        #expect(product.contains("<h1>Fortinet FortiGate</h1>") && product.contains("Un CHU attaqué par un rançongiciel"))
+        let page = try SiteFiles.html(in: output).first { $0.key.contains("/items/") && $0.value.contains("via son pare-feu FortiGate") }?.value
+        #expect(page?.contains("<a href=\"../../produits/fortinet/fortigate/index.html\">Fortinet FortiGate</a> <span class=\"muted\">« pare-feu FortiGate » (titre)</span>") == true)
+        #expect(!(items.first { $0.title.contains("résultats") }?.productMentions.isEmpty == false), "the company alone names no product")
     }
 
     @Test func productKeysFoldCaseAccentsAndPunctuation() {

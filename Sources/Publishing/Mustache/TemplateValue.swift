@@ -94,7 +94,7 @@ public enum TemplateKey: String, Sendable {
     // CVE pages.
     case ransomware, advisories, hasAdvisories
     // Products as advisories structure them.
-    case vendorProducts, hasVendorProducts
+    case vendorProducts, hasVendorProducts, productLinks, hasProductLinks
 }
 
 /// Lets `init(any:)` see through an optional boxed in `Any`.

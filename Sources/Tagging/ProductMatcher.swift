@@ -1,0 +1,80 @@
+import Config
+import Foundation
+import Model
+
+/// The vendors' products a news item names in its text, from the list of Feeds/products.toml:
+/// each product by its name or an alias (« Citrix ADC » is NetScaler ADC), whole words, case
+/// and accents ignored, explained like the tags (the words found, and where). A name that is
+/// also an ordinary word or a company (`requires_vendor`: « Exchange », « Gateway ») counts only
+/// when the vendor is named too; a vendor's name alone (« Fortinet », the company) names no
+/// product. Advisories name theirs as data (AdvisoryFacts.vendorProducts): this is for the rest.
+public struct ProductMatcher: Sendable {
+    public struct Product: Sendable, Equatable {
+        public var vendor: String
+        public var name: String
+        public var aliases: [String]
+        public var requiresVendor: Bool
+
+        public init(vendor: String, name: String, aliases: [String] = [], requiresVendor: Bool = false) {
+            self.vendor = vendor
+            self.name = name
+            self.aliases = aliases
+            self.requiresVendor = requiresVendor
+        }
+    }
+
+    public let products: [Product]
+    /// Changes whenever the list does: items are matched again.
+    public let fingerprint: String
+    private let matcher: TermMatcher
+    private let vendors: TermMatcher
+    private let vendorNames: [String]
+
+    public init(products: [Product]) {
+        self.products = products
+        matcher = TermMatcher(rules: products.enumerated().map { index, product in
+            Taxonomy.Rule(id: "product.\(index)", tagID: nil, weight: 0,
+                          terms: [product.name, "\(product.vendor) \(product.name)"] + product.aliases, caseSensitive: false)
+        })
+        vendorNames = Array(Set(products.map(\.vendor))).sorted()
+        vendors = TermMatcher(rules: vendorNames.enumerated().map { index, vendor in
+            Taxonomy.Rule(id: "vendor.\(index)", tagID: nil, weight: 0, terms: [vendor], caseSensitive: false)
+        })
+        fingerprint = StableHash.hex(products.map { ([$0.vendor, $0.name] + $0.aliases + [$0.requiresVendor ? "v" : ""]).joined(separator: "|") })
+    }
+
+    /// The products named in the title and the summary (plain text), each once, title first.
+    public func mentions(title: String, summary: String) -> [ProductMention] {
+        let fields = [("title", title), ("summary", summary)]
+        let named = Set(fields.flatMap { _, text in vendors.matches(in: text).map { vendorNames[$0.ruleIndex] } })
+        var found: [ProductMention] = []
+        var seen = Set<Int>()
+        for (field, text) in fields where !text.isEmpty {
+            let utf8 = Array(text.utf8)
+            for match in matcher.matches(in: text) where !seen.contains(match.ruleIndex) {
+                let product = products[match.ruleIndex]
+                guard !product.requiresVendor || named.contains(product.vendor) else { continue }
+                seen.insert(match.ruleIndex)
+                found.append(ProductMention(vendor: product.vendor, product: product.name,
+                                            matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
+            }
+        }
+        return found
+    }
+
+    /// Feeds/products.toml: `[[product]]` with `vendor`, `name`, `aliases` and `requires_vendor`.
+    public static func load(path: String) throws -> ProductMatcher {
+        let file = try TOMLFile(path: path)
+        var products: [Product] = []
+        for entry in try file.entries("product") {
+            try entry.checkKeys(["vendor", "name", "aliases", "requires_vendor"])
+            let vendor = try entry.requiredString("vendor"), name = try entry.requiredString("name")
+            guard !vendor.trimmingCharacters(in: .whitespaces).isEmpty, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw entry.error("`vendor` and `name` are not empty")
+            }
+            products.append(Product(vendor: vendor, name: name, aliases: try entry.strings("aliases") ?? [],
+                                    requiresVendor: try entry.bool("requires_vendor") ?? false))
+        }
+        return ProductMatcher(products: products)
+    }
+}
