@@ -96,6 +96,10 @@ import TestSupport
         let page = try SiteFiles.html(in: output).first { $0.key.contains("/items/") && $0.value.contains("via son pare-feu FortiGate") }?.value
         #expect(page?.contains("<a href=\"../../produits/fortinet/fortigate/index.html\">Fortinet FortiGate</a> <span class=\"muted\">« pare-feu FortiGate » (titre)</span>") == true)
         #expect(!(items.first { $0.title.contains("résultats") }?.productMentions.isEmpty == false), "the company alone names no product")
+        // Urgent (a ransomware campaign through a commonly run product): its products head its line on the home page.
+        #expect(named.urgency == .urgent)
+        let home = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(home.contains("<span class=\"priority-products\">Fortinet FortiGate · Fortinet FortiOS · </span>"))
     }
 
     @Test func productKeysFoldCaseAccentsAndPunctuation() {
