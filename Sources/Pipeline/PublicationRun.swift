@@ -68,6 +68,10 @@ public struct PublicationRun: Sendable {
             summary.enrichmentLoaded = timed("enrich") { EnrichStep(environment: environment).run(now: now) }
             let products = FileManager.default.fileExists(atPath: settings.productsPath) || settings.configuredProductsPath != nil
                 ? try ProductMatcher.load(path: settings.productsPath) : nil
+            if products == nil {
+                environment.logger.warning("no products file: news items are not matched to products",
+                                           metadata: ["expected": "\(settings.productsPath)"])
+            }
             try timed("tag") {
                 try TagStep(environment: environment, classifier: Classifier(taxonomy: taxonomy, urgencyRules: urgencyRules, products: products))
                     .run(into: &summary)

@@ -16,11 +16,12 @@ struct ProductLink: Sendable {
 
 extension SitePublisher {
     private static let itemsPerProductFeed = 50
+    private static let slugLocale = Locale(identifier: "en_US_POSIX")
 
     /// "NetScaler ADC" → "netscaler-adc": lower case, accents and punctuation folded, at most 80
     /// characters; nil when nothing is left. "page" is taken by listings' pages.
     public static func productSlug(_ name: String) -> String? {
-        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: slugLocale).lowercased()
         var slug = ""
         for scalar in folded.unicodeScalars {
             if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
@@ -45,7 +46,10 @@ extension SitePublisher {
     /// The vendor/product pairs an item concerns: an advisory's structured products, else the
     /// products its text names.
     static func productsOf(_ item: PublishedItem) -> [VendorProduct] {
-        (item.advisory?.vendorProducts ?? []) + item.productMentions.map { VendorProduct(vendor: $0.vendor, product: $0.product) }
+        // A KEV entry stored before pairs were kept still says its vendor and product.
+        let structured = item.advisory?.vendorProducts
+            ?? item.advisory?.knownExploited.flatMap { VendorProduct.from(vendor: $0.vendor, product: $0.product) }.map { [$0] } ?? []
+        return structured + item.productMentions.map { VendorProduct(vendor: $0.vendor, product: $0.product) }
     }
 
     /// The vendors and products published items name (items newest first: the newest spelling
@@ -103,7 +107,7 @@ extension SitePublisher {
         var groups: [IndexGroup] = []
         var choices: [[String: Any]] = []
         func choice(_ title: String, _ path: String) {
-            choices.append(["id": path.dropFirst("produits/".count).replacingOccurrences(of: "/", with: "-").trimmingCharacters(in: ["-"]),
+            choices.append(["id": String(choices.count + 1),
                             "title": title, "path": path, "feed": site.baseURL + path + "atom.xml", "page": site.baseURL + path])
         }
         for vendor in Self.productCatalog(items).vendors {

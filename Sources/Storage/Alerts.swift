@@ -138,7 +138,8 @@ extension Store {
                 title: candidate.title, summary: candidate.summary, createdBy: "rules", createdAt: now, updatedAt: now, version: 0)
             let before = alert
             // An editor's words stay theirs: the rules then only add what they found.
-            let editorsText = alert.editedBy != nil
+            // (An alert changed before `editedBy` was kept says so by its pending `changedBy`.)
+            let editorsText = alert.editedBy != nil || alert.changedBy != nil
             alert.severity = max(alert.severity, candidate.severity)
             if !editorsText {
                 alert.title = candidate.title

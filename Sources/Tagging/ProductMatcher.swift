@@ -53,13 +53,22 @@ public struct ProductMatcher: Sendable {
             let utf8 = Array(text.utf8)
             for match in matcher.matches(in: text) where !seen.contains(match.ruleIndex) {
                 let product = products[match.ruleIndex]
-                guard !product.requiresVendor || named.contains(product.vendor) else { continue }
+                let matched = String(decoding: utf8[match.range], as: UTF8.self)
+                // A generic name needs its vendor: named anywhere in the item, or in the words matched
+                // (« Agfa Enterprise Imaging », « Cisco ASA »).
+                guard !product.requiresVendor || named.contains(product.vendor)
+                    || Self.namesVendor(matched, product.vendor) else { continue }
                 seen.insert(match.ruleIndex)
-                found.append(ProductMention(vendor: product.vendor, product: product.name,
-                                            matchedText: String(decoding: utf8[match.range], as: UTF8.self), field: field))
+                found.append(ProductMention(vendor: product.vendor, product: product.name, matchedText: matched, field: field))
             }
         }
         return found
+    }
+
+    /// Whether `matched` holds the vendor's first word (« Agfa » of « Agfa HealthCare »), case ignored.
+    static func namesVendor(_ matched: String, _ vendor: String) -> Bool {
+        guard let first = vendor.split(separator: " ").first, first.count >= 3 else { return false }
+        return matched.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { $0 == first.lowercased() }
     }
 
     /// Feeds/products.toml: `[[product]]` with `vendor`, `name`, `aliases` and `requires_vendor`.

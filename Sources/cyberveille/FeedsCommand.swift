@@ -198,7 +198,7 @@ struct FeedsWatchlist: ParsableCommand {
                 }
             }
             var chosen: [(title: String, path: String)] = [], seen = Set<String>(), unknown = 0
-            for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
                 let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !line.isEmpty, !line.hasPrefix("#") else { continue }
                 guard let key = SitePublisher.productSlug(line), let found = pages[key] else {

@@ -38,7 +38,7 @@ struct InitCommand: ParsableCommand {
                   cyberveille run              # the real sources (network), into Output/
                   cyberveille users add NAME   # an editor, for the desk (cyberveille serve)
 
-                Templates, tagging and urgency rules are \(shared): copy them into the folder and set [paths] to change them.
+                Templates, tagging and urgency rules and the products list are \(shared): copy them into the folder and set [paths] to change them.
                 """)
         }
     }
@@ -54,7 +54,7 @@ struct InitCommand: ParsableCommand {
             # commands run in this folder read it. Precedence: command-line flag, then environment variable
             # (CYBERVEILLE_*), then this file, then the default. Reference: docs/configuration.md.
             """
-        let defaultsElsewhere = ["templates", "rules", "urgency_rules"]
+        let defaultsElsewhere = ["templates", "rules", "urgency_rules", "products"]
         lines = lines.map { line in
             guard let key = line.split(separator: "=").first.map({ $0.trimmingCharacters(in: .whitespaces) }),
                   defaultsElsewhere.contains(key) else { return line }

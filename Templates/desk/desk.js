@@ -115,7 +115,9 @@
     return post('/items/bulk', params).then(function (reply) {
       if (!reply.body.results) { say(reply.body.message || 'Action refusée.'); return []; }
       var changed = [], refused = [];
-      reply.body.results.forEach(function (result) { apply(result); (result.ok ? changed : refused).push(result); });
+      // While undoing, a refused item keeps its row as it is: the next step must not post from
+      // a version another editor wrote.
+      reply.body.results.forEach(function (result) { if (result.ok || !undoing) apply(result); (result.ok ? changed : refused).push(result); });
       if (!undoing) {
         lastAction = { items: before.filter(function (item) { return changed.some(function (c) { return String(c.id) === item.id; }); }) };
         var text = elements(changed.length) + ' ' + done[action][changed.length > 1 ? 1 : 0] + '.';
@@ -134,10 +136,11 @@
     var items = lastAction.items;
     lastAction = null;
     var missing = items.filter(function (item) { return !rowOf(item.id); }).length;
-    var lost = 0, refused = [];
+    var lost = 0, refused = {}, firstRefusal = '';
     function group(pick) {
       var groups = {};
       items.forEach(function (item) {
+        if (refused[item.id]) return;
         var row = rowOf(item.id), action = row && pick(item, row);
         if (action === false) { lost += 1; return; }
         // A rejection goes back with its own reason: one post per action and reason.
@@ -151,7 +154,16 @@
         return chain.then(function () {
           var parts = key.split('\n');
           return act(parts[0], groups[key], parts[0] === 'reject' ? { reason_other: parts[1] } : {}, true).then(function (results) {
-            results.forEach(function (result) { if (!result.ok) refused.push(result); });
+            // No answer at all (the desk did not respond): every item of this post stays as it is.
+            if (!results.length) {
+              groups[key].forEach(function (row) { refused[row.dataset.id] = true; });
+              firstRefusal = firstRefusal || 'le bureau ne répond pas.';
+            }
+            results.forEach(function (result) {
+              if (result.ok) return;
+              refused[String(result.id)] = true;
+              firstRefusal = firstRefusal || result.message;
+            });
           });
         });
       }, Promise.resolve());
@@ -167,11 +179,12 @@
       });
       return run(states);
     }).then(function () {
-      var back = items.length - missing - lost - refused.length;
+      var refusals = Object.keys(refused).length;
+      var back = Math.max(0, items.length - missing - lost - refusals);
       var text = 'Annulé : ' + elements(back) + ' remis comme avant.';
       if (missing) text += ' ' + elements(missing) + ' hors de cette vue : rien fait.';
       if (lost) text += ' ' + elements(lost) + ' déjà publié' + (lost > 1 ? 's' : '') + ' : seule une publication le remet en ligne.';
-      if (refused.length) text += ' ' + elements(refused.length) + ' sans changement : ' + refused[0].message;
+      if (refusals) text += ' ' + elements(refusals) + ' sans changement : ' + firstRefusal;
       say(text);
     });
   }

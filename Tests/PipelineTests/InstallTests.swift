@@ -23,7 +23,7 @@ private func temporaryFolder(_ name: String) throws -> URL {
         #expect(installed.status == 0, "\(installed.stderr)")
         let share = prefix.appendingPathComponent("share/cyberveille")
         for file in ["Templates/layout.mustache", "Templates/desk/queue.mustache", "Templates/root/README.md", "Feeds/tagging.toml",
-                     "Feeds/urgency.toml", "Feeds/sources.toml", "Feeds/demo/sources.toml", "cyberveille.example.toml"] {
+                     "Feeds/urgency.toml", "Feeds/products.toml", "Feeds/sources.toml", "Feeds/demo/sources.toml", "cyberveille.example.toml"] {
             #expect(FileManager.default.fileExists(atPath: share.appendingPathComponent(file).path), "\(file) installed")
         }
         let binary = prefix.appendingPathComponent("bin/cyberveille")

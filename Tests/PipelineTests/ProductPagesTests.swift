@@ -41,7 +41,7 @@ import TestSupport
         let output = directory.appendingPathComponent("Output")
         let page = try String(contentsOf: output.appendingPathComponent("mon-parc/index.html"), encoding: .utf8)
         #expect(page.contains("data-feed=\"https://veille.example.org/produits/medirad/pacs-server/atom.xml\"")
-                && page.contains("<label for=\"parc-medirad-pacs-server\">Medirad PACS Server</label>"))
+                && page.contains("\">Medirad PACS Server</label>"))
         #expect(page.contains("data-feed=\"https://veille.example.org/produits/oxyvent/atom.xml\""), "a vendor's whole feed too")
         #expect(page.contains("Votre choix reste dans votre navigateur.") && page.contains("Aucune requête ne l&#39;emporte"))
 
@@ -54,6 +54,10 @@ import TestSupport
         #expect(run.stdout.contains("xmlUrl=\"https://veille.example.org/produits/medirad/pacs-server/atom.xml\"")
                 && run.stdout.contains("xmlUrl=\"https://veille.example.org/produits/oxyvent/atom.xml\""))
         #expect(run.stderr.contains("parc.txt:4: « Un produit inconnu »: no product or vendor of that name on the site"))
+        // A list written on Windows (CRLF) reads the same.
+        try "medirad pacs-server\r\noxyvent\r\n".write(to: list, atomically: true, encoding: .utf8)
+        let crlf = try CommandLineRun.run(["feeds", "watchlist", list.path, "--demo", "--db", settings.databasePath], in: directory)
+        #expect(crlf.status == 0 && crlf.stdout.components(separatedBy: "<outline ").count == 3, "\(crlf.stderr)")
         try "rien\n".write(to: list, atomically: true, encoding: .utf8)
         #expect(try CommandLineRun.run(["feeds", "watchlist", list.path, "--demo", "--db", settings.databasePath], in: directory).status == 1)
     }

@@ -47,6 +47,11 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
         #expect(matcher.mentions(title: "Exchange outage", summary: "").isEmpty)
         #expect(matcher.mentions(title: "Exchange servers attacked", summary: "Microsoft urges admins to patch.")
                 == [ProductMention(vendor: "Microsoft", product: "Exchange Server", matchedText: "Exchange", field: "title")])
+        let agfa = ProductMatcher(products: [.init(vendor: "Agfa HealthCare", name: "Enterprise Imaging", aliases: ["Agfa Enterprise Imaging"],
+                                                   requiresVendor: true)])
+        #expect(agfa.mentions(title: "Agfa Enterprise Imaging patched", summary: "").map(\.product) == ["Enterprise Imaging"],
+                "the words matched name the vendor")
+        #expect(agfa.mentions(title: "Enterprise imaging grows", summary: "").isEmpty)
         #expect(matcher.mentions(title: "Faille", summary: "Les boîtiers citrix adc sont visés.")
                 == [ProductMention(vendor: "Citrix", product: "NetScaler ADC", matchedText: "citrix adc", field: "summary")])
     }
