@@ -4,8 +4,9 @@ import Model
 /// The sector alerts: their list, one page each, and their Atom feed. An update keeps the
 /// alert's page and Atom entry id, with a newer `updated`, so readers see an update.
 extension SitePublisher {
-    func writeAlerts(_ alerts: [SectorAlert], versions: [String: [AlertPublication]] = [:], items: [PublishedItem], site: SiteView,
-                     to writer: SiteWriter) throws {
+    /// `productPages`: the product pages of the site, which the alerts' affected systems link to.
+    func writeAlerts(_ alerts: [SectorAlert], versions: [String: [AlertPublication]] = [:], items: [PublishedItem],
+                     productPages: Set<String> = [], site: SiteView, to writer: SiteWriter) throws {
         // Only the items alerts refer to: copying every item of a large archive into a table cost half a second.
         let referenced = Set(alerts.flatMap { ($0.published ?? $0.content).references })
         var itemsByID: [Int64: PublishedItem] = [:]
@@ -18,8 +19,8 @@ extension SitePublisher {
             let cited = shown.references.compactMap { itemsByID[$0] }
             let references = cited.map { item -> [String: Any] in ["title": item.title, "path": "items/\(item.stableKey)/"] }
             let pageFrame = frame(site, path: path)
-            let sections = alertSections(shown, cited: cited, linkBase: pageFrame.rootPath)
-            let feedSections = alertSections(shown, cited: cited, linkBase: self.site.baseURL)
+            let sections = alertSections(shown, cited: cited, linkBase: pageFrame.rootPath, productPages: productPages)
+            let feedSections = alertSections(shown, cited: cited, linkBase: self.site.baseURL, productPages: productPages)
             let history = alertVersions(versions[alert.id] ?? [])
             let sectionsHTML = [("alert_summary", feedSections.summaryHTML), ("alert_risks", feedSections.risksHTML),
                                 ("alert_affected", feedSections.affectedHTML), ("alert_solution", feedSections.solutionHTML),

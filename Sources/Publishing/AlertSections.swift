@@ -53,7 +53,8 @@ struct AlertSections {
 extension SitePublisher {
     /// `linkBase`: what the site's own links start with ("../../" on the alert's page, the base
     /// URL in its Atom entry).
-    func alertSections(_ content: PublishedAlertContent, cited: [PublishedItem], linkBase: String) -> AlertSections {
+    func alertSections(_ content: PublishedAlertContent, cited: [PublishedItem], linkBase: String,
+                       productPages: Set<String> = []) -> AlertSections {
         let written = AlertSections.split(content.summaryHTML ?? MarkupText.paragraphs(content.summary))
         let advisories = cited.compactMap(\.advisory)
         func unique(_ lines: [String]) -> [String] {
@@ -66,10 +67,20 @@ extension SitePublisher {
         if !exploited.isEmpty { risks.insert(strings["alert_risk_exploited"] + " " + unique(exploited).joined(separator: ", "), at: 0) }
         let risksHTML = written.sections["risks"] ?? (risks.isEmpty ? "<p>\(SitePublisher.html(strings["alert_risks_unknown"]))</p>" : AlertSections.list(risks))
 
-        // The advisories' own spelling first (the rules match products without case).
+        // The advisories' own spelling first (the rules match products without case); each product
+        // the site has a page for is linked to it, where a structure running it follows its news.
         let products = unique(advisories.flatMap(\.products) + content.products)
+        var linked: [String] = [], seenPages = Set<String>()
+        for pair in advisories.flatMap({ $0.vendorProducts ?? [] }) {
+            guard let path = Self.productPath(vendor: pair.vendor, product: pair.product), productPages.contains(path),
+                  seenPages.insert(path).inserted else { continue }
+            let title = pair.product.lowercased().hasPrefix(pair.vendor.lowercased()) ? pair.product : "\(pair.vendor) \(pair.product)"
+            let href = linkBase + path + (linkBase.hasPrefix("http") ? "" : "index.html")
+            linked.append("<li><a href=\"\(SitePublisher.html(href))\">\(SitePublisher.html(title))</a> — \(SitePublisher.html(strings["alert_product_page"]))</li>")
+        }
         let affectedHTML = written.sections["affected"]
-            ?? (products.isEmpty ? "<p>\(SitePublisher.html(strings["alert_affected_unknown"]))</p>" : AlertSections.list(Array(products.prefix(60))))
+            ?? (products.isEmpty && linked.isEmpty ? "<p>\(SitePublisher.html(strings["alert_affected_unknown"]))</p>"
+                : AlertSections.list(Array(products.prefix(60))) + (linked.isEmpty ? "" : "<ul class=\"alert-product-pages\">" + linked.joined() + "</ul>"))
 
         var solution = ""
         if let action = content.requiredAction {

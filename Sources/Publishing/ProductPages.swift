@@ -103,14 +103,14 @@ extension SitePublisher {
         }.sorted { ordered($0.name, $1.name) })
     }
 
-    func writeProductPages(_ items: [PublishedItem], views: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+    func writeProductPages(_ catalog: ProductCatalog, views: [ItemView], site: SiteView, to writer: SiteWriter) throws {
         var groups: [IndexGroup] = []
         var choices: [[String: Any]] = []
         func choice(_ title: String, _ path: String) {
             choices.append(["id": String(choices.count + 1),
                             "title": title, "path": path, "feed": site.baseURL + path + "atom.xml", "page": site.baseURL + path])
         }
-        for vendor in Self.productCatalog(items).vendors {
+        for vendor in catalog.vendors {
             try writeProductListing(vendor.items.map { views[$0] }, title: vendor.name, lead: strings["products_vendor_lead"],
                                     path: vendor.path, site: site, to: writer)
             var entries = [IndexEntry(title: vendor.name, path: vendor.path, count: vendor.items.count, detail: nil,

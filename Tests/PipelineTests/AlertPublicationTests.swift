@@ -101,6 +101,8 @@ import Testing
             #expect(affected.contains(escaped), "« \(product) » is not among the affected systems")
         }
         for section in ["Résumé", "Risques", "Solution ou contournement", "Documentation"] { #expect(page.contains(">\(section)</h2>")) }
+        // The products the site has a page for are linked there, for a structure that runs them.
+        #expect(affected.contains("<a href=\"../../produits/medirad/pacs-server/index.html\">Medirad PACS Server</a>"))
         #expect(page.contains("TLP:CLEAR"))
     }
 }

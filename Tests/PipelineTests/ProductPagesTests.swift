@@ -103,7 +103,8 @@ import TestSupport
         // Urgent (a ransomware campaign through a commonly run product): its products head its line on the home page.
         #expect(named.urgency == .urgent)
         let home = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
-        #expect(home.contains("<span class=\"priority-products\">Fortinet FortiGate · Fortinet FortiOS · </span>"))
+        #expect(home.contains("<span class=\"priority-products\"><a href=\"produits/fortinet/fortigate/index.html\">Fortinet FortiGate</a> · "
+                              + "<a href=\"produits/fortinet/fortios/index.html\">Fortinet FortiOS</a> · </span>"))
     }
 
     @Test func productKeysFoldCaseAccentsAndPunctuation() {
