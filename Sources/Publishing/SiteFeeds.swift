@@ -6,7 +6,7 @@ extension SitePublisher {
     /// The summary text each item gives the browser's search.
     static let searchTextScalars = 400
 
-    func writeFeeds(_ items: [ItemView], site: SiteView, to writer: SiteWriter) throws {
+    func writeFeeds(_ items: [ItemView], products: ProductCatalog = ProductCatalog(vendors: []), site: SiteView, to writer: SiteWriter) throws {
         let latest = Array(items.prefix(self.site.itemsOnHome))
         let updated = Self.latestUpdate(of: latest) ?? site.generatedAt
         let latestPrint = fingerprint(["latest", updated], latest.lazy.map(\.fingerprint))
@@ -23,13 +23,13 @@ extension SitePublisher {
                                     selfURL: site.baseURL + "urgent/atom.xml", alternateURL: site.baseURL, updated: urgentUpdated,
                                     items: urgent, t: strings.values), "atom")
         }
-        try writeSearchIndex(items, to: writer)
+        try writeSearchIndex(items, products: products, to: writer)
     }
 
     /// The browser's search index, one file per month of listing (`search/YYYY-MM.json`), listed
     /// newest first by `search.json`: the daily run rewrites the current month's, not the whole
     /// archive's.
-    private func writeSearchIndex(_ items: [ItemView], to writer: SiteWriter) throws {
+    private func writeSearchIndex(_ items: [ItemView], products: ProductCatalog, to writer: SiteWriter) throws {
         var byMonth: [String: [ItemView]] = [:]
         for item in items { byMonth[String(item.dayKey.prefix(7)), default: []].append(item) }
         let months = byMonth.keys.sorted(by: >)
@@ -42,11 +42,37 @@ extension SitePublisher {
         try writer.write(at: "search/synonyms.json", fingerprint: fingerprint(["synonyms"] + synonyms.groups.map { $0.joined(separator: "|") })) {
             SearchStems.synonymsJSON(synonyms)
         }
-        var list = JSONText(capacity: months.count * 24)
+        // Vendors and products first: a reader typing « FortiGate » finds its page before its news.
+        var files = months.map { "search/\($0).json" }
+        if !products.vendors.isEmpty {
+            let entries = products.vendors.flatMap { vendor in
+                [(vendor.name, vendor.path, vendor.items.count)] + vendor.products.map { ($0.title, $0.path, $0.items.count) }
+            }
+            try writer.write(at: "search/produits.json", fingerprint: fingerprint(["search-products"] + entries.map { "\($0.0)|\($0.1)|\($0.2)" })) {
+                var json = JSONText(capacity: entries.count * 120)
+                var stems = SearchStems()
+                json.raw("[")
+                for (index, entry) in entries.enumerated() {
+                    json.raw(index == 0 ? "{" : ",{")
+                    json.member("d", counted(entry.2, "items_count"), first: true)
+                    json.member("g", strings["nav_products"])
+                    json.member("k", stems.pairs(of: entry.0))
+                    json.member("p", entry.1)
+                    json.member("s", strings["search_product_page"])
+                    json.member("t", entry.0)
+                    json.member("x", "")
+                    json.raw("}")
+                }
+                json.raw("]")
+                return json.text
+            }
+            files.insert("search/produits.json", at: 0)
+        }
+        var list = JSONText(capacity: files.count * 24)
         list.raw("[")
-        for (index, month) in months.enumerated() {
+        for (index, file) in files.enumerated() {
             if index > 0 { list.raw(",") }
-            list.string("search/\(month).json")
+            list.string(file)
         }
         list.raw("]")
         try writer.write(list.text, at: "search.json")

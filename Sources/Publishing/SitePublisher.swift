@@ -157,7 +157,7 @@ public struct SitePublisher: Sendable {
             try writeAlerts(alerts, versions: alertVersions, items: items, productPages: productPages, site: siteView, to: writer)
             try writeCVEPages(items, views: views, cited: Self.citedCVEs(items), site: siteView, to: writer)
             try writeProductPages(catalog, views: views, site: siteView, to: writer)
-            try writeFeeds(views, site: siteView, to: writer)
+            try writeFeeds(views, products: catalog, site: siteView, to: writer)
             try writeSitemapAndRobots(to: writer)
             try writer.writeAssets(from: URL(fileURLWithPath: templatesDirectory).appendingPathComponent("assets"), into: "assets/")
             if let logo = site.logoPath, let path = logoAsset { try writer.writeAsset(URL(fileURLWithPath: logo), at: path) }

@@ -29,6 +29,11 @@ import TestSupport
         #expect(items.values.contains { $0.contains("<a href=\"../../produits/medirad/pacs-server/index.html\">Medirad — PACS Server</a>") })
         let vendors = try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("produits").path).filter { !$0.hasSuffix(".html") }
         #expect(Set(vendors) == ["medirad", "oxyvent"])
+        // Searchable in the site's search, before the news.
+        let list = try page("search.json")
+        #expect(list.hasPrefix("[\"search/produits.json\","))
+        let entries = try page("search/produits.json")
+        #expect(entries.contains("\"p\":\"produits/medirad/pacs-server/\"") && entries.contains("\"t\":\"Medirad PACS Server\""))
         #expect(try SiteFiles.brokenInternalLinks(in: output).isEmpty)
     }
 
