@@ -67,7 +67,7 @@ public struct PublicationRun: Sendable {
             }
             summary.enrichmentLoaded = timed("enrich") { EnrichStep(environment: environment).run(now: now) }
             let products = FileManager.default.fileExists(atPath: settings.productsPath) || settings.configuredProductsPath != nil
-                ? try ProductMatcher.load(path: settings.productsPath) : nil
+                ? try ProductMatcher.load(path: settings.productsPath, seenInAdvisories: try environment.store.advisoryProducts()) : nil
             if products == nil {
                 environment.logger.warning("no products file: news items are not matched to products",
                                            metadata: ["expected": "\(settings.productsPath)"])

@@ -100,4 +100,17 @@ extension Store {
             """, arguments: [sourceID, document.location, document.version, document.state.rawValue, document.error,
                              now.timeIntervalSince1970])
     }
+
+    /// The vendors' products stored advisories name (AdvisoryFacts.vendorProducts), each once,
+    /// for matching news text against them.
+    public func advisoryProducts(limit: Int = 20_000) throws -> [VendorProduct] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT DISTINCT json_extract(pair.value, '$.vendor') AS vendor, json_extract(pair.value, '$.product') AS product
+                FROM item_advisory, json_each(item_advisory.facts, '$.vendorProducts') AS pair LIMIT ?
+                """, arguments: [limit]).compactMap { row in
+                VendorProduct.from(vendor: row["vendor"], product: row["product"])
+            }
+        }
+    }
 }

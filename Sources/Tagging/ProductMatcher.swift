@@ -30,7 +30,15 @@ public struct ProductMatcher: Sendable {
     private let vendors: TermMatcher
     private let vendorNames: [String]
 
-    public init(products: [Product]) {
+    /// `seenInAdvisories`: the products stored advisories name (always with their vendor named
+    /// too, since many are generic: « PACS Server »). They are not part of the fingerprint: a new
+    /// advisory does not re-tag the archive; items tagged from then on are matched against it.
+    public init(products listed: [Product], seenInAdvisories: [VendorProduct] = []) {
+        var known = Set(listed.map { ProductMatcher.key($0.vendor, $0.name) })
+        var products = listed
+        for pair in seenInAdvisories where known.insert(ProductMatcher.key(pair.vendor, pair.product)).inserted {
+            products.append(Product(vendor: pair.vendor, name: pair.product, requiresVendor: true))
+        }
         self.products = products
         matcher = TermMatcher(rules: products.enumerated().map { index, product in
             Taxonomy.Rule(id: "product.\(index)", tagID: nil, weight: 0,
@@ -40,7 +48,11 @@ public struct ProductMatcher: Sendable {
         vendors = TermMatcher(rules: vendorNames.enumerated().map { index, vendor in
             Taxonomy.Rule(id: "vendor.\(index)", tagID: nil, weight: 0, terms: [vendor], caseSensitive: false)
         })
-        fingerprint = StableHash.hex(products.map { ([$0.vendor, $0.name] + $0.aliases + [$0.requiresVendor ? "v" : ""]).joined(separator: "|") })
+        fingerprint = StableHash.hex(listed.map { ([$0.vendor, $0.name] + $0.aliases + [$0.requiresVendor ? "v" : ""]).joined(separator: "|") })
+    }
+
+    private static func key(_ vendor: String, _ product: String) -> String {
+        (vendor + "|" + product).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
     }
 
     /// The products named in the title and the summary (plain text), each once, title first.
@@ -72,7 +84,7 @@ public struct ProductMatcher: Sendable {
     }
 
     /// Feeds/products.toml: `[[product]]` with `vendor`, `name`, `aliases` and `requires_vendor`.
-    public static func load(path: String) throws -> ProductMatcher {
+    public static func load(path: String, seenInAdvisories: [VendorProduct] = []) throws -> ProductMatcher {
         let file = try TOMLFile(path: path)
         var products: [Product] = []
         for entry in try file.entries("product") {
@@ -84,6 +96,6 @@ public struct ProductMatcher: Sendable {
             products.append(Product(vendor: vendor, name: name, aliases: try entry.strings("aliases") ?? [],
                                     requiresVendor: try entry.bool("requires_vendor") ?? false))
         }
-        return ProductMatcher(products: products)
+        return ProductMatcher(products: products, seenInAdvisories: seenInAdvisories)
     }
 }

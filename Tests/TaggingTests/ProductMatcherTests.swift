@@ -39,6 +39,19 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
         #expect(precision >= 0.9 && recall >= 0.9)
     }
 
+    /// Products stored advisories name are looked for too, always with their vendor (many are
+    /// generic); they change no fingerprint, so a new advisory does not re-tag the archive.
+    @Test func productsSeenInAdvisoriesAreFoundWithTheirVendor() {
+        let listed = [ProductMatcher.Product(vendor: "Citrix", name: "NetScaler ADC")]
+        let matcher = ProductMatcher(products: listed, seenInAdvisories: [VendorProduct(vendor: "Medirad", product: "PACS Server"),
+                                                                          VendorProduct(vendor: "citrix", product: "netscaler adc")])
+        #expect(matcher.products.count == 2, "a product the list has is not added twice")
+        #expect(matcher.fingerprint == ProductMatcher(products: listed).fingerprint)
+        #expect(matcher.mentions(title: "Une faille dans PACS Server", summary: "").isEmpty, "a generic name needs its vendor")
+        #expect(matcher.mentions(title: "Medirad PACS Server : correctif", summary: "").map(\.product) == ["PACS Server"])
+        #expect(matcher.mentions(title: "PACS Server vulnérable", summary: "Medirad publie un correctif.").map(\.product) == ["PACS Server"])
+    }
+
     @Test func aNameThatIsAlsoAWordNeedsItsVendorAndTheWordsFoundAreKept() {
         let matcher = ProductMatcher(products: [
             .init(vendor: "Microsoft", name: "Exchange Server", aliases: ["Exchange"], requiresVendor: true),
