@@ -44,7 +44,7 @@ public struct Classifier: Sendable {
         for (position, (field, text)) in fields.enumerated() where !text.isEmpty {
             let utf8 = Array(text.utf8)
             let split = WordTokenizer.scan(text)
-            if urgency != nil && position < 2 { words[position] = split }
+            if (urgency != nil || products != nil) && position < 2 { words[position] = split }
             let scanned = matcher.scan(text, words: split)
             for match in scanned.matches where matchedRules.insert(match.ruleIndex).inserted {
                 let rule = taxonomy.rules[match.ruleIndex]
@@ -83,7 +83,9 @@ public struct Classifier: Sendable {
         }
         var classification = Classification(score: rounded, health: health, evidence: evidence,
                                             cves: cves.filter { seen.insert($0).inserted }, cvss: cvss)
-        if let products { classification.products = products.mentions(title: fields[0].1, summary: fields[1].1) }
+        if let products {
+            classification.products = products.mentions(title: fields[0].1, summary: fields[1].1, titleWords: words[0], summaryWords: words[1])
+        }
         if let urgency {
             // The title, and the summary (else the beginning of the content).
             var read = [(field: "title", text: fields[0].1, words: words[0])]

@@ -57,13 +57,19 @@ public struct ProductMatcher: Sendable {
 
     /// The products named in the title and the summary (plain text), each once, title first.
     public func mentions(title: String, summary: String) -> [ProductMention] {
-        let fields = [("title", title), ("summary", summary)]
-        let named = Set(fields.flatMap { _, text in vendors.matches(in: text).map { vendorNames[$0.ruleIndex] } })
+        mentions(title: title, summary: summary, titleWords: nil, summaryWords: nil)
+    }
+
+    /// The same, from words the classifier already split (each text is split once per tagging).
+    func mentions(title: String, summary: String, titleWords: WordTokenizer.ScannedWords?,
+                  summaryWords: WordTokenizer.ScannedWords?) -> [ProductMention] {
+        let fields = [("title", title, titleWords ?? WordTokenizer.scan(title)), ("summary", summary, summaryWords ?? WordTokenizer.scan(summary))]
+        let named = Set(fields.flatMap { _, text, words in vendors.scan(text, words: words).matches.map { vendorNames[$0.ruleIndex] } })
         var found: [ProductMention] = []
         var seen = Set<Int>()
-        for (field, text) in fields where !text.isEmpty {
+        for (field, text, words) in fields where !text.isEmpty {
             let utf8 = Array(text.utf8)
-            for match in matcher.matches(in: text) where !seen.contains(match.ruleIndex) {
+            for match in matcher.scan(text, words: words).matches where !seen.contains(match.ruleIndex) {
                 let product = products[match.ruleIndex]
                 let matched = String(decoding: utf8[match.range], as: UTF8.self)
                 // A generic name needs its vendor: named anywhere in the item, or in the words matched
