@@ -15,9 +15,13 @@ extension DeskServer {
         router.get("alerts/:id") { request, context in
             try withSession(request) { try alertPage(context.parameters.get("id") ?? "", session: $0) }
         }
-        router.post("alerts/new") { request, _ in try await newAlert(request) }
+        router.post("alerts/new") { request, _ in
+            try await withSignedForm(AlertForm.self, request) { try newAlert(request, session: $0, form: $1) }
+        }
         router.post("alerts/:id/:action") { request, context in
-            try await alertAction(request, id: context.parameters.get("id") ?? "", action: context.parameters.get("action") ?? "")
+            try await withSignedForm(AlertForm.self, request) { session, form in
+                try alertAction(id: context.parameters.get("id") ?? "", action: context.parameters.get("action") ?? "", session: session, form: form)
+            }
         }
     }
 
@@ -87,45 +91,51 @@ extension DeskServer {
         return try html(status: status, "alert", frame(session, context))
     }
 
-    func newAlert(_ request: Request) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(AlertForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
-        let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let summary = (form.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 300, !summary.isEmpty else {
-            return try alertsPage(request, session: session, error: "Une alerte a un titre (300 caractères au plus) et un résumé.", status: .badRequest)
+    /// An alert's text as the form gives it: a title of at most 300 characters and a summary,
+    /// both required; measures optional; Markdown rendered and sanitized (notes' rules, bounded).
+    struct AlertText {
+        var title: String, severity: AlertSeverity, summary: String, summaryHTML: String, measures: String?, measuresHTML: String?
+
+        static let missing = "Une alerte a un titre (300 caractères au plus) et un résumé."
+
+        /// nil when the title or the summary is missing; throws when the Markdown is too long.
+        init?(_ form: AlertForm) throws {
+            let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let summary = (form.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !title.isEmpty, title.count <= 300, !summary.isEmpty else { return nil }
+            measures = form.measures.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            (self.title, self.summary) = (title, summary)
+            severity = AlertSeverity(rawValue: form.severity ?? "") ?? .high
+            summaryHTML = try Curator.renderNote(summary)
+            measuresHTML = try measures.map(Curator.renderNote)
         }
-        let measures = form.measures.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func newAlert(_ request: Request, session: DeskSession, form: AlertForm) throws -> Response {
         do {
+            guard let text = try AlertText(form) else {
+                return try alertsPage(request, session: session, error: AlertText.missing, status: .badRequest)
+            }
             let alert = try store.createAlert(
-                severity: AlertSeverity(rawValue: form.severity ?? "") ?? .high, title: title, summary: summary,
-                summaryHTML: try Curator.renderNote(summary), measures: measures, measuresHTML: try measures.map(Curator.renderNote),
-                products: [], cves: [], requiredAction: nil, dueDate: nil, references: [], actor: session.user.name)
+                severity: text.severity, title: text.title, summary: text.summary, summaryHTML: text.summaryHTML, measures: text.measures,
+                measuresHTML: text.measuresHTML, products: [], cves: [], requiredAction: nil, dueDate: nil, references: [], actor: session.user.name)
             return Response.redirect(to: "/alerts/\(alert.id)", type: .normal)
         } catch let error as CurationError {
             return try alertsPage(request, session: session, error: error.french ?? error.description, status: .badRequest)
         }
     }
 
-    func alertAction(_ request: Request, id: String, action: String) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(AlertForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+    func alertAction(id: String, action: String, session: DeskSession, form: AlertForm) throws -> Response {
         let actor = session.user.name
         let version = form.version.flatMap { Int($0) }
         do {
             switch action {
             case "edit":
-                let title = (form.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let summary = (form.summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !title.isEmpty, title.count <= 300, !summary.isEmpty else {
-                    return try alertPage(id, session: session, error: "Une alerte a un titre (300 caractères au plus) et un résumé.", status: .badRequest)
+                guard let text = try AlertText(form) else {
+                    return try alertPage(id, session: session, error: AlertText.missing, status: .badRequest)
                 }
-                let measures = form.measures.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-                _ = try store.editAlert(id, title: title, severity: AlertSeverity(rawValue: form.severity ?? "") ?? .high,
-                                        summary: summary, summaryHTML: try Curator.renderNote(summary), measures: measures,
-                                        measuresHTML: try measures.map(Curator.renderNote), actor: actor, expectedVersion: version)
+                _ = try store.editAlert(id, title: text.title, severity: text.severity, summary: text.summary, summaryHTML: text.summaryHTML,
+                                        measures: text.measures, measuresHTML: text.measuresHTML, actor: actor, expectedVersion: version)
             case "approve": _ = try store.approveAlert(id, actor: actor, expectedVersion: version)
             case "publish":
                 let embargo = try form.embargo.flatMap { $0.isEmpty ? nil : $0 }.map { text -> Date in

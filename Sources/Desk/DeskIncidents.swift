@@ -17,7 +17,9 @@ extension DeskServer {
             try withSession(request) { try incidentPage(context.parameters.get("id") ?? "", session: $0) }
         }
         router.post("incidents/:id/:step") { request, context in
-            try await incidentStep(request, id: context.parameters.get("id") ?? "", step: context.parameters.get("step") ?? "")
+            try await withSignedForm(IncidentStepForm.self, request) { session, form in
+                try incidentStep(id: context.parameters.get("id") ?? "", step: context.parameters.get("step") ?? "", session: session, form: form)
+            }
         }
     }
 
@@ -88,10 +90,7 @@ extension DeskServer {
         return try html(status: status, "incident", frame(session, context))
     }
 
-    func incidentStep(_ request: Request, id: String, step: String) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(IncidentStepForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+    func incidentStep(id: String, step: String, session: DeskSession, form: IncidentStepForm) throws -> Response {
         let steps: [String: IncidentStatus] = ["qualify": .qualified, "support": .support, "close": .closed]
         guard let target = steps[step] else {
             return try html(status: .notFound, "message", frame(session, ["title": "Action inconnue", "message": "« \(step) » n'est pas une étape."]))

@@ -13,16 +13,15 @@ public typealias DeskRenderPreview = @Sendable (_ folder: String) throws -> Desk
 /// /preview/site/ (the site's links are relative, so it reads as it will be published).
 extension DeskServer {
     func addPreviewRoutes(to router: Router<Context>) {
-        router.post("preview/site") { request, _ in try await renderPreview(request) }
+        router.post("preview/site") { request, _ in
+            try await withSignedForm(TokenForm.self, request) { session, _ in try await renderPreview(session: session) }
+        }
         router.get("preview/site/**") { request, context in
             try withSession(request) { _ in try previewFile(context.parameters.getCatchAll()) }
         }
     }
 
-    func renderPreview(_ request: Request) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(TokenForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+    func renderPreview(session: DeskSession) async throws -> Response {
         guard let renderPreview = preview, let folder = configuration.previewDirectory else {
             return try html(status: .serviceUnavailable, "message", frame(session, ["title": "Aperçu", "message": "Ce bureau n'a pas de site à prévisualiser."]))
         }

@@ -62,7 +62,9 @@ final class PublicationRuns: Sendable {
 extension DeskServer {
     func addPublicationRoutes(to router: Router<Context>) {
         router.get("publish") { request, _ in try withSession(request) { try publicationPage(session: $0) } }
-        router.post("publish") { request, _ in try await publishNow(request) }
+        router.post("publish") { request, _ in
+            try await withSignedForm(TokenForm.self, request) { session, _ in try await publishNow(session: session) }
+        }
     }
 
     func publicationPage(session: DeskSession, message: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -85,10 +87,7 @@ extension DeskServer {
         ]))
     }
 
-    func publishNow(_ request: Request) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(TokenForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+    func publishNow(session: DeskSession) async throws -> Response {
         guard let publish else {
             return try publicationPage(session: session, message: "Ce bureau ne publie pas (lancé sans site).", status: .serviceUnavailable)
         }

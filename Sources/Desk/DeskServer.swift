@@ -187,6 +187,16 @@ public struct DeskServer: Sendable {
         return try page(session)
     }
 
+    /// A signed-in editor's form post: the handler gets the session and the form once its token
+    /// checks; without a session, the sign-in page; with a wrong token, 403 and nothing changes.
+    func withSignedForm<Form: SignedForm>(_ type: Form.Type, _ request: Request,
+                                          _ handle: (DeskSession, Form) async throws -> Response) async throws -> Response {
+        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
+        let form = try await form(type, request)
+        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+        return try await handle(session, form)
+    }
+
     func loginPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let csrf = Tokens.random()
         var response = try html(status: status, "login", ["csrf": csrf, "error": error as Any, "title": "Connexion"])

@@ -10,9 +10,13 @@ import Storage
 extension DeskServer {
     func addUserRoutes(to router: Router<Context>) {
         router.get("users") { request, _ in try withSession(request) { try usersPage(session: $0) } }
-        router.post("users/new") { request, _ in try await userAction(request, name: nil, action: "new") }
+        router.post("users/new") { request, _ in
+            try await withSignedForm(UserForm.self, request) { try await userAction(name: nil, action: "new", session: $0, form: $1) }
+        }
         router.post("users/:name/:action") { request, context in
-            try await userAction(request, name: context.parameters.get("name"), action: context.parameters.get("action") ?? "")
+            try await withSignedForm(UserForm.self, request) { session, form in
+                try await userAction(name: context.parameters.get("name"), action: context.parameters.get("action") ?? "", session: session, form: form)
+            }
         }
     }
 
@@ -30,10 +34,7 @@ extension DeskServer {
         ]))
     }
 
-    func userAction(_ request: Request, name: String?, action: String) async throws -> Response {
-        guard let session = try session(request) else { return Response.redirect(to: "/login", type: .normal) }
-        let form = try await form(UserForm.self, request)
-        guard Tokens.equal(form.csrf ?? "", session.csrf) else { return try csrfRefusal(request, session: session) }
+    func userAction(name: String?, action: String, session: DeskSession, form: UserForm) async throws -> Response {
         guard session.user.role == .admin else { return try usersPage(session: session) }
         let editors = self.editors, actor = session.user.name
         do {

@@ -42,10 +42,11 @@ public enum SHA2 {
     }
 }
 
-private struct SHA256State {
+private struct SHA256State: BlockDigest {
+    static let blockSize = 64
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    var pending: [UInt8] = []
+    var length: UInt64 = 0
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -58,38 +59,12 @@ private struct SHA256State {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    mutating func update(_ bytes: [UInt8]) {
-        length &+= UInt64(bytes.count)
-        var start = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending += bytes[0..<take]
-            start = take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBufferPointer { compress($0, at: 0) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        bytes.withUnsafeBufferPointer { buffer in
-            while start + 64 <= buffer.count {
-                compress(buffer, at: start)
-                start += 64
-            }
-        }
-        pending += bytes[start...]
-    }
-
     mutating func finish() -> [UInt8] {
-        let bits = length &* 8
-        var tail = pending + [0x80]
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { buffer in
-            for block in stride(from: 0, to: buffer.count, by: 64) { compress(buffer, at: block) }
-        }
+        padTail()
         return h.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
 
-    private mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) {
+    mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
             let j = offset + i * 4
@@ -114,13 +89,14 @@ private struct SHA256State {
     }
 }
 
-private struct SHA512State {
+private struct SHA512State: BlockDigest {
+    static let blockSize = 128
     private var h: [UInt64] = [
         0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
         0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
     ]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    var pending: [UInt8] = []
+    var length: UInt64 = 0
 
     private static let k: [UInt64] = [
         0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538, 0x59f111f1b605d019,
@@ -139,39 +115,12 @@ private struct SHA512State {
         0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
     ]
 
-    mutating func update(_ bytes: [UInt8]) {
-        length &+= UInt64(bytes.count)
-        var start = 0
-        if !pending.isEmpty {
-            let take = min(128 - pending.count, bytes.count)
-            pending += bytes[0..<take]
-            start = take
-            guard pending.count == 128 else { return }
-            pending.withUnsafeBufferPointer { compress($0, at: 0) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        bytes.withUnsafeBufferPointer { buffer in
-            while start + 128 <= buffer.count {
-                compress(buffer, at: start)
-                start += 128
-            }
-        }
-        pending += bytes[start...]
-    }
-
     mutating func finish() -> [UInt8] {
-        let bits = length &* 8  // messages under 2^61 bytes: the high half of the 128-bit length is 0
-        var tail = pending + [0x80]
-        while tail.count % 128 != 112 { tail.append(0) }
-        tail += [UInt8](repeating: 0, count: 8)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { buffer in
-            for block in stride(from: 0, to: buffer.count, by: 128) { compress(buffer, at: block) }
-        }
+        padTail()
         return h.flatMap { word in stride(from: 56, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt64($0)) } }
     }
 
-    private mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) {
+    mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) {
         var w = [UInt64](repeating: 0, count: 80)
         for i in 0..<16 {
             var word: UInt64 = 0
@@ -199,4 +148,50 @@ private struct SHA512State {
 
 private extension FixedWidthInteger where Self: UnsignedInteger {
     func rotatedRight(_ count: Int) -> Self { self >> Self(count) | self << Self(Self.bitWidth - count) }
+}
+
+/// What SHA-256 and SHA-512 share (Merkle–Damgård): bytes buffered into blocks, each block
+/// compressed, and the last one padded with 0x80, zeros and the message's length in bits.
+private protocol BlockDigest {
+    static var blockSize: Int { get }
+    var pending: [UInt8] { get set }
+    var length: UInt64 { get set }
+    mutating func compress(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int)
+}
+
+extension BlockDigest {
+    mutating func update(_ bytes: [UInt8]) {
+        let size = Self.blockSize
+        length &+= UInt64(bytes.count)
+        var start = 0
+        if !pending.isEmpty {
+            let take = min(size - pending.count, bytes.count)
+            pending += bytes[0..<take]
+            start = take
+            guard pending.count == size else { return }
+            let block = pending
+            block.withUnsafeBufferPointer { compress($0, at: 0) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            while start + size <= buffer.count {
+                compress(buffer, at: start)
+                start += size
+            }
+        }
+        pending += bytes[start...]
+    }
+
+    /// The padding and the length field (the block's last eighth: 8 bytes for SHA-256, 16 for
+    /// SHA-512, whose high half is 0 for messages under 2^61 bytes), compressed.
+    mutating func padTail() {
+        let size = Self.blockSize, lengthField = size / 8, bits = length &* 8
+        var tail = pending + [0x80]
+        while tail.count % size != size - lengthField { tail.append(0) }
+        tail += [UInt8](repeating: 0, count: lengthField - 8)
+        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+        tail.withUnsafeBufferPointer { buffer in
+            for block in stride(from: 0, to: buffer.count, by: size) { compress(buffer, at: block) }
+        }
+    }
 }
